@@ -1,0 +1,1 @@
+"""Analysis functions, one module per subject of the practice (deposits, tiers, lobby, ...)."""

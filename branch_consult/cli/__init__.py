@@ -1,0 +1,9 @@
+"""The `branch-consult` command line: a thin shell over the Python API.
+
+Each module here registers the commands of one subject on the shared `app`.
+"""
+
+from branch_consult.cli.app import app
+from branch_consult.cli import data_commands, playbook_commands  # noqa: F401  (registration)
+
+__all__ = ["app"]

@@ -1,0 +1,4 @@
+"""Commands about playbooks: list, show parameters, run, open in JupyterLab."""
+
+from branch_consult.cli.app import app  # noqa: F401
+

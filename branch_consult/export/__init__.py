@@ -1,0 +1,1 @@
+"""Exporters that turn an executed playbook into deliverables (Word, HTML)."""
