@@ -1,4 +1,61 @@
 """Commands about input data: validate a source, write a sample bank, print the contract."""
 
-from branch_consult.cli.app import app  # noqa: F401
+from __future__ import annotations
 
+from pathlib import Path
+
+import typer
+
+from branch_consult.cli.app import app
+from branch_consult.data import DataProblems, open_dataset
+
+
+@app.command()
+def validate(
+    path: str = typer.Argument("", help="Folder, .xlsx workbook, DuckDB/SQLite file or database URL (default: the sample bank)."),
+    branch: str = typer.Option("", "--branch", "-b", help="Check only this branch's slice."),
+) -> None:
+    """Check every table of a data source against the contract and list all problems."""
+    try:
+        ds = open_dataset(path or None)
+        if branch:
+            ds = ds.branch(branch)
+        report = ds.validate()
+    except DataProblems as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(report.text())
+    if not report.ok:
+        typer.secho(f"unusable table(s): {', '.join(report.unusable)}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
+@app.command("sample-data")
+def sample_data(
+    out: Path = typer.Argument(..., help="Folder to write the tables into (created)."),
+    branches: int = typer.Option(12, "--branches", "-n", min=1, help="Number of branches."),
+    seed: int = typer.Option(7, "--seed", "-s", help="Random seed: same seed, same bank."),
+    customers_per_branch: int = typer.Option(0, "--customers-per-branch", help="0: the generator's default."),
+    fmt: str = typer.Option("mixed", "--format", help="mixed (CSV for small tables, Parquet for big), parquet or csv."),
+) -> None:
+    """Write a synthetic bank with the planted patterns documented in docs/sample-data.md."""
+    from branch_consult.data.generator import write_sample_bank
+
+    if fmt not in ("mixed", "parquet", "csv"):
+        typer.secho(f"--format must be mixed, parquet or csv, not {fmt!r}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    planted = write_sample_bank(
+        out, branches=branches, seed=seed,
+        customers_per_branch=customers_per_branch or None, fmt=fmt, progress=True,  # type: ignore[arg-type]
+    )
+    typer.echo(f"wrote {branches} branches to {out}")
+    typer.echo(f"planted patterns: {out / 'planted.json'}")
+    del planted
+
+
+@app.command()
+def contract(markdown: bool = typer.Option(False, "--markdown", help="Print as a Markdown document.")) -> None:
+    """Print the data contract: every table, its key and its columns."""
+    from branch_consult.data.contract_doc import contract_markdown, contract_text
+
+    typer.echo(contract_markdown() if markdown else contract_text())

@@ -1,0 +1,82 @@
+"""The data contract as a document (docs/data-contract.md is generated from this)."""
+
+from __future__ import annotations
+
+from branch_consult.data.contract import TABLES, Column
+
+_KIND = {
+    "id": "text id",
+    "text": "text",
+    "int": "whole number",
+    "float": "number",
+    "money": "amount (yuan)",
+    "date": "date",
+    "datetime": "date and time",
+    "month": "month YYYY-MM",
+    "bool": "yes/no",
+}
+
+
+def _rules(col: Column) -> str:
+    parts = []
+    parts.append("optional" if col.nullable else "required")
+    if col.allowed:
+        parts.append("one of " + ", ".join(f"`{a}`" for a in col.allowed))
+    if col.min is not None:
+        parts.append(f"≥ {col.min:g}")
+    if col.max is not None:
+        parts.append(f"≤ {col.max:g}")
+    if col.references:
+        parts.append(f"→ `{col.references}`")
+    return "; ".join(parts)
+
+
+def contract_markdown() -> str:
+    lines = [
+        "# Data contract",
+        "",
+        "Generated from `branch_consult/data/contract.py` by `branch-consult contract --markdown`;",
+        "edit that module, not this page.",
+        "",
+        "A data source is a folder of files named `<table>.csv|.parquet|.xlsx` (English or",
+        "Chinese table name), one Excel workbook with one sheet per table, a DuckDB or SQLite",
+        "file, or a SQLAlchemy database URL with tables of these names. Only the tables a",
+        "playbook needs must be present. Headers may be the English column name or one of the",
+        "Chinese names listed; a unit in the header (`余额(万元)`) scales the amounts. Dates may",
+        "be written 2026-04-17, 2026/4/17 or 2026年4月17日; ambiguous forms (04/05/2026) are",
+        "refused. Every problem is reported with source, table, column and row.",
+        "",
+    ]
+    for spec in TABLES.values():
+        lines += [
+            f"## `{spec.name}` ({spec.zh})",
+            "",
+            f"One row per {spec.grain}. Key: {', '.join(f'`{k}`' for k in spec.key)}.",
+            "",
+            "| column | type | rules | Chinese headers accepted | meaning |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for col in spec.columns:
+            lines.append(
+                f"| `{col.name}` | {_KIND[col.kind]} | {_rules(col)} | {' '.join(col.zh)} | {col.doc} |"
+            )
+        lines.append("")
+    lines += [
+        "## Cross-table rules",
+        "",
+        "- Every `→ table.column` reference must name an existing row of that table (when the",
+        "  source has that table).",
+        "- `targets.id` names a staff member when `level` is `staff` and a branch when it is `branch`.",
+        "- Balances and amounts are never negative; keys are unique.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def contract_text() -> str:
+    lines = []
+    for spec in TABLES.values():
+        lines.append(f"{spec.name} ({spec.zh}) - one row per {spec.grain}; key {', '.join(spec.key)}")
+        for col in spec.columns:
+            lines.append(f"    {col.name:<16} {_KIND[col.kind]:<14} {_rules(col)}")
+    return "\n".join(lines)

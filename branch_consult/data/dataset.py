@@ -1,0 +1,242 @@
+"""A dataset: validated contract tables from one source, loaded lazily and cached.
+
+`open_dataset(location)` is the one entry point playbooks use.  Tables are read on
+first use, typed, checked against their pandera schema and their references to other
+tables, and cached per process keyed by source, modification version, table and
+branch slice: a batch over 1,000 branches re-reads nothing it already has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from branch_consult.data.contract import TABLES, table as table_spec
+from branch_consult.data.parsing import coerce_frame, settle_dtypes
+from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
+from branch_consult.data.schemas import check_table
+from branch_consult.data.sources import Source, Where, open_source
+
+_CACHE: OrderedDict[tuple, tuple[pd.DataFrame, tuple[Problem, ...]]] = OrderedDict()
+_CACHE_SIZE = 48
+
+
+def _cached(key: tuple, load) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit
+    value = load()
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every loaded table (tests, or after editing files in place)."""
+    _CACHE.clear()
+
+
+def sample_path() -> Path:
+    """The committed synthetic sample bank (the default `--data`)."""
+    env = os.environ.get("BRANCH_CONSULT_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data_samples" / "bank"
+
+
+@dataclass
+class ValidationReport:
+    """Everything wrong with a source, table by table."""
+
+    source: str
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+    @property
+    def unusable(self) -> list[str]:
+        return sorted({p.table for p in self.problems if p.severity == "error"})
+
+    @property
+    def ok(self) -> bool:
+        return not self.unusable
+
+    def text(self) -> str:
+        lines = [f"Data source: {self.source}"]
+        for name, n in self.rows.items():
+            mark = "unusable" if name in self.unusable else "ok"
+            lines.append(f"  {name:<17} {n:>10,} rows  {mark}")
+        if self.absent:
+            lines.append(f"  not present (only needed by playbooks that use them): {', '.join(self.absent)}")
+        if self.problems:
+            lines.append(f"{len(self.problems)} problem(s):")
+            lines += [f"  [{p.severity}] {p.describe()}" for p in self.problems]
+        else:
+            lines.append("No problems found.")
+        return "\n".join(lines)
+
+
+class Dataset:
+    """Validated tables from one source, optionally restricted to some branches."""
+
+    def __init__(self, source: Source, branch_ids: Sequence[str] | None = None):
+        self.source = source
+        self.branch_filter = tuple(branch_ids) if branch_ids else None
+
+    # ------------------------------------------------------------ identity
+    @property
+    def label(self) -> str:
+        return self.source.label
+
+    def tables(self) -> list[str]:
+        return self.source.tables()
+
+    def fingerprint(self) -> str:
+        """Identifies the input data for provenance: source identity and version."""
+        ident = getattr(self.source, "path", None) or getattr(self.source, "url", self.label)
+        text = f"{self.source.kind}:{Path(str(ident)).name if self.source.kind != 'sql' else self.label}:{self.source.version()}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def branch(self, branch_id: str | Sequence[str]) -> Dataset:
+        """The same source seen through one branch (or a few)."""
+        ids = [branch_id] if isinstance(branch_id, str) else list(branch_id)
+        return Dataset(self.source, ids)
+
+    def branch_ids(self) -> list[str]:
+        return sorted(self.table("branches")["branch_id"].dropna().astype(str).tolist())
+
+    # ------------------------------------------------------------ loading
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.table(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.tables()
+
+    def table(self, name: str, branch_id: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """One validated table (sliced to the branches asked for); raises DataProblems."""
+        frame, problems = self._load(name, self._branches(branch_id))
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise DataProblems(errors, headline=f"table {name} from {self.label} cannot be used")
+        return settle_dtypes(frame).reset_index(drop=True)
+
+    def _branches(self, branch_id: str | Sequence[str] | None) -> tuple[str, ...] | None:
+        if branch_id is None:
+            return self.branch_filter
+        return (branch_id,) if isinstance(branch_id, str) else tuple(branch_id)
+
+    def _load(self, name: str, branches: tuple[str, ...] | None) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+        table_spec(name)  # unknown names get the list of known ones
+        key = (self.source.kind, self.label, id(type(self.source)), str(getattr(self.source, "path", getattr(self.source, "url", ""))),
+               self.source.version(), name, branches)
+        return _cached(key, lambda: self._read(name, branches))
+
+    def _where(self, name: str, branches: tuple[str, ...] | None) -> Where:
+        """The key filter that slices a table to some branches (None: whole table)."""
+        spec = TABLES[name]
+        if branches is None:
+            return None
+        if spec.branch_column:
+            return (spec.branch_column, list(branches))
+        if spec.branch_via:
+            column, parent = spec.branch_via
+            parent_keys = self.table(parent, list(branches))[TABLES[parent].key[0]]
+            return (column, parent_keys.astype(str).tolist())
+        if name == "targets":
+            staff_ids = self.table("staff", list(branches))["staff_id"].astype(str).tolist()
+            return ("id", [*branches, *staff_ids])
+        return None
+
+    def _read(self, name: str, branches: tuple[str, ...] | None) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+        spec = TABLES[name]
+        where = self._where(name, branches)
+        raw = self.source.read(name, where)
+        problems = list(raw.problems)
+        if raw.frame.empty and not raw.frame.columns.size:
+            return raw.frame, tuple(problems)
+        typed, found = coerce_frame(raw.frame, spec, raw.multipliers, raw.label)
+        problems += found
+        if where is not None and not raw.filtered:
+            column, values = where
+            typed = typed[typed[column].isin(list(values))]
+        if not any(p.column is None and "missing required" in p.message for p in problems):
+            problems += check_table(typed, name, raw.label)
+            problems += self._reference_problems(name, typed, raw.label, branches)
+        return typed, tuple(problems)
+
+    # ------------------------------------------------------------ references
+    def _keys(self, table: str, column: str) -> set[str] | None:
+        if table not in self.tables():
+            return None
+        frame, _ = self._load(table, None)
+        if column not in frame.columns:
+            return None
+        return set(frame[column].dropna().astype(str))
+
+    def _reference_problems(
+        self, name: str, frame: pd.DataFrame, label: str, branches: tuple[str, ...] | None
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        for col in TABLES[name].columns:
+            if not col.references or col.name not in frame.columns:
+                continue
+            ref_table, ref_col = col.references.split(".")
+            if ref_table == name and branches is None:  # e.g. staff.manager_id -> staff
+                keys = set(frame[ref_col].dropna().astype(str))
+            else:
+                keys = self._keys(ref_table, ref_col)
+            if keys is None:
+                continue
+            problems += _unknown_refs(frame, col.name, keys, f"{ref_table}.{ref_col}", label, name)
+        if name == "targets":
+            for level, ref_table, ref_col in (("staff", "staff", "staff_id"), ("branch", "branches", "branch_id")):
+                keys = self._keys(ref_table, ref_col)
+                if keys is not None:
+                    part = frame[frame["level"] == level]
+                    problems += _unknown_refs(part, "id", keys, f"{ref_table}.{ref_col}", label, name)
+        return problems
+
+    # ------------------------------------------------------------ validation
+    def validate(self, tables: Iterable[str] | None = None) -> ValidationReport:
+        """Read every table present and collect all problems (not just the first)."""
+        report = ValidationReport(self.label)
+        report.problems += list(getattr(self.source, "conflicts", []))
+        present = self.tables()
+        wanted = list(tables) if tables else present
+        report.absent = [t for t in TABLES if t not in present]
+        for name in wanted:
+            try:
+                frame, problems = self._load(name, self.branch_filter)
+            except DataProblems as exc:
+                report.problems += list(exc.problems)
+                continue
+            report.rows[name] = len(frame)
+            report.problems += list(problems)
+        return report
+
+
+def _unknown_refs(frame: pd.DataFrame, column: str, keys: set[str], target: str, label: str, table: str) -> list[Problem]:
+    values = frame[column]
+    present = values.notna()
+    bad = present & ~values.astype(str).isin(keys)
+    if not bad.any():
+        return []
+    return [
+        Problem(label, table, f"{int(bad.sum())} reference(s) to unknown {target}", column,
+                rows_of(frame.index[bad.to_numpy()]), examples_of(values[bad].tolist()))
+    ]
+
+
+def open_dataset(location: str | os.PathLike[str] | None = None) -> Dataset:
+    """A dataset over a folder, workbook, DuckDB/SQLite file or SQLAlchemy URL (default: the sample)."""
+    if location is None or str(location) == "":
+        location = sample_path()
+    return Dataset(open_source(location))

@@ -1,0 +1,377 @@
+"""Turning raw client extracts into contract-typed columns.
+
+Real extracts arrive as GBK or BOM-prefixed CSVs, Excel sheets with a title row and
+merged group headers above the real header, Chinese headers, amounts in 万元,
+thousands separators and Chinese date formats.  This module reads what is
+unambiguous and reports the rest as `Problem`s; it never guesses (an ambiguous date
+such as 04/05/2017 is refused, not read).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from branch_consult.data.contract import Column, Table
+from branch_consult.data.problems import Problem, examples_of, rows_of
+
+# ---------------------------------------------------------------- encodings
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else GB18030 (a superset of GBK)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still UTF-8
+        if exc.start >= len(head) - 3:
+            return "utf-8"
+    try:
+        head.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        return "utf-8"
+
+
+def read_csv_cells(path: Path) -> pd.DataFrame:
+    """All cells of a CSV as strings, header not yet located."""
+    with open(path, "rb") as fh:
+        encoding = detect_encoding(fh.read(1 << 16))
+    return pd.read_csv(
+        path,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        encoding=encoding,
+        skip_blank_lines=False,
+    )
+
+
+def read_excel_cells(path: Path, sheet: str | int) -> pd.DataFrame:
+    """All cells of a sheet as objects (datetimes stay datetimes), header not located."""
+    return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+
+
+# ---------------------------------------------------------------- headers
+
+_UNIT = re.compile(r"[（(]\s*(万元|万|元|千元|亿元|%|％)\s*[)）]\s*$|(万元|千元|亿元)$")
+_MULTIPLIER = {"元": 1.0, "万元": 1e4, "万": 1e4, "千元": 1e3, "亿元": 1e8, "%": 0.01, "％": 0.01}
+
+
+def split_unit(header: str) -> tuple[str, float]:
+    """'余额(万元)' -> ('余额', 10000.0); headers without a unit get multiplier 1."""
+    text = str(header).strip().replace("\n", "").replace(" ", "")
+    match = _UNIT.search(text)
+    if not match:
+        return text, 1.0
+    unit = match.group(1) or match.group(2)
+    return text[: match.start()].strip(), _MULTIPLIER[unit]
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", str(name)).lower()
+
+
+def header_lookup(table: Table) -> dict[str, str]:
+    """Every accepted spelling of every column name -> the contract name."""
+    lookup: dict[str, str] = {}
+    for col in table.columns:
+        for spelling in (col.name, *col.zh):
+            lookup[_normalise(spelling)] = col.name
+    return lookup
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    row: int  # 0-based position of the header row in the raw cells
+    columns: dict[int, str]  # raw column position -> contract column
+    multipliers: dict[str, float]
+    unknown: tuple[str, ...]
+
+
+def locate_header(cells: pd.DataFrame, table: Table, search_rows: int = 12) -> HeaderMatch | None:
+    """Find the header row: the first of the top rows naming the most contract columns."""
+    lookup = header_lookup(table)
+    best: HeaderMatch | None = None
+    best_hits = 0
+    for r in range(min(search_rows, len(cells))):
+        mapping: dict[int, str] = {}
+        mult: dict[str, float] = {}
+        unknown: list[str] = []
+        for c, raw in enumerate(cells.iloc[r].tolist()):
+            if raw is None or (isinstance(raw, float) and np.isnan(raw)) or str(raw).strip() == "":
+                continue
+            base, factor = split_unit(str(raw))
+            name = lookup.get(_normalise(base))
+            if name and name not in mapping.values():
+                mapping[c] = name
+                mult[name] = factor
+            else:
+                unknown.append(str(raw).strip())
+        if len(mapping) > best_hits:
+            best_hits = len(mapping)
+            best = HeaderMatch(r, mapping, mult, tuple(unknown))
+    return best
+
+
+def frame_from_cells(
+    cells: pd.DataFrame, table: Table, source: str
+) -> tuple[pd.DataFrame, dict[str, float], list[Problem]]:
+    """Cut the header and data out of raw cells; index = 1-based source row number."""
+    match = locate_header(cells, table)
+    if match is None or not match.columns:
+        expected = ", ".join(c.name for c in table.columns)
+        return pd.DataFrame(), {}, [
+            Problem(source, table.name, f"no header row found; expected columns: {expected}")
+        ]
+    body = cells.iloc[match.row + 1 :, list(match.columns)]
+    body.columns = [match.columns[c] for c in match.columns]
+    body.index = pd.RangeIndex(match.row + 2, match.row + 2 + len(body))
+    # trailing and interleaved blank rows carry no data
+    blank = body.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "")
+    body = body.loc[~blank.all(axis=1)]
+    return body, match.multipliers, []
+
+
+# ---------------------------------------------------------------- values
+
+_EMPTY = {"", "nan", "none", "null", "nat", "-", "—", "--", "n/a", "na", "#n/a"}
+_TRUE = {"true", "t", "1", "1.0", "yes", "y", "是", "有", "已开通", "√"}
+_FALSE = {"false", "f", "0", "0.0", "no", "n", "否", "无", "未开通", "×"}
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*(.*)$")
+_YMD_SEP = re.compile(r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T](.*))?$")
+_YMD_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_CN_MONTH = re.compile(r"^\s*(\d{4})\s*(?:年|[/.\-])\s*(\d{1,2})\s*月?\s*$")
+_COMPACT_MONTH = re.compile(r"^\s*(\d{4})(\d{2})\s*$")
+_TIME = re.compile(r"^\s*(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}))?\s*秒?\s*$")
+
+
+def _is_empty(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return str(value).strip().lower() in _EMPTY
+
+
+def _as_text(value: object) -> str:
+    """Excel turns IDs such as 1001 into 1001.0: give them back as written."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_timestamp(value: object) -> pd.Timestamp | None:
+    if isinstance(value, pd.Timestamp):
+        return value
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return pd.Timestamp(value)  # datetime / date from Excel
+    text = str(value).strip()
+    m = _CN_DATE.match(text) or _YMD_SEP.match(text)
+    rest = ""
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        rest = (m.group(4) or "").strip()
+    else:
+        m = _YMD_COMPACT.match(text)
+        if not m:
+            return None
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    hh = mi = ss = 0
+    if rest:
+        t = _TIME.match(rest.replace("秒", ""))
+        if not t:
+            return None
+        hh, mi, ss = int(t.group(1)), int(t.group(2)), int(t.group(3) or 0)
+    try:
+        return pd.Timestamp(year=y, month=mo, day=d, hour=hh, minute=mi, second=ss)
+    except ValueError:
+        return None
+
+
+def _parse_month(value: object) -> str | None:
+    if hasattr(value, "year") and hasattr(value, "month") and not isinstance(value, str):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = _as_text(value)
+    m = _CN_MONTH.match(text) or _COMPACT_MONTH.match(text)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        return f"{y:04d}-{mo:02d}" if 1 <= mo <= 12 else None
+    ts = _parse_timestamp(text)
+    return f"{ts.year:04d}-{ts.month:02d}" if ts is not None else None
+
+
+def _parse_number(value: object) -> float | None:
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
+    text = text.lstrip("¥￥").rstrip("元")
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return -number if negative else number
+
+
+def _parse_bool(value: object) -> bool | None:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    text = _as_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def _map_unique(series: pd.Series, parse) -> tuple[pd.Series, pd.Series]:
+    """Parse each distinct value once (dates and flags repeat a lot), return values and bad mask."""
+    empty = series.map(_is_empty).astype(bool)
+    present = series[~empty]
+    keys = present.map(lambda v: v if not isinstance(v, (list, dict)) else str(v))
+    uniques = pd.unique(keys.to_numpy(dtype=object))
+    parsed = {u: parse(u) for u in uniques}
+    values = keys.map(lambda v: parsed[v])
+    bad = pd.Series(False, index=series.index)
+    bad.loc[values.index] = values.isna().to_numpy()
+    full = pd.Series([None] * len(series), index=series.index, dtype=object)
+    full.loc[values.index] = values.to_numpy(dtype=object)
+    return full, bad
+
+
+_EXPECTED = {
+    "int": "a whole number",
+    "float": "a number",
+    "money": "an amount (digits, optional thousands separators; unit in the header, e.g. 余额(万元))",
+    "date": "a date such as 2026-04-17, 2026/4/17 or 2026年4月17日",
+    "datetime": "a date and time such as 2026-04-17 09:30:00",
+    "month": "a month such as 2026-04 or 2026年4月",
+    "bool": "yes/no (true/false, 1/0, 是/否)",
+}
+
+
+def coerce_column(
+    series: pd.Series, col: Column, multiplier: float, source: str, table: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Give one column its contract type; unreadable cells become problems, not guesses."""
+    problems: list[Problem] = []
+    kind = col.kind
+    if kind in ("id", "text"):
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+            out = series.str.strip()
+            out = out.mask(out.str.lower().isin(_EMPTY))
+            return out.astype("str"), problems
+        out = series.map(lambda v: None if _is_empty(v) else _as_text(v))
+        return out.astype("str"), problems
+
+    if kind in ("date", "datetime") and pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.astype("datetime64[ns]"), problems
+    if kind in ("int", "float", "money") and pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        out = series.astype("float64") * multiplier
+        return (out.astype("Int64") if kind == "int" else out), problems
+    if kind == "bool" and pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("boolean"), problems
+
+    parse = {
+        "int": _parse_number,
+        "float": _parse_number,
+        "money": _parse_number,
+        "date": _parse_timestamp,
+        "datetime": _parse_timestamp,
+        "month": _parse_month,
+        "bool": _parse_bool,
+    }[kind]
+    values, bad = _map_unique(series, parse)
+    if bad.any():
+        problems.append(
+            Problem(
+                source,
+                table,
+                f"cannot read {int(bad.sum())} value(s); expected {_EXPECTED[kind]}",
+                col.name,
+                rows_of(series.index[bad.to_numpy()]),
+                examples_of(series[bad].tolist()),
+            )
+        )
+    if kind in ("int", "float", "money"):
+        out = pd.to_numeric(values, errors="coerce").astype("float64") * multiplier
+        if kind == "int":
+            frac = out.notna() & (out.round() != out)
+            if frac.any():
+                problems.append(
+                    Problem(source, table, "expected a whole number", col.name,
+                            rows_of(out.index[frac.to_numpy()]), examples_of(out[frac].tolist()))
+                )
+                out = out.mask(frac)
+            out = out.round().astype("Int64")
+        return out, problems
+    if kind in ("date", "datetime"):
+        out = pd.to_datetime(values, errors="coerce")
+        if kind == "date":
+            out = out.dt.normalize()
+        return out.astype("datetime64[ns]"), problems
+    if kind == "month":
+        return values.astype("str"), problems
+    return values.astype("boolean"), problems
+
+
+def settle_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """After validation: plain numpy int/bool where no value is missing (simpler to analyse)."""
+    out = {}
+    for name in frame.columns:
+        values = frame[name]
+        if str(values.dtype) in ("Int64", "boolean"):
+            if values.isna().any():
+                values = values.astype("float64") if str(values.dtype) == "Int64" else values.astype(object)
+            else:
+                values = values.astype("int64" if str(values.dtype) == "Int64" else "bool")
+        out[name] = values
+    return pd.DataFrame(out, index=frame.index)
+
+
+def coerce_frame(
+    frame: pd.DataFrame, table: Table, multipliers: dict[str, float], source: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type every contract column present; report missing required columns."""
+    problems: list[Problem] = []
+    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "none"
+        problems.append(
+            Problem(source, table.name,
+                    f"missing required column(s) {', '.join(missing)}; the columns found were: {have}")
+        )
+    out = {}
+    for col in table.columns:
+        if col.name in frame.columns:
+            values, found = coerce_column(frame[col.name], col, multipliers.get(col.name, 1.0), source, table.name)
+            out[col.name] = values
+            problems += found
+        else:
+            out[col.name] = pd.Series(pd.NA, index=frame.index, dtype=_EMPTY_DTYPE[col.kind])
+    typed = pd.DataFrame(out, index=frame.index)
+    return typed, problems
+
+
+_EMPTY_DTYPE = {
+    "id": "str",
+    "text": "str",
+    "month": "str",
+    "int": "Int64",
+    "float": "float64",
+    "money": "float64",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+    "bool": "boolean",
+}

@@ -1,0 +1,380 @@
+"""Where client data lives: a folder of files, one workbook, a DuckDB file, a database URL.
+
+Each source class knows how to list its tables, say when its data changed, and read
+one table, optionally restricted to some key values (`where`), pushing that filter
+down to the engine where it can (DuckDB over Parquet, SQL WHERE) so that one
+branch's slice never reads the whole bank into pandas.  New kinds of source are a
+class plus one entry in `SOURCE_KINDS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import duckdb
+import pandas as pd
+
+from branch_consult.data.contract import TABLES, Table
+from branch_consult.data.parsing import (
+    frame_from_cells,
+    header_lookup,
+    read_csv_cells,
+    read_excel_cells,
+)
+from branch_consult.data.problems import DataProblems, Problem
+
+Where = tuple[str, Sequence[str]] | None
+
+
+@dataclass
+class RawTable:
+    """One table as read: contract column names, not yet typed; index = source row."""
+
+    frame: pd.DataFrame
+    label: str  # where it came from, for messages: "bank/customers.csv"
+    multipliers: dict[str, float] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    filtered: bool = False  # True when `where` was already applied by the engine
+
+
+def _table_for_name(stem: str) -> Table | None:
+    for spec in TABLES.values():
+        if stem == spec.name or stem == spec.zh:
+            return spec
+    return None
+
+
+def _rename_to_contract(frame: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Typed sources may still use Chinese or differently-cased column names."""
+    from branch_consult.data.parsing import _normalise, split_unit
+
+    lookup = header_lookup(spec)
+    renames: dict[str, str] = {}
+    mult: dict[str, float] = {}
+    for raw in frame.columns:
+        base, factor = split_unit(str(raw))
+        name = lookup.get(_normalise(base))
+        if name and name not in renames.values():
+            renames[raw] = name
+            mult[name] = factor
+    return frame.rename(columns=renames), mult
+
+
+def _ordinal_index(frame: pd.DataFrame, first: int = 1) -> pd.DataFrame:
+    frame.index = pd.RangeIndex(first, first + len(frame))
+    return frame
+
+
+_local = threading.local()
+
+
+def _duck() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB connection per thread for scanning files."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = duckdb.connect()
+        _local.con = con
+    return con
+
+
+def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list) -> pd.DataFrame:
+    if where is None:
+        return con.execute(f"SELECT * FROM {scan}", params).df()
+    column, values = where
+    values = [str(v) for v in values]
+    if len(values) == 1:
+        return con.execute(f'SELECT * FROM {scan} WHERE "{column}" = ?', [*params, values[0]]).df()
+    con.register("_bc_keys", pd.DataFrame({"k": values}))
+    try:
+        return con.execute(
+            f'SELECT * FROM {scan} WHERE "{column}" IN (SELECT k FROM _bc_keys)', params
+        ).df()
+    finally:
+        con.unregister("_bc_keys")
+
+
+class Source:
+    """Base class: subclasses set `kind` and implement the four methods."""
+
+    kind: ClassVar[str] = "source"
+    label: str
+
+    @classmethod
+    def accepts(cls, location: str) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def tables(self) -> list[str]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def version(self) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def read(self, table: str, where: Where = None) -> RawTable:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str] | None:
+        """A connection and SQL relation expression for pushdown aggregation, if any."""
+        return None
+
+
+def _stat_version(paths: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+class FolderSource(Source):
+    """A folder of `<table>.csv|.parquet|.xlsx` files (table names in English or Chinese)."""
+
+    kind = "folder"
+    SUFFIXES = (".parquet", ".csv", ".xlsx", ".xls")
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.label = self.path.name or str(self.path)
+        self.files: dict[str, Path] = {}
+        self.conflicts: list[Problem] = []
+        for file in sorted(self.path.iterdir()):
+            if file.suffix.lower() not in self.SUFFIXES or file.name.startswith((".", "~$")):
+                continue
+            spec = _table_for_name(file.stem)
+            if spec is None:
+                continue
+            if spec.name in self.files:
+                self.conflicts.append(
+                    Problem(self.label, spec.name,
+                            f"two files for one table: {self.files[spec.name].name} and {file.name}; keep one")
+                )
+                continue
+            self.files[spec.name] = file
+
+    @classmethod
+    def accepts(cls, location: str) -> bool:
+        return Path(location).is_dir()
+
+    def tables(self) -> list[str]:
+        return [t for t in TABLES if t in self.files]
+
+    def version(self) -> str:
+        return _stat_version(list(self.files.values()))
+
+    def _file(self, table: str) -> Path:
+        if table not in self.files:
+            raise DataProblems(
+                [Problem(self.label, table, f"no file for this table; expected {table}.csv, {table}.parquet or {table}.xlsx in {self.path}")],
+                headline="a table is missing",
+            )
+        return self.files[table]
+
+    def read(self, table: str, where: Where = None) -> RawTable:
+        file = self._file(table)
+        spec = TABLES[table]
+        label = f"{self.label}/{file.name}"
+        suffix = file.suffix.lower()
+        if suffix == ".parquet":
+            frame = _duck_query(_duck(), "read_parquet(?)", where, [str(file)])
+            frame, mult = _rename_to_contract(frame, spec)
+            return RawTable(_ordinal_index(frame), label, mult, filtered=True)
+        if suffix == ".csv":
+            cells = read_csv_cells(file)
+        else:
+            cells = read_excel_cells(file, 0)
+        frame, mult, problems = frame_from_cells(cells, spec, label)
+        return RawTable(frame, label, mult, problems)
+
+    def duckdb_scan(self, table: str):
+        file = self._file(table)
+        if file.suffix.lower() != ".parquet":
+            return None
+        return _duck(), f"read_parquet('{_sql_literal(file)}')"
+
+
+def _sql_literal(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+class WorkbookSource(Source):
+    """One Excel workbook with a sheet per table (sheet named like the table, English or Chinese)."""
+
+    kind = "workbook"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.label = self.path.name
+        with pd.ExcelFile(self.path, engine="openpyxl") as book:
+            names = book.sheet_names
+        self.sheets: dict[str, str] = {}
+        for sheet in names:
+            spec = _table_for_name(str(sheet).strip())
+            if spec is not None and spec.name not in self.sheets:
+                self.sheets[spec.name] = sheet
+
+    @classmethod
+    def accepts(cls, location: str) -> bool:
+        return Path(location).is_file() and Path(location).suffix.lower() in (".xlsx", ".xlsm")
+
+    def tables(self) -> list[str]:
+        return [t for t in TABLES if t in self.sheets]
+
+    def version(self) -> str:
+        return _stat_version([self.path])
+
+    def read(self, table: str, where: Where = None) -> RawTable:
+        if table not in self.sheets:
+            raise DataProblems(
+                [Problem(self.label, table, f"no sheet for this table; expected a sheet named {table} or {TABLES[table].zh}")],
+                headline="a table is missing",
+            )
+        sheet = self.sheets[table]
+        label = f"{self.label} › {sheet}"
+        frame, mult, problems = frame_from_cells(read_excel_cells(self.path, sheet), TABLES[table], label)
+        return RawTable(frame, label, mult, problems)
+
+
+class DuckDBSource(Source):
+    """A DuckDB database file with tables named as in the contract."""
+
+    kind = "duckdb"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.label = self.path.name
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def accepts(cls, location: str) -> bool:
+        p = Path(location)
+        if not p.is_file():
+            return False
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+        return head[8:12] == b"DUCK" or p.suffix.lower() in (".duckdb", ".ddb")
+
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        return self._con
+
+    def tables(self) -> list[str]:
+        names = {r[0] for r in self.con().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return [t for t in TABLES if t in names]
+
+    def version(self) -> str:
+        return _stat_version([self.path])
+
+    def read(self, table: str, where: Where = None) -> RawTable:
+        if table not in self.tables():
+            raise DataProblems([Problem(self.label, table, "no such table in the database")], headline="a table is missing")
+        with self._lock:
+            frame = _duck_query(self.con().cursor(), f'"{table}"', where, [])
+        frame, mult = _rename_to_contract(frame, TABLES[table])
+        return RawTable(_ordinal_index(frame), f"{self.label}:{table}", mult, filtered=True)
+
+    def duckdb_scan(self, table: str):
+        return self.con().cursor(), f'"{table}"'
+
+
+class SQLSource(Source):
+    """Any database SQLAlchemy can reach (PostgreSQL, SQLite, a warehouse), tables by name."""
+
+    kind = "sql"
+
+    def __init__(self, url: str):
+        import sqlalchemy as sa
+
+        self.url = url
+        self.engine = sa.create_engine(url)
+        self.label = sa.engine.make_url(url).render_as_string(hide_password=True)
+        self._tables: list[str] | None = None
+
+    @classmethod
+    def accepts(cls, location: str) -> bool:
+        return "://" in location
+
+    def tables(self) -> list[str]:
+        import sqlalchemy as sa
+
+        if self._tables is None:
+            names = set(sa.inspect(self.engine).get_table_names())
+            self._tables = [t for t in TABLES if t in names]
+        return self._tables
+
+    def version(self) -> str:
+        # a server has no file mtime: key the cache on row counts, cheap and changes on load
+        import sqlalchemy as sa
+
+        with self.engine.connect() as con:
+            counts = [str(con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar()) for t in self.tables()]
+        return hashlib.sha256(("|".join(counts)).encode()).hexdigest()[:16]
+
+    def read(self, table: str, where: Where = None) -> RawTable:
+        import sqlalchemy as sa
+
+        if table not in self.tables():
+            raise DataProblems([Problem(self.label, table, "no such table in the database")], headline="a table is missing")
+        meta = sa.MetaData()
+        tbl = sa.Table(table, meta, autoload_with=self.engine)
+        query = sa.select(tbl)
+        if where is not None:
+            column, values = where
+            query = query.where(tbl.c[column].in_([str(v) for v in values]))
+        with self.engine.connect() as con:
+            frame = pd.read_sql(query, con)
+        frame, mult = _rename_to_contract(frame, TABLES[table])
+        return RawTable(_ordinal_index(frame), f"{self.label}:{table}", mult, filtered=True)
+
+
+class SQLiteFileSource(SQLSource):
+    """A SQLite file given by path (read through SQLAlchemy)."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path):
+        super().__init__(f"sqlite:///{Path(path).resolve()}")
+        self.path = Path(path)
+        self.label = self.path.name
+
+    @classmethod
+    def accepts(cls, location: str) -> bool:
+        p = Path(location)
+        if not p.is_file():
+            return False
+        with open(p, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+
+    def version(self) -> str:
+        return _stat_version([self.path])
+
+
+#: tried in order; the first whose `accepts` is true opens the location
+SOURCE_KINDS: list[type[Source]] = [FolderSource, WorkbookSource, SQLiteFileSource, DuckDBSource, SQLSource]
+
+
+def open_source(location: str | os.PathLike[str]) -> Source:
+    """The source for a folder, workbook, DuckDB/SQLite file or database URL."""
+    text = str(location)
+    for kind in SOURCE_KINDS:
+        if kind.accepts(text):
+            try:
+                return kind(text if kind is SQLSource else Path(text))  # type: ignore[call-arg]
+            except DataProblems:
+                raise
+            except Exception as exc:  # a driver or file error: say which source and why
+                raise DataProblems(
+                    [Problem(text, "-", f"cannot open as a {kind.kind} source: {type(exc).__name__}: {exc}")],
+                    headline="the data source cannot be opened",
+                ) from None
+    if not Path(text).exists():
+        why = "no such file or folder"
+    else:
+        why = "not a folder, .xlsx workbook, DuckDB or SQLite file, or database URL"
+    raise DataProblems([Problem(text, "-", why)], headline="the data source cannot be opened")
