@@ -1,0 +1,30 @@
+"""Shared fixtures: the tiny hand-made bank in every kind of source."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from tiny_bank import write_folder  # noqa: E402
+
+from branch_consult.data import clear_cache  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    clear_cache()
+    yield
+
+
+@pytest.fixture
+def tiny_csv(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "bank_csv", "csv")
+
+
+@pytest.fixture
+def tiny_parquet(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "bank_parquet", "parquet")
