@@ -1,0 +1,82 @@
+"""Per-branch deposits and AUM for a whole bank: project loaders vs a bare DuckDB GROUP BY.
+
+    python bench/bench_loaders.py [--branches 1000] [--customers-per-branch 1000] [--data DIR]
+
+Generates the bank once (cached under bench/_data), then in one run times, best of
+three each: (a) a bare DuckDB GROUP BY over the same Parquet files, (b) the project's
+`open_dataset` + `branch_balances` (with its push-down validation), cold cache each
+time, and (c) loading one branch's validated slice of customers and holdings.
+Prints the ratio (b)/(a); the target is within 3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import duckdb
+
+from branch_consult.data import clear_cache, open_dataset
+from branch_consult.data.aggregate import branch_balances
+
+BARE = """
+SELECT c.branch_id,
+       sum(h.balance) FILTER (WHERE h.product IN ('deposit_demand','deposit_time')) AS deposits,
+       sum(h.balance) FILTER (WHERE h.product <> 'credit_card') AS aum
+FROM read_parquet('{d}/holdings.parquet') h JOIN read_parquet('{d}/customers.parquet') c USING (customer_id)
+WHERE h.month = ? GROUP BY c.branch_id
+"""
+
+
+def best_of(fn, n: int = 3) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--branches", type=int, default=1000)
+    ap.add_argument("--customers-per-branch", type=int, default=1000)
+    ap.add_argument("--data", type=Path, default=None)
+    args = ap.parse_args()
+    data = args.data or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    if not (data / "holdings.parquet").exists():
+        from branch_consult.data.generator import write_sample_bank
+
+        t = time.perf_counter()
+        write_sample_bank(data, branches=args.branches, seed=1,
+                          customers_per_branch=args.customers_per_branch, fmt="parquet", progress=True)
+        print(f"generated {args.branches} branches in {time.perf_counter() - t:.1f} s -> {data}")
+    month = duckdb.sql(f"SELECT max(month) FROM read_parquet('{data}/holdings.parquet')").fetchone()[0]
+    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{data}/holdings.parquet')").fetchone()[0]
+
+    def bare():
+        con = duckdb.connect()
+        return con.execute(BARE.format(d=data), [month]).df()
+
+    def project():
+        clear_cache()
+        return branch_balances(open_dataset(data), month)
+
+    def one_branch():
+        clear_cache()
+        ds = open_dataset(data)
+        return ds.table("customers", "B500"), ds.table("holdings", "B500")
+
+    a, b = bare(), project()
+    assert abs(a["deposits"].sum() - b["deposits"].sum()) < 1e-3 * a["deposits"].sum()
+    t_bare, t_project, t_branch = best_of(bare), best_of(project), best_of(one_branch)
+    print(f"holdings rows: {rows:,}; month {month}")
+    print(f"bare DuckDB GROUP BY:            {t_bare:7.3f} s")
+    print(f"project loaders + aggregate:     {t_project:7.3f} s")
+    print(f"ratio project / bare:            {t_project / t_bare:7.2f}x  (target <= 3x)")
+    print(f"one branch's validated slice:    {t_branch:7.3f} s")
+
+
+if __name__ == "__main__":
+    main()
