@@ -1,0 +1,152 @@
+"""Evaluate readable finding rules against one branch's metrics.
+
+Rules live in `rules.yaml` beside this module (or a consultant's own file): each names
+a metric, the thresholds that make it a finding of some severity, and the wording of
+title, evidence and action in zh and en.  No code is evaluated from the file: a
+condition is a metric, an operator and a number, so a consultant can edit thresholds
+without being able to break or subvert the report.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import string
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+Severity = Literal["high", "medium", "low", "info"]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
+
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq}
+
+
+class Text(BaseModel):
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Level(BaseModel):
+    op: Literal[">", ">=", "<", "<=", "=="]
+    value: float
+    severity: Severity
+
+
+class Condition(BaseModel):
+    metric: str
+    op: Literal[">", ">=", "<", "<=", "=="]
+    value: float
+
+
+class Rule(BaseModel):
+    """One finding rule; `levels` are tried in order, the first that holds sets severity."""
+
+    id: str
+    subject: str
+    metric: str
+    levels: list[Level]
+    also: list[Condition] = Field(default_factory=list)  # extra conditions that must all hold
+    title: Text
+    evidence: Text
+    action: Text
+    owner_role: str = "branch_head"
+    due_days: int = 30
+    kpi: Text | None = None
+
+
+class Finding(BaseModel):
+    """A worded finding with the figure that triggered it and the recommended action."""
+
+    rule_id: str
+    subject: str
+    severity: Severity
+    title: str
+    evidence: str
+    action: str
+    owner_role: str
+    due_days: int
+    kpi: str
+    value: float
+
+
+_MISSING = object()
+
+
+class _Wording(string.Formatter):
+    """Fills wording templates; a missing or unformattable metric shows as '–'."""
+
+    def get_value(self, key, args, kwargs):
+        return kwargs.get(key, _MISSING) if isinstance(key, str) else _MISSING
+
+    def format_field(self, value, format_spec):
+        if value is _MISSING or value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        try:
+            return format(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+def _fmt(template: str, metrics: Mapping[str, object]) -> str:
+    try:
+        return _Wording().vformat(template, (), dict(metrics))
+    except (ValueError, IndexError, AttributeError):
+        return template  # a wording typo must not break the report
+
+
+def load_rules(path: str | Path | None = None) -> list[Rule]:
+    """Rules from a YAML file (default: the practice's rules shipped with the package)."""
+    path = Path(path) if path else DEFAULT_RULES
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return [Rule.model_validate(item) for item in raw["rules"]]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
+        raise ValueError(f"finding rules in {path} cannot be read: {exc}") from None
+
+
+def _holds(value: float, op: str, threshold: float) -> bool:
+    return not math.isnan(value) and _OPS[op](value, threshold)
+
+
+def _number(metrics: Mapping[str, object], name: str) -> float:
+    value = metrics.get(name)
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def evaluate(metrics: Mapping[str, object], rules: list[Rule] | None = None, lang: str = "zh") -> list[Finding]:
+    """Findings for one branch, most severe first; metrics missing from the map never fire."""
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else load_rules():
+        value = _number(metrics, rule.metric)
+        if not all(_holds(_number(metrics, c.metric), c.op, c.value) for c in rule.also):
+            continue
+        level = next((lv for lv in rule.levels if _holds(value, lv.op, lv.value)), None)
+        if level is None:
+            continue
+        findings.append(
+            Finding(
+                rule_id=rule.id,
+                subject=rule.subject,
+                severity=level.severity,
+                title=_fmt(rule.title.get(lang), metrics),
+                evidence=_fmt(rule.evidence.get(lang), metrics),
+                action=_fmt(rule.action.get(lang), metrics),
+                owner_role=rule.owner_role,
+                due_days=rule.due_days,
+                kpi=rule.kpi.get(lang) if rule.kpi else rule.metric,
+                value=value,
+            )
+        )
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings

@@ -1,0 +1,46 @@
+"""The finding rules fire on the thresholds written in the rules file, and only there."""
+
+import math
+
+import pytest
+
+from branch_consult.findings import evaluate, load_rules
+
+LUNCH = {"lunch_ratio_vs_peers": 2.4, "lunch_median_wait": 22.0, "lunch_wait_ratio": 3.1,
+         "peer_lunch_wait_ratio": 1.3, "peak_counter_gap": 2.0}
+
+
+def test_rules_file_loads_and_ids_unique():
+    rules = load_rules()
+    assert len({r.id for r in rules}) == len(rules) >= 8
+
+
+def test_lunchtime_rule_levels_and_wording():
+    [f] = evaluate(LUNCH)
+    assert f.rule_id == "lunchtime_waits" and f.severity == "high"
+    assert "22 分钟" in f.evidence and "3.1 倍" in f.evidence
+    [f] = evaluate({**LUNCH, "lunch_ratio_vs_peers": 1.6}, lang="en")
+    assert f.severity == "medium" and "22 min" in f.evidence
+    assert evaluate({**LUNCH, "lunch_ratio_vs_peers": 1.4}) == []
+
+
+def test_also_condition_blocks():
+    assert evaluate({**LUNCH, "lunch_median_wait": 6.0}) == []
+
+
+def test_missing_and_nan_metrics_never_fire():
+    assert evaluate({}) == []
+    assert evaluate({"top_unattended_share": math.nan}) == []
+
+
+def test_sorted_by_severity_and_missing_wording_values_dashed():
+    out = evaluate({"cross_sell_leads": 7, "policy_breaches": 1})
+    assert [f.rule_id for f in out] == ["underperformer_kept", "cross_sell_gap"]
+    assert "–" in out[1].evidence  # lead_deposits_wan not supplied
+
+
+def test_bad_rules_file_is_a_clear_error(tmp_path):
+    p = tmp_path / "rules.yaml"
+    p.write_text("rules:\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="cannot be read"):
+        load_rules(p)
