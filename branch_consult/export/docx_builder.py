@@ -1,0 +1,485 @@
+"""Writes the parts of a Word deliverable onto a reference document.
+
+One :class:`DocxBuilder` per document: cover, table of contents, paragraphs and runs
+(fonts set for Latin and East Asian text on every run), numbered captions with SEQ
+fields, and the native renderings of display payloads (tables, figures, findings,
+scorecards, callouts). Every string passes :func:`clean_text` first.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import struct
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Pt, RGBColor
+
+from branch_consult.display import finding_word, severity_label
+from branch_consult.export import docx_xml as X
+from branch_consult.export.docx_reference import DEFAULT_PATH, SEVERITY_COLORS, build_reference
+from branch_consult.formats import NUMERIC_FORMATS, clean_text, format_value
+
+HEAD_FILL = "1F3B5C"
+HIGHLIGHT_FILL = "FFF1CC"
+STRIPE_FILL = "F6F8FA"
+STATUS_COLORS = {"red": "B5473A", "amber": "D68910", "green": "2E7D5B", "none": "AAB4BF"}
+CALLOUT_COLORS = {"note": ("5B7A99", "EEF3F8"), "warning": ("D68910", "FDF4E3"), "tip": ("2E7D5B", "EDF7F1")}
+_MANUAL_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|[一二三四五六七八九十]+、)\s*")
+WORDS = {
+    "zh": {"figure": "图", "table": "表", "contents": "目录", "client": "客户", "branch": "网点",
+           "date": "日期", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
+           "page": ("第 ", " 页 / 共 ", " 页"), "source": "来源："},
+    "en": {"figure": "Figure", "table": "Table", "contents": "Contents", "client": "Client",
+           "branch": "Branch", "date": "Date",
+           "toc_hint": "(The table of contents is updated when the document is opened.)",
+           "page": ("Page ", " of ", ""), "source": "Source: "},
+}
+
+
+def _cjk_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _png_px(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", data[16:24])
+
+
+class DocxBuilder:
+    """A Word document being written from a reference docx."""
+
+    def __init__(self, reference: str | Path | None = None, lang: str = "zh",
+                 latin_font: str = "Calibri", east_asia_font: str = "Noto Sans CJK SC",
+                 renderer: Any = None) -> None:
+        path = Path(reference) if reference else DEFAULT_PATH
+        if not path.exists():
+            if reference:
+                raise FileNotFoundError(f"reference document not found: {path}")
+            build_reference(path)
+        self.doc = docx.Document(str(path))
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        self.lang = lang if lang in WORDS else "zh"
+        self.words = WORDS[self.lang]
+        self.latin, self.east_asia = latin_font, east_asia_font
+        self.renderer = renderer
+        self.figures = 0
+        self.tables = 0
+        self.headings: list[tuple[int, str, str]] = []
+        self._counters = [0, 0, 0]
+        self._toc: tuple[Any, Any] | None = None
+        sec = self.doc.sections[-1]
+        self.text_width = int(sec.page_width - sec.left_margin - sec.right_margin)
+
+    # -- basic text ----------------------------------------------------------------
+    def has_style(self, name: str) -> bool:
+        try:
+            self.doc.styles[name]
+            return True
+        except KeyError:
+            return False
+
+    def paragraph(self, style: str | None = None, container: Any = None):
+        target = container if container is not None else self.doc
+        p = target.add_paragraph()
+        if style and self.has_style(style):
+            p.style = self.doc.styles[style]
+        return p
+
+    def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False,
+            strike: bool = False, code: bool = False, color: str | None = None,
+            size: float | None = None):
+        r = paragraph.add_run(clean_text(text))
+        if bold:
+            r.bold = True
+        if italic:
+            r.italic = True
+        if strike:
+            r.font.strike = True
+        X.set_fonts(r._r, "Consolas" if code else self.latin, self.east_asia)
+        if code:
+            X.shade(r._r.get_or_add_rPr(), "F1F3F5")
+        if color:
+            r.font.color.rgb = RGBColor.from_string(color)
+        if size:
+            r.font.size = Pt(size)
+        return r
+
+    def link(self, paragraph, url: str, text: str) -> None:
+        if not re.match(r"^(https?|mailto):", url or ""):
+            self.run(paragraph, text)
+            return
+        run = X.add_hyperlink(paragraph, url, text)
+        X.set_fonts(run.get_or_add_rPr() if hasattr(run, "get_or_add_rPr") else run.find(qn("w:rPr")),
+                    self.latin, self.east_asia)
+
+    def heading(self, inline, level: int, md) -> None:
+        text = _MANUAL_NUMBER.sub("", md.plain(inline)).strip() or md.plain(inline)
+        level = max(1, min(level, 3))
+        p = self.paragraph(style=f"Heading {level}")
+        self.run(p, text)
+        self._counters[level - 1] += 1
+        for deeper in range(level, 3):
+            self._counters[deeper] = 0
+        number = ".".join(str(n) for n in self._counters[:level])
+        self.headings.append((level, number, text))
+
+    def page_break(self) -> None:
+        body = self.doc.element.body
+        last = [c for c in body if c.tag != qn("w:sectPr")]
+        if not last:
+            return  # nothing before: a break would leave an empty page
+        p = self.paragraph()
+        p.add_run().add_break(WD_BREAK.PAGE)
+
+    def new_list_num(self, start: int = 1) -> int | None:
+        """A fresh numbering instance of List Number so each ordered list restarts."""
+        if not self.has_style("List Number"):
+            return None
+        ppr = self.doc.styles["List Number"].element.pPr
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if numpr is None or numpr.find(qn("w:numId")) is None:
+            return None
+        base_id = numpr.find(qn("w:numId")).get(qn("w:val"))
+        numbering = self.doc.part.numbering_part.element
+        abstract = None
+        for num in numbering.findall(qn("w:num")):
+            if num.get(qn("w:numId")) == base_id:
+                abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        if abstract is None:
+            return None
+        new_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+        num = OxmlElement("w:num")
+        num.set(qn("w:numId"), str(new_id))
+        ref = OxmlElement("w:abstractNumId")
+        ref.set(qn("w:val"), abstract)
+        num.append(ref)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        so = OxmlElement("w:startOverride")
+        so.set(qn("w:val"), str(start))
+        override.append(so)
+        num.append(override)
+        numbering.append(num)
+        return new_id
+
+    # -- document frame ----------------------------------------------------------------
+    def cover(self, meta: Mapping[str, Any]) -> None:
+        for _ in range(5):
+            self.paragraph()
+        band = self.paragraph()
+        self.run(band, clean_text(meta.get("client") or "").upper() or " ", bold=True, color="C79A3A",
+                 size=11)
+        title = self.paragraph(style="Title")
+        self.run(title, meta.get("title") or "")
+        ppr = title._p.get_or_add_pPr()
+        bdr = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "C79A3A")):
+            bottom.set(qn(k), v)
+        bdr.append(bottom)
+        ppr.append(bdr)
+        if meta.get("subtitle"):
+            self.run(self.paragraph(style="Subtitle"), meta["subtitle"])
+        for key in ("client", "branch", "date"):
+            if meta.get(key):
+                p = self.paragraph(style="BC Cover Meta")
+                self.run(p, f"{self.words[key]}  ", color="6B7785")
+                self.run(p, str(meta[key]), bold=True)
+        if meta.get("confidentiality"):
+            self.run(self.paragraph(style="BC Confidential"), meta["confidentiality"])
+        self.page_break()
+
+    def toc(self) -> None:
+        p = self.paragraph(style="TOC Heading")
+        self.run(p, self.words["contents"])
+        p = self.paragraph(style="TOC 1")
+        result = X.add_field(p, 'TOC \\o "1-3" \\h \\z \\u', self.words["toc_hint"])
+        self._toc = (p, result)
+        X.set_update_fields_on_open(self.doc)
+        self.page_break()
+
+    def finish_toc(self) -> None:
+        """Fill the TOC field's cached result with the headings (without page numbers).
+
+        Word recomputes the field on open (``updateFields``); viewers that do not update
+        fields (LibreOffice's PDF conversion, previews) still show a real contents list.
+        """
+        if self._toc is None or not self.headings:
+            return
+        p, result = self._toc
+        end = result._r.getnext()
+        p._p.remove(result._r)
+        p._p.remove(end)
+        current = p
+        for i, (level, number, text) in enumerate(self.headings):
+            if i:
+                new = OxmlElement("w:p")
+                current._p.addnext(new)
+                from docx.text.paragraph import Paragraph
+
+                current = Paragraph(new, p._parent)
+            style = f"TOC {level}"
+            if self.has_style(style):
+                current.style = self.doc.styles[style]
+            self.run(current, f"{number}\u2003{text}")
+        current._p.append(end)
+
+    def header_footer(self, meta: Mapping[str, Any]) -> None:
+        values = {
+            "{{title}}": clean_text(meta.get("title") or ""),
+            "{{confidentiality}}": clean_text(meta.get("confidentiality") or ""),
+        }
+        for sec in self.doc.sections:
+            for part in (sec.header, sec.first_page_header, sec.even_page_header):
+                for p in part.paragraphs:
+                    self._replace(p, values)
+            for part in (sec.footer, sec.even_page_footer):
+                for p in part.paragraphs:
+                    if "{{page_x_of_y}}" in p.text:
+                        self._page_x_of_y(p)
+
+    def _replace(self, p, values: Mapping[str, str]) -> None:
+        for run in p.runs:
+            for key, value in values.items():
+                if key in run.text:
+                    run.text = run.text.replace(key, value)
+                    X.set_fonts(run._r, self.latin, self.east_asia)
+
+    def _page_x_of_y(self, p) -> None:
+        for r in list(p.runs):
+            r._r.getparent().remove(r._r)
+        before, middle, after = self.words["page"]
+        self.run(p, before)
+        X.add_field(p, "PAGE", "1")
+        self.run(p, middle)
+        X.add_field(p, "NUMPAGES", "1")
+        if after:
+            self.run(p, after)
+
+    # -- captions ----------------------------------------------------------------------
+    def caption(self, kind: str, text: str, number: int) -> None:
+        p = self.paragraph(style="Caption")
+        label = self.words[kind]
+        self.run(p, f"{label} " if self.lang == "en" else label + " ")
+        seq = "Figure" if kind == "figure" else "Table"
+        r = X.add_field(p, f"SEQ {seq} \\* ARABIC", str(number))
+        X.set_fonts(r._r, self.latin, self.east_asia)
+        self.run(p, "  " + clean_text(text))
+        if kind == "table":
+            X.keep_with_next(p)
+
+    def source(self, text: str | None, note: str | None = None) -> None:
+        if note:
+            self.run(self.paragraph(style="BC Source"), note)
+        if text:
+            self.run(self.paragraph(style="BC Source"), self.words["source"] + clean_text(text))
+
+    # -- tables ------------------------------------------------------------------------
+    def _table(self, n_rows: int, n_cols: int):
+        t = self.doc.add_table(rows=n_rows, cols=n_cols)
+        if self.has_style("BC Table"):
+            t.style = self.doc.styles["BC Table"]
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        X.table_width_pct(t, 100)
+        X.table_borders(t)
+        return t
+
+    def _set_widths(self, table, texts: Sequence[Sequence[str]]) -> None:
+        n = len(texts[0]) if texts else 0
+        if not n:
+            return
+        weights = [max(4, min(28, max(_cjk_width(row[c]) for row in texts))) for c in range(n)]
+        total = sum(weights)
+        grid = table._tbl.tblGrid
+        for c, col in enumerate(grid.findall(qn("w:gridCol"))):
+            col.set(qn("w:w"), str(int(self.text_width * weights[c] / total / 635)))
+        for row in table.rows:
+            for c, cell in enumerate(row.cells):
+                cell.width = Emu(int(self.text_width * weights[c] / total))
+
+    def _cell_text(self, cell, text: str, *, style: str, align=None, bold: bool = False,
+                   color: str | None = None) -> None:
+        p = cell.paragraphs[0]
+        if self.has_style(style):
+            p.style = self.doc.styles[style]
+        if align is not None:
+            p.alignment = align
+        self.run(p, text, bold=bold, color=color)
+
+    def data_table(self, header: Sequence[str], rows: Sequence[Sequence[str]],
+                   numeric: Sequence[bool], highlight: Sequence[int] = ()) -> Any:
+        """A Word table: repeated navy header row, right-aligned numbers, highlighted rows."""
+        t = self._table(len(rows) + 1, len(header))
+        marked = set(highlight)
+        hdr = t.rows[0]
+        X.repeat_header(hdr)
+        X.cant_split(hdr)
+        for c, text in enumerate(header):
+            cell = hdr.cells[c]
+            X.shade(cell, HEAD_FILL)
+            self._cell_text(cell, text, style="BC Table Head", bold=True, color="FFFFFF",
+                            align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
+        for r, values in enumerate(rows):
+            row = t.rows[r + 1]
+            X.cant_split(row)
+            for c, text in enumerate(values):
+                cell = row.cells[c]
+                if r in marked:
+                    X.shade(cell, HIGHLIGHT_FILL)
+                elif r % 2 == 1:
+                    X.shade(cell, STRIPE_FILL)
+                self._cell_text(cell, text, style="BC Table Text", bold=r in marked,
+                                align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
+        self._set_widths(t, [list(header), *[list(v) for v in rows]])
+        return t
+
+    def markdown_table(self, header, rows, aligns, md) -> None:
+        head = [md.plain(tok) for tok in header]
+        body = [[md.plain(tok) for tok in row] + [""] * (len(head) - len(row)) for row in rows]
+        numeric = [a == "right" for a in aligns] + [False] * (len(head) - len(aligns))
+        self.data_table(head, [r[: len(head)] for r in body], numeric)
+        self.paragraph(style="BC Source")
+
+    def table_payload(self, p: Mapping[str, Any]) -> None:
+        cols = p.get("columns") or []
+        if not cols:
+            return
+        self.tables += 1
+        self.caption("table", p.get("caption") or "", self.tables)
+        fmts = [c.get("format", "text") for c in cols]
+        rows = [[format_value(v, f, self.lang) for v, f in zip(row, fmts, strict=False)]
+                + [""] * (len(cols) - len(row)) for row in p.get("rows") or []]
+        self.data_table([clean_text(c.get("label", c.get("key", ""))) for c in cols], rows,
+                        [f in NUMERIC_FORMATS for f in fmts],
+                        [i for i in p.get("highlight_rows") or [] if isinstance(i, int)])
+        self.source(p.get("source"), p.get("note"))
+
+    # -- boxes -------------------------------------------------------------------------
+    def _box(self, accent: str, fill: str):
+        t = self._table(1, 1)
+        cell = t.cell(0, 0)
+        X.shade(cell, fill)
+        X.cell_borders(cell, left=(accent, 24), top=None, bottom=None, right=None)
+        tcpr = cell._tc.get_or_add_tcPr()
+        mar = OxmlElement("w:tcMar")
+        for side, w in (("top", 100), ("bottom", 100), ("left", 180), ("right", 180)):
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), str(w))
+            el.set(qn("w:type"), "dxa")
+            mar.append(el)
+        tcpr.append(mar)
+        tblpr = t._tbl.tblPr
+        for b in tblpr.findall(qn("w:tblBorders")):
+            tblpr.remove(b)
+        return cell
+
+    def _spacer(self) -> None:
+        p = self.paragraph()
+        p.paragraph_format.space_after = Pt(2)
+        p.paragraph_format.line_spacing = 0.6
+
+    def finding(self, p: Mapping[str, Any]) -> None:
+        sev = p.get("severity") if p.get("severity") in SEVERITY_COLORS else "info"
+        accent, fill = SEVERITY_COLORS[sev]
+        cell = self._box(accent, fill)
+        head = cell.paragraphs[0]
+        style = f"BC Finding {sev.capitalize()}"
+        if self.has_style(style):
+            head.style = self.doc.styles[style]
+        self.run(head, f"【{severity_label(sev, self.lang)}】" if self.lang == "zh"
+                 else f"[{severity_label(sev, self.lang)}] ", bold=True, color=accent)
+        self.run(head, p.get("title") or "", bold=True, color=accent)
+        if p.get("subject"):
+            self.run(head, f"  · {p['subject']}", color="6B7785")
+        colon = "：" if self.lang == "zh" else ": "
+        for key in ("evidence", "action"):
+            para = self.paragraph(style="BC Finding Body", container=cell)
+            self.run(para, finding_word(key, self.lang) + colon, bold=True)
+            self.run(para, p.get(key) or "")
+        self._spacer()
+
+    def callout(self, p: Mapping[str, Any]) -> None:
+        accent, fill = CALLOUT_COLORS.get(p.get("style"), CALLOUT_COLORS["note"])
+        cell = self._box(accent, fill)
+        first = cell.paragraphs[0]
+        if self.has_style("BC Callout"):
+            first.style = self.doc.styles["BC Callout"]
+        if p.get("title"):
+            self.run(first, p["title"], bold=True, color=accent)
+            first = self.paragraph(style="BC Callout", container=cell)
+        self.run(first, p.get("text") or "")
+        self._spacer()
+
+    def scorecard(self, p: Mapping[str, Any]) -> None:
+        tiles = list(p.get("tiles") or [])
+        if not tiles:
+            return
+        if p.get("caption"):
+            cap = self.paragraph(style="Caption")
+            self.run(cap, p["caption"])
+            X.keep_with_next(cap)
+        per_row = min(4, len(tiles))
+        n_rows = -(-len(tiles) // per_row)
+        t = self._table(n_rows, per_row)
+        tblpr = t._tbl.tblPr
+        for b in tblpr.findall(qn("w:tblBorders")):
+            tblpr.remove(b)
+        for i in range(n_rows * per_row):
+            cell = t.cell(i // per_row, i % per_row)
+            X.cell_borders(cell, left=("FFFFFF", 24), right=("FFFFFF", 24), bottom=("FFFFFF", 24))
+            if i >= len(tiles):
+                continue
+            tile = tiles[i]
+            status = tile.get("status") if tile.get("status") in STATUS_COLORS else "none"
+            X.shade(cell, "F4F6F8")
+            X.cell_borders(cell, top=(STATUS_COLORS[status], 24))
+            self._cell_text(cell, tile.get("label") or "", style="BC Tile Label")
+            value = self.paragraph(style="BC Tile Value", container=cell)
+            self.run(value, format_value(tile.get("value"), tile.get("format", "float1"), self.lang),
+                     color=STATUS_COLORS[status] if status in ("red", "amber") else None)
+            if tile.get("note"):
+                self.run(self.paragraph(style="BC Tile Label", container=cell), tile["note"])
+        self._spacer()
+
+    # -- pictures ----------------------------------------------------------------------
+    def picture(self, png: bytes, width_emu: int | None = None) -> None:
+        size = _png_px(png)
+        width = self.text_width if width_emu is None else min(width_emu, self.text_width)
+        if width_emu is None and size is not None:
+            width = min(self.text_width, int(size[0] * 914400 / 96))
+        p = self.paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
+
+    def figure_payload(self, p: Mapping[str, Any]) -> None:
+        if self.renderer is None:
+            raise RuntimeError("a figure needs a renderer (branch_consult.charts.StaticRenderer)")
+        width, height = int(p.get("width") or 900), int(p.get("height") or 450)
+        fig = copy.deepcopy(p.get("figure") or {})
+        png = self.renderer.to_png(fig, width=width, height=height, scale=2)
+        self.figures += 1
+        self.picture(png, width_emu=self.text_width)
+        self.caption("figure", p.get("caption") or "", self.figures)
+        self.source(p.get("source"))
+
+    def save(self) -> bytes:
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return buf.getvalue()
+
+
+__all__ = ["DocxBuilder"]
