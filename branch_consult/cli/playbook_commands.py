@@ -1,4 +1,162 @@
-"""Commands about playbooks: list, show parameters, run, open in JupyterLab."""
+"""Commands about playbooks: list, show parameters, run, open in JupyterLab, demo.
 
-from branch_consult.cli.app import app  # noqa: F401
+A thin shell over `branch_consult.playbooks` and `branch_consult.run`: user errors
+(bad parameter, unknown playbook, unreadable data) print one red message and exit 2;
+a failing cell exits 1 naming the cell; never a traceback.
+"""
 
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from branch_consult.cli.app import app
+
+T = TypeVar("T")
+USER_ERROR = 2
+
+
+def _fail(message: str, code: int = USER_ERROR) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run `action`, turning the library's user-facing errors into a red line and an exit code."""
+    from branch_consult.data import DataProblems
+    from branch_consult.params import ParameterError
+    from branch_consult.playbooks import PlaybookNotFound
+    from branch_consult.run import ExportFailed, PlaybookFailed
+
+    try:
+        return action()
+    except (ParameterError, PlaybookNotFound) as exc:
+        raise _fail(f"error: {exc}") from None
+    except DataProblems as exc:
+        raise _fail(f"error: the data cannot be used:\n{exc}") from None
+    except (PlaybookFailed, ExportFailed) as exc:
+        raise _fail(f"error: {exc}", code=1) from None
+    except ValueError as exc:  # e.g. a playbook whose parameters cell cannot be read
+        raise _fail(f"error: {exc}") from None
+
+
+@app.command("playbooks")
+def playbooks_command(
+    lang: Annotated[str, typer.Option("--lang", help="Language of the descriptions (zh|en).")] = "en",
+) -> None:
+    """List the playbooks with a one-line description."""
+    from branch_consult.playbooks import list_playbooks, playbooks_dir
+
+    found = list_playbooks()
+    if not found:
+        raise _fail(f"error: no playbooks in {playbooks_dir()}")
+    width = max(len(pb.name) for pb in found)
+    for pb in found:
+        typer.echo(f"{pb.name.ljust(width)}  {pb.description(lang) or pb.title(lang)}")
+
+
+@app.command("params")
+def params_command(
+    playbook: Annotated[str, typer.Argument(help="Playbook name (see `branch-consult playbooks`).")],
+) -> None:
+    """Show a playbook's parameters: name, type, default and help."""
+    from branch_consult.playbooks import get_playbook
+
+    pb = _guard(lambda: get_playbook(playbook))
+    schema = _guard(lambda: pb.params)
+    rows = [("name", "type", "default", "help")]
+    for s in schema.specs:
+        extra = f" (one of: {', '.join(map(str, s.choices))})" if s.choices else ""
+        extra += f" [{s.kind}]" if s.kind else ""
+        rows.append((s.name, s.type, repr(s.default), s.help + extra))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        typer.echo("  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3])
+
+
+def _split_formats(text: str) -> list[str]:
+    return [f.strip() for f in text.split(",") if f.strip()]
+
+
+@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
+def run_command(
+    ctx: typer.Context,
+    playbook: Annotated[str, typer.Argument(help="Playbook name or path to a notebook.")],
+    data: Annotated[str | None, typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the deliverables.")] = Path("out"),
+    param: Annotated[list[str] | None, typer.Option("-p", "--param", metavar="NAME VALUE", help="A parameter (repeatable): -p month 2026-10 (or -p month=2026-10).")] = None,
+    params_file: Annotated[Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
+    plotlyjs: Annotated[str, typer.Option("--plotlyjs", help="inline (one file) or shared (plotly.min.js beside).")] = "inline",
+) -> None:
+    """Run a playbook and write its deliverables; prints the written paths."""
+    from branch_consult.params import load_params_file, merge_params
+    from branch_consult.run import run_playbook
+
+    cli_values = _pairs(param or [], list(ctx.args))
+    values = _guard(lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values))
+    result = _guard(lambda: run_playbook(
+        playbook, data=data, out_dir=out, params=values, lang=lang,
+        formats=_split_formats(formats), plotlyjs=plotlyjs,
+    ))
+    for path in result.paths:
+        typer.echo(str(path))
+
+
+def _pairs(items: list[str], extra: list[str]) -> dict[str, Any]:
+    """`-p NAME VALUE` (the VALUE arrives among the extra arguments, in order) or `-p NAME=VALUE`."""
+    values: dict[str, Any] = {}
+    for item in items:
+        if "=" in item:
+            name, value = item.split("=", 1)
+        elif extra:
+            name, value = item, extra.pop(0)
+        else:
+            raise _fail(f"error: -p {item} needs a value: -p {item} VALUE")
+        values[name.strip()] = value
+    if extra:
+        raise _fail(f"error: unexpected argument(s): {' '.join(extra)}")
+    return values
+
+
+@app.command("lab")
+def lab_command(
+    data: Annotated[str | None, typer.Option("--data", help="Data the playbooks open by default.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port for JupyterLab.")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+) -> None:
+    """Open the playbooks in JupyterLab, with the sample (or --data) as the default data."""
+    from branch_consult.data import sample_path
+    from branch_consult.playbooks import playbooks_dir
+
+    env = dict(os.environ)
+    env["BRANCH_CONSULT_DATA"] = str(Path(data).resolve()) if data and "://" not in data else (data or str(sample_path()))
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={playbooks_dir()}"]
+    if port:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    typer.echo(f"JupyterLab in {playbooks_dir()} (data: {env['BRANCH_CONSULT_DATA']})")
+    raise typer.Exit(subprocess.run(cmd, env=env, check=False).returncode)
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo deliverables.")] = Path("out/demo"),
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
+) -> None:
+    """Run `bank_overview` on the sample bank in Chinese and English; prints the paths."""
+    from branch_consult.run import run_playbook
+
+    for lang in ("zh", "en"):
+        result = _guard(lambda lang=lang: run_playbook(
+            "bank_overview", out_dir=out, lang=lang, formats=_split_formats(formats)))
+        for path in result.paths:
+            typer.echo(str(path))

@@ -1,0 +1,280 @@
+"""Executed playbook -> self-contained HTML deliverable (nbconvert exporter `consult_html`).
+
+Extends nbconvert's `lab` template with a cover, a table of contents, print CSS and a
+provenance footer, hides code, honours the Jupyter cell tags, and renders plotly
+figures itself: nbconvert silently drops plotly >= 6 MIME bundles, and a deliverable
+must work offline, so plotly.js is embedded once per file (or, for a batch, shared as
+`plotly.min.js` beside the reports).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown import markdown2html_mistune
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from traitlets import Bool, Enum, List, Unicode, default
+
+BC_MIME = "application/vnd.branch-consult+json"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PLOTLYJS_FILENAME = "plotly.min.js"
+_PLOTLYJS_MARKER = "<!--bc:plotlyjs-->"
+TEMPLATE_BASEDIR = Path(__file__).resolve().parents[2] / "templates" / "html"
+
+_HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+_LABELS = {
+    "zh": {"contents": "目录", "client": "客户", "branch": "网点", "date": "日期",
+           "generated": "生成时间", "version": "版本", "data": "数据指纹", "playbook": "模板",
+           "confidential": "内部资料，请勿外传"},
+    "en": {"contents": "Contents", "client": "Client", "branch": "Branch", "date": "Date",
+           "generated": "Generated", "version": "Version", "data": "Data fingerprint",
+           "playbook": "Playbook", "confidential": "Confidential"},
+}
+
+
+def labels(lang: str) -> dict[str, str]:
+    """Fixed words of the report chrome in the report's language."""
+    return _LABELS.get(lang, _LABELS["en"])
+
+
+def bc_text(value: Any) -> str:
+    """Template filter: untrusted text -> HTML text (control characters dropped, escaped)."""
+    from branch_consult.formats import clean_text
+
+    return html.escape(clean_text(value), quote=True)
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element: no `</script>`, `<!--` or line separators."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def plotly_div(figure: dict[str, Any], div_id: str, *, width: int | None = None,
+               height: int | None = None) -> str:
+    """A div plus the `Plotly.newPlot` call that draws `figure` into it (plotly.js loaded elsewhere)."""
+    fig = {"data": figure.get("data", []), "layout": dict(figure.get("layout", {}) or {})}
+    # The report column decides the width (responsive); a fixed pixel width would overflow A4.
+    fig["layout"].pop("width", None)
+    fig["layout"]["autosize"] = True
+    if height and "height" not in fig["layout"]:
+        fig["layout"]["height"] = height
+    config = {"responsive": True, "displayModeBar": False, "staticPlot": False}
+    config.update(figure.get("config", {}) or {})
+    h = int(fig["layout"].get("height") or 420)
+    style = f"height:{h}px;width:100%;" + (f"max-width:{int(width)}px;" if width else "")
+
+    safe_id = html.escape(div_id, quote=True)
+    return (
+        f'<div class="bc-plotly" id="{safe_id}" style="{style}"></div>'
+        f'<script type="text/javascript">(function(){{var el=document.getElementById({script_json(div_id)});'
+        f"if(window.Plotly){{Plotly.newPlot(el,{script_json(fig['data'])},{script_json(fig['layout'])},"
+        f"{script_json(config)});}}}})();</script>"
+    )
+
+
+def figure_block(payload: dict[str, Any], div_id: str) -> str:
+    """A library Figure payload as a captioned figure with its source line."""
+    caption = payload.get("caption") or ""
+    source = payload.get("source")
+    parts = ['<figure class="bc-figure">']
+    if caption:
+        parts.append(f'<figcaption class="bc-caption">{bc_text(caption)}</figcaption>')
+    parts.append(plotly_div(payload.get("figure") or {}, div_id,
+                            width=payload.get("width"), height=payload.get("height")))
+    if source:
+        parts.append(f'<div class="bc-source">{bc_text(source)}</div>')
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+class ConsultOutputsPreprocessor(Preprocessor):
+    """Reduce each output to what the deliverable shows and collect the table of contents.
+
+    - library figures and bare plotly bundles become an offline plotly div;
+    - other library objects keep their escaped `text/html`;
+    - stderr streams and errors are dropped unless `keep_stderr`;
+    - code cells left with nothing to show are removed, so no empty boxes remain.
+    """
+
+    keep_stderr = Bool(False, help="Keep stderr streams (warnings) in the deliverable.").tag(config=True)
+    drop_empty_code_cells = Bool(True, help="Remove code cells without outputs (code is hidden).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        counter = itertools.count(1)
+        needs_plotly = False
+        toc: list[dict[str, Any]] = []
+        kept = []
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                outputs = []
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") == "stream" and output.get("name") == "stderr" and not self.keep_stderr:
+                        continue
+                    if output.get("output_type") == "error" and not self.keep_stderr:
+                        continue
+                    data = output.get("data")
+                    if data is not None:
+                        payload = data.get(BC_MIME)
+                        if isinstance(payload, dict) and payload.get("kind") == "figure":
+                            data = {"text/html": figure_block(payload, f"bc-fig-{next(counter)}")}
+                            needs_plotly = True
+                        elif isinstance(payload, dict) and "text/html" in data:
+                            data = {"text/html": data["text/html"]}
+                        elif PLOTLY_MIME in data:
+                            data = {"text/html": '<figure class="bc-figure">'
+                                    + plotly_div(data[PLOTLY_MIME], f"bc-fig-{next(counter)}") + "</figure>"}
+                            needs_plotly = True
+                        else:
+                            data = {k: v for k, v in data.items() if k != BC_MIME}
+                        output["data"] = data
+                        if "text/markdown" in data and "text/html" not in data:
+                            toc.extend(_headings(data["text/markdown"]))
+                    outputs.append(output)
+                cell["outputs"] = outputs
+                if not outputs and self.drop_empty_code_cells:
+                    continue
+            elif cell.cell_type == "markdown":
+                toc.extend(_headings(cell.source))
+            kept.append(cell)
+        nb.cells = kept
+        consult = resources.setdefault("consult", {})
+        consult["needs_plotly"] = needs_plotly
+        consult["toc"] = toc
+        return nb, resources
+
+
+def _headings(markdown: str) -> list[dict[str, Any]]:
+    """Level, id and text of h1-h3 headings, with the ids nbconvert itself gives them."""
+    if "#" not in markdown and "---" not in markdown and "===" not in markdown:
+        return []
+    rendered = markdown2html_mistune(markdown)
+    found = []
+    for level, anchor, inner in _HEADING.findall(rendered):
+        text = html.unescape(_TAG.sub("", re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S)))
+        found.append({"level": int(level), "id": html.unescape(anchor), "text": text.strip()})
+    return found
+
+
+class ConsultHTMLExporter(HTMLExporter):
+    """HTML deliverable: cover, contents, hidden code, offline plotly, provenance footer."""
+
+    export_from_notebook = "Consulting report (HTML)"
+
+    plotlyjs = Enum(
+        ["inline", "shared"], default_value="inline",
+        help="'inline' embeds plotly.js once per file (~4.7 MB, fully offline); 'shared' links "
+             "plotly.min.js beside the report (write it with write_shared_plotlyjs).",
+    ).tag(config=True)
+    toc_levels = List([2, 3], help="Heading levels listed in the table of contents.").tag(config=True)
+    remove_cell_tags = List(["remove-cell"]).tag(config=True)
+    remove_input_tags = List(["remove-input"]).tag(config=True)
+    remove_output_tags = List(["remove-output"]).tag(config=True)
+    lang = Unicode("", help="Report language (zh|en); default: notebook metadata branch_consult.lang.").tag(config=True)
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "consult"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATE_BASEDIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("bc_text", bc_text)
+
+    def _init_preprocessors(self) -> None:
+        super()._init_preprocessors()
+        self.register_preprocessor(
+            TagRemovePreprocessor(
+                remove_cell_tags=set(self.remove_cell_tags),
+                remove_input_tags=set(self.remove_input_tags),
+                remove_all_outputs_tags=set(self.remove_output_tags),
+                enabled=True,
+                parent=self,
+            ),
+            enabled=True,
+        )
+        self.register_preprocessor(
+            ConsultOutputsPreprocessor(drop_empty_code_cells=self.exclude_input, parent=self), enabled=True
+        )
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        meta = dict(nb.metadata.get("branch_consult", {}) or {})
+        lang = self.lang or meta.get("lang") or "en"
+        resources = dict(resources or {})
+        resources["consult"] = {
+            "meta": meta,
+            "lang": lang,
+            "labels": labels(lang),
+            "provenance": meta.get("provenance") or {},
+            "plotlyjs": self.plotlyjs,
+            "toc_levels": list(self.toc_levels),
+        }
+        self.language_code = "zh" if lang == "zh" else "en"
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        if resources["consult"].get("needs_plotly"):
+            if self.plotlyjs == "shared":
+                tag = f'<script type="text/javascript" src="{PLOTLYJS_FILENAME}"></script>'
+            else:
+                tag = f'<script type="text/javascript">{_plotlyjs()}</script>'
+            output = output.replace(_PLOTLYJS_MARKER, tag, 1)
+        return output.replace(_PLOTLYJS_MARKER, "", 1), resources
+
+
+_PLOTLYJS_CACHE: list[str] = []
+
+
+def _plotlyjs() -> str:
+    """The installed plotly package's plotly.js bundle (read once per process)."""
+    if not _PLOTLYJS_CACHE:
+        from plotly.offline import get_plotlyjs
+
+        _PLOTLYJS_CACHE.append(get_plotlyjs())
+    return _PLOTLYJS_CACHE[0]
+
+
+def write_shared_plotlyjs(folder: str | Path) -> Path:
+    """Write `plotly.min.js` into `folder` (for reports exported with plotlyjs='shared')."""
+    folder = Path(folder)
+    target = folder / PLOTLYJS_FILENAME
+    if not target.exists():
+        tmp = folder / f".{PLOTLYJS_FILENAME}.tmp"
+        tmp.write_text(_plotlyjs(), encoding="utf-8")
+        shutil.move(str(tmp), str(target))
+    return target
+
+
+def notebook_to_html(nb, *, plotlyjs: str = "inline", lang: str | None = None) -> str:
+    """Export an executed notebook to the HTML deliverable (string)."""
+    exporter = ConsultHTMLExporter(plotlyjs=plotlyjs, lang=lang or "")
+    body, _ = exporter.from_notebook_node(nb)
+    return body
