@@ -23,7 +23,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from branch_consult.formats import format_value, unit_label
+from branch_consult.formats import clean_text, format_value, unit_label
 
 TEMPLATE_NAME = "branch_consult"
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -324,10 +324,26 @@ def _kaleido_options(timeout: float) -> dict[str, Any]:
     return {"n": 1, "timeout": timeout, "mathjax": False}
 
 
+def _clean_strings(value: Any) -> Any:
+    """Every string in a figure spec without the control characters Chromium rejects."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {k: _clean_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_strings(v) for v in value]
+    if hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "OUS":
+        return [_clean_strings(v) for v in value.tolist()]
+    return value
+
+
 def _fig_for_kaleido(fig: Any) -> Any:
-    if isinstance(fig, Mapping):
-        return {"data": list(fig.get("data") or []), "layout": dict(fig.get("layout") or {})}
-    return fig
+    """A plain figure dict whose data values (e.g. branch names) cannot break the renderer."""
+    spec = fig if isinstance(fig, Mapping) else fig.to_plotly_json()
+    return {
+        "data": _clean_strings(list(spec.get("data") or [])),
+        "layout": _clean_strings(dict(spec.get("layout") or {})),
+    }
 
 
 class StaticRenderer:
