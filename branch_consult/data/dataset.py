@@ -158,7 +158,15 @@ class Dataset:
     def _read(self, name: str, branches: tuple[str, ...] | None) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         spec = TABLES[name]
         where = self._where(name, branches)
-        raw = self.source.read(name, where)
+        try:
+            raw = self.source.read(name, where)
+        except DataProblems:
+            raise
+        except Exception as exc:  # unreadable file, broken workbook, driver error: a message, not a traceback
+            raise DataProblems(
+                [Problem(self.label, name, f"cannot be read: {type(exc).__name__}: {exc}")],
+                headline=f"table {name} from {self.label} cannot be read",
+            ) from None
         problems = list(raw.problems)
         if raw.frame.empty and not raw.frame.columns.size:
             return raw.frame, tuple(problems)

@@ -126,8 +126,11 @@ class Source:
 def _stat_version(paths: Sequence[Path]) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        try:
+            st = p.stat()
+            h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        except OSError:  # vanished since the folder was listed: reading it will say so
+            h.update(f"{p.name}:missing;".encode())
     return h.hexdigest()[:16]
 
 

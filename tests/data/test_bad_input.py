@@ -111,3 +111,12 @@ def test_broken_workbook_is_a_message_not_a_traceback(tmp_path):
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     assert "cannot open as a workbook source" in result.output
+
+
+def test_corrupt_parquet_is_a_message(tiny_parquet):
+    (tiny_parquet / "customers.parquet").write_bytes(b"PAR1 garbage")
+    report = open_dataset(tiny_parquet).validate()
+    text = "\n".join(p.describe() for p in report.problems)
+    assert "customers: cannot be read" in text
+    result = runner.invoke(app, ["validate", str(tiny_parquet)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
