@@ -338,10 +338,14 @@ def _referrals_and_targets(ds, s, bank, sec, m, own_value, peer_median, staff) -
         events = _optional(ds, "staff_events", b)
         events = events if events is not None else _empty_events()
         staff_targets = tg[tg["level"] == "staff"]
-        streaks = targets.miss_streaks(staff_targets)
+        main = targets.role_main_metrics(staff_targets, staff)
+        streaks = targets.miss_streaks(staff_targets, main)
         breaches = targets.policy_breaches(streaks, staff, events, s.policy_months)
         sec["streaks"], sec["breaches"] = streaks, breaches
-        open_breaches = breaches[breaches["breach"]]
+        # the finding is about people kept *now*: a breach on the current, still running streak
+        current = streaks.set_index("staff_id")["current_start"]
+        ongoing = breaches["streak_start"].astype(str) == breaches["staff_id"].map(current).astype(str)
+        open_breaches = breaches[breaches["breach"] & ongoing]
         m["policy_breaches"] = len(open_breaches)
         if len(open_breaches):
             names = staff.set_index("staff_id")["name"]
@@ -349,7 +353,7 @@ def _referrals_and_targets(ds, s, bank, sec, m, own_value, peer_median, staff) -
             worst = open_breaches.sort_values("streak").iloc[-1]
             m["longest_miss_streak"] = float(worst["streak"])
             m["breach_first_month"] = str(worst["fire_month"])
-        exits = staff_fit.top_performer_exits(staff_targets, staff, events, month)
+        exits = staff_fit.top_performer_exits(staff_targets, staff, events, month, main=main)
         sec["exits"] = exits
         m["top_performer_exits"] = len(exits)
         if len(exits):

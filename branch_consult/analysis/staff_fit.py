@@ -13,12 +13,12 @@ import pandas as pd
 from branch_consult.analysis.targets import main_metrics
 
 
-def monthly_completion(targets: pd.DataFrame) -> pd.DataFrame:
+def monthly_completion(targets: pd.DataFrame, main: pd.Series | None = None) -> pd.DataFrame:
     """Per staff and month on their main metric: target, actual, completion (actual/target)."""
     staff_rows = targets[targets["level"] == "staff"]
     if staff_rows.empty:
         return pd.DataFrame(columns=["staff_id", "month", "metric", "target", "actual", "completion"])
-    mains = main_metrics(staff_rows)
+    mains = main_metrics(staff_rows) if main is None else main
     if isinstance(mains, pd.Series):
         mains = mains.rename("metric").rename_axis("staff_id").reset_index()
     mains = mains.rename(columns={"id": "staff_id", "main_metric": "metric"})[["staff_id", "metric"]]
@@ -40,6 +40,7 @@ def top_performer_exits(
     history_months: int = 6,
     over_share: float = 0.8,
     criticism_window_days: int = 180,
+    main: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Leavers of the last `lookback_months` who beat target in most of their last
     `history_months` months and were publicly criticised within `criticism_window_days`
@@ -54,7 +55,7 @@ def top_performer_exits(
     left_on = left_on[(left_on > start) & (left_on <= end)]
     if left_on.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    comp = monthly_completion(targets)
+    comp = monthly_completion(targets, main)
     rows = []
     names = staff.set_index("staff_id")
     for staff_id, left_date in left_on.items():

@@ -16,7 +16,7 @@ months with actual < target; a month missing from the data breaks a streak.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -200,6 +200,33 @@ def main_metrics(targets: pd.DataFrame) -> pd.Series:
     return best.set_index("id")["metric"].astype("str")
 
 
+#: The metric each role is mainly judged on (the sample bank's and most banks' convention).
+ROLE_MAIN_METRIC: dict[str, str] = {
+    "personal_am": "deposits",
+    "corporate_am": "deposits",
+    "wealth_manager": "wealth_sales",
+    "lobby_manager": "mobile_activations",
+    "teller": "credit_cards",
+}
+
+
+def role_main_metrics(
+    targets: pd.DataFrame, staff: pd.DataFrame, by_role: Mapping[str, str] = ROLE_MAIN_METRIC
+) -> pd.Series:
+    """Each person's main metric: their role's (when they have targets on it), else `main_metrics`."""
+    fallback = main_metrics(targets)
+    rows = targets[targets["level"] == "staff"]
+    have = set(zip(rows["id"].astype("str"), rows["metric"].astype("str"), strict=True))
+    out: dict[str, str] = {}
+    for staff_id, role in zip(staff["staff_id"].astype("str"), staff["role"].astype("str"), strict=True):
+        wanted = by_role.get(role)
+        if wanted and (staff_id, wanted) in have:
+            out[staff_id] = wanted
+        elif staff_id in fallback.index:
+            out[staff_id] = str(fallback[staff_id])
+    return pd.Series(out, dtype="str", name="metric").rename_axis("id")
+
+
 STREAK_COLUMNS = [
     "staff_id",
     "metric",
@@ -213,15 +240,16 @@ STREAK_COLUMNS = [
 ]
 
 
-def miss_streaks(targets: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
+def miss_streaks(targets: pd.DataFrame, metric: str | Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
     """Per staff member: current and longest run of consecutive months with actual < target.
 
-    On `metric` for everyone, or on each person's main metric (`main_metrics`) when None.
+    On `metric` for everyone, on a per-person metric ({staff_id: metric}, e.g. from
+    `role_main_metrics`), or on each person's main metric (`main_metrics`) when None.
     current_streak counts back from the person's last month in the data (0 if that month was met).
     """
     staff = targets[targets["level"] == "staff"]
-    if metric is None:
-        main = main_metrics(targets)
+    if metric is None or not isinstance(metric, str):
+        main = main_metrics(targets) if metric is None else pd.Series(dict(metric), dtype="str")
         staff = staff[staff["metric"].astype("str") == staff["id"].map(main)]
     else:
         staff = staff[staff["metric"] == metric]
