@@ -1,0 +1,225 @@
+"""The branch diagnostic report: every section as display objects, in zh and en, pseudonymised lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from IPython.display import Markdown
+
+from branch_consult import reports
+from branch_consult.analysis.deposits import month_end
+from branch_consult.data import open_dataset
+from branch_consult.data.generator import write_sample_bank
+from branch_consult.diagnostic import DiagnosticSettings, bank_context, diagnose
+from branch_consult.display import Callout, Figure, Finding, Scorecard, Table
+from branch_consult.reports import labels as L
+
+DISPLAY = (Table, Figure, Finding, Scorecard, Callout)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory):
+    out = tmp_path_factory.mktemp("diag_bank")
+    planted = write_sample_bank(out, branches=12, seed=7, customers_per_branch=60, ticket_days=14,
+                                transaction_days=42)
+    ds = open_dataset(out)
+    return out, planted, ds, bank_context(ds)
+
+
+@pytest.fixture(scope="module")
+def diagnoses(bank):
+    """(branch, lang) → BranchDiagnostic for the branches with planted patterns and the healthy one."""
+    _, planted, ds, ctx = bank
+    branches = {planted.unowned_top.branch_id, planted.lunch_queue.branch_id, planted.healthy_branch,
+                planted.underperformer.branch_id}
+    return {(b, lang): diagnose(ds, DiagnosticSettings(branch_id=b, lang=lang), bank=ctx)
+            for b in branches for lang in ("zh", "en")}
+
+
+def _texts(obj) -> list[str]:
+    """Every piece of text a reader sees in a display object's payload."""
+    p = obj.payload()
+    if p["kind"] == "table":
+        return [p["caption"], p.get("note") or "", p.get("source") or "", *(c["label"] for c in p["columns"]),
+                *(str(v) for row in p["rows"] for v in row if isinstance(v, str))]
+    if p["kind"] == "finding":
+        return [p["title"], p["evidence"], p["action"], p.get("subject") or ""]
+    if p["kind"] == "callout":
+        return [p.get("title") or "", p["text"]]
+    if p["kind"] == "scorecard":
+        return [p["caption"], *(t["label"] for t in p["tiles"]), *((t.get("note") or "") for t in p["tiles"])]
+    return [p["caption"], p.get("source") or ""]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_section_is_heading_then_display_objects(diagnoses, bank, lang):
+    planted = bank[1]
+    d = diagnoses[(planted.unowned_top.branch_id, lang)]
+    for name, section in reports.SECTIONS.items():
+        objs = section(d, pseudonymise=True)
+        assert isinstance(objs[0], Markdown) and objs[0].data == L.heading(name, lang), name
+        assert len(objs) >= 2, name
+        for obj in objs[1:]:
+            assert isinstance(obj, (Markdown, *DISPLAY)), (name, type(obj))
+            if isinstance(obj, DISPLAY):
+                json.dumps(obj.payload(), allow_nan=False)  # NaN never reaches a deliverable
+                assert not any(re.search(r"\bnan\b", t, re.I) for t in _texts(obj)), (name, _texts(obj))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markdown_holds_only_fixed_wording(diagnoses, bank, lang):
+    planted = bank[1]
+    for (branch_id, lg), d in diagnoses.items():
+        if lg != lang:
+            continue
+        fixed = set(L.HEADINGS[lang].values()) | {L.text("intro", lang)}
+        for obj in [*reports.introduction(d), *reports.full_report(d)]:
+            if isinstance(obj, Markdown):
+                assert obj.data in fixed
+                assert d.branch["name"] not in obj.data and branch_id not in obj.data
+    assert planted.healthy_branch
+
+
+def test_english_report_has_no_chinese_fixed_wording(diagnoses, bank):
+    d = diagnoses[(bank[1].lunch_queue.branch_id, "en")]
+    for obj in reports.full_report(d):
+        if isinstance(obj, Table):
+            p = obj.payload()
+            for text in [p["caption"], p.get("note") or "", p.get("source") or "", *(c["label"] for c in p["columns"])]:
+                assert not CJK.search(text), text
+        elif isinstance(obj, Figure):
+            assert not CJK.search(obj.caption), obj.caption
+            layout = obj.figure.get("layout", {})
+            for axis in ("xaxis", "yaxis"):
+                title = ((layout.get(axis) or {}).get("title") or {}).get("text") or ""
+                assert not CJK.search(title), title
+
+
+def test_summary_lists_at_most_five_findings_most_severe_first(diagnoses, bank):
+    d = diagnoses[(bank[1].unowned_top.branch_id, "zh")]
+    objs = reports.executive_summary(d)
+    findings = [o for o in objs if isinstance(o, Finding)]
+    assert 1 <= len(findings) <= 5
+    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+    assert [order[f.severity] for f in findings] == sorted(order[f.severity] for f in findings)
+    assert any(f.subject == "客户分层" for f in findings)  # the planted unclaimed top-tier customers
+    card = next(o for o in objs if isinstance(o, Scorecard))
+    assert card.tiles and {t.status for t in card.tiles} <= {"red", "amber", "green", "none"}
+    assert card.tiles[0].label == "存款余额" and card.tiles[0].format == "wan"
+
+
+def test_scorecard_table_and_percentiles_read_higher_is_better(diagnoses, bank):
+    d = diagnoses[(bank[1].lunch_queue.branch_id, "en")]
+    table = next(o for o in reports.scorecard_section(d) if isinstance(o, Table))
+    assert [c.label for c in table.columns] == ["KPI", "Branch", "Peer median", "Peer quartiles", "Rank*", "Status"]
+    rows = {r[0]: r for r in table.rows}
+    card = d.scorecard.set_index("label_en")
+    for label, row in rows.items():
+        raw = card.at[label, "percentile"]
+        expect = raw if card.at[label, "higher_is_better"] else 100 - raw
+        assert row[4] == pytest.approx(expect)
+    highlighted = {table.rows[i][0] for i in table.highlight_rows}
+    assert highlighted == set(card.index[card["status"] == "red"])
+
+
+def test_unattended_list_is_pseudonymised_by_default(diagnoses, bank):
+    planted = bank[1]
+    d = diagnoses[(planted.unowned_top.branch_id, "zh")]
+    planted_ids = set(planted.unowned_top.customer_ids)
+    caption = L.text("unatt_caption", "zh")
+
+    def unattended(pseudonymise):
+        return next(o for o in reports.tiers_section(d, pseudonymise=pseudonymise)
+                    if isinstance(o, Table) and o.caption == caption)
+
+    hidden = unattended(True)
+    shown = unattended(False)
+    hidden_cells = {str(v) for row in hidden.rows for v in row}
+    assert not planted_ids & hidden_cells
+    assert planted_ids & {str(r[0]) for r in shown.rows}
+    assert all(str(r[0]).startswith("客户-") for r in hidden.rows)
+    assert "化名" in (hidden.note or "")
+    # the same customer gets the same token in every table of the report
+    token = reports.pseudonymiser(d).token(shown.rows[0][0], "customer")
+    assert hidden.rows[0][0] == token
+    assert reports.tiers_section(d)[-1].rows[0][0] == token
+
+
+def test_no_customer_or_staff_identity_leaks_when_pseudonymised(diagnoses, bank):
+    _, planted, ds, _ = bank
+    for branch_id in (planted.underperformer.branch_id, planted.unowned_top.branch_id):
+        d = diagnoses[(branch_id, "en")]
+        customers = ds.table("customers", branch_id)
+        staff = ds.table("staff", branch_id)
+        secrets = (set(customers["customer_id"].astype(str)) | set(staff["staff_id"].astype(str))
+                   | {n for n in staff["name"].astype(str) if len(n) >= 2})
+        text = " ".join(t for obj in reports.full_report(d, pseudonymise=True) if isinstance(obj, DISPLAY)
+                        for t in _texts(obj))
+        leaked = {s for s in secrets if s in text}
+        assert not leaked, leaked
+
+
+def test_staff_names_in_findings_are_replaced_by_tokens(diagnoses, bank):
+    planted = bank[1]
+    d = diagnoses[(planted.underperformer.branch_id, "zh")]
+    name = d.metrics.get("breach_names")
+    if not name:
+        pytest.skip("the diagnostic reports no policy breach for this small bank")
+    plain = " ".join(f.evidence for f in reports.executive_summary(d, pseudonymise=False) if isinstance(f, Finding))
+    hidden = " ".join(f.evidence for f in reports.executive_summary(d, pseudonymise=True) if isinstance(f, Finding))
+    assert name in plain and name not in hidden and "员工-" in hidden
+
+
+def test_action_plan_owner_roles_and_due_dates(diagnoses, bank):
+    d = diagnoses[(bank[1].unowned_top.branch_id, "zh")]
+    table = next(o for o in reports.action_plan(d) if isinstance(o, Table))
+    labels = [c.label for c in table.columns]
+    assert labels == ["优先级", "专题", "行动", "责任岗位", "完成期限", "跟踪指标"]
+    assert len(table.rows) == len(d.findings)
+    roles = set(L.ROLE_LABELS["zh"].values())
+    end = month_end(d.month)
+    by_action = {f.action: f for f in d.findings}
+    for row in table.rows:
+        assert row[3] in roles
+        finding = by_action[row[2]]
+        assert row[4] == (end + pd.Timedelta(days=finding.due_days)).strftime("%Y-%m-%d")
+
+
+def test_sections_carry_expected_charts(diagnoses, bank):
+    d = diagnoses[(bank[1].lunch_queue.branch_id, "zh")]
+    captions = {o.caption for o in reports.full_report(d) if isinstance(o, Figure)}
+    for key in ("dep_trend_caption", "tier_dist_chart", "claim_chart", "xs_pen_caption", "ch_age_caption",
+                "lb_dist_caption", "lb_heat_caption", "lb_counter_caption", "rf_funnel_caption",
+                "tg_progress_caption", "sc_pct_caption"):
+        assert L.text(key, "zh") in captions, key
+    trend = next(o for o in reports.deposits_section(d) if isinstance(o, Figure))
+    assert trend.source == L.source("daily", "zh")
+    assert trend.figure["layout"]["shapes"], "peak season is shaded"
+    assert "万元" in trend.figure["layout"]["yaxis"]["title"]["text"]
+
+
+def test_peer_rule_names():
+    assert reports.peer_rule("all").same_area_type is False
+    assert reports.peer_rule("region").same_region is True
+    assert reports.peer_rule("area_type+size").size_kpi == "deposits"
+    with pytest.raises(ValueError, match="area_type\\+size"):
+        reports.peer_rule("size")
+
+
+@pytest.mark.slow
+def test_playbook_runs_with_papermill(bank, tmp_path):
+    from branch_consult.run import run_playbook
+
+    data, planted, _, _ = bank
+    result = run_playbook("branch_diagnostic", data=data, out_dir=tmp_path,
+                          params={"branch_id": planted.lunch_queue.branch_id}, lang="en")
+    assert set(result.outputs) == {"docx", "html"}
+    assert all(Path(p).stat().st_size > 10_000 for p in result.outputs.values())
+    html = result.outputs["html"].read_text(encoding="utf-8")
+    assert "Executive summary" in html and "Action plan" in html
+    assert "Traceback" not in html
