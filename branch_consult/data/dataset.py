@@ -21,7 +21,7 @@ from branch_consult.data.contract import TABLES, table as table_spec
 from branch_consult.data.parsing import coerce_frame, settle_dtypes
 from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
 from branch_consult.data.schemas import check_table
-from branch_consult.data.sources import Source, Where, open_source
+from branch_consult.data.sources import Source, open_source
 
 _CACHE: OrderedDict[tuple, tuple[pd.DataFrame, tuple[Problem, ...]]] = OrderedDict()
 _CACHE_SIZE = 48
@@ -120,9 +120,16 @@ class Dataset:
     def __contains__(self, name: object) -> bool:
         return name in self.tables()
 
-    def table(self, name: str, branch_id: str | Sequence[str] | None = None) -> pd.DataFrame:
-        """One validated table (sliced to the branches asked for); raises DataProblems."""
-        frame, problems = self._load(name, self._branches(branch_id))
+    def table(
+        self, name: str, branch_id: str | Sequence[str] | None = None, **only: Sequence[str] | str
+    ) -> pd.DataFrame:
+        """One validated table, sliced to the branches asked for and to `only` values
+        (e.g. `month=["2026-09", "2026-10"]`, pushed down to the engine); raises DataProblems."""
+        filters = tuple(sorted((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in only.items()))
+        unknown = [k for k, _ in filters if k not in TABLES[name].names] if name in TABLES else []
+        if unknown:
+            raise DataProblems([Problem(self.label, name, f"cannot filter on unknown column(s) {', '.join(unknown)}")])
+        frame, problems = self._load(name, self._branches(branch_id), filters)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DataProblems(errors, headline=f"table {name} from {self.label} cannot be used")
@@ -133,31 +140,35 @@ class Dataset:
             return self.branch_filter
         return (branch_id,) if isinstance(branch_id, str) else tuple(branch_id)
 
-    def _load(self, name: str, branches: tuple[str, ...] | None) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+    def _load(
+        self, name: str, branches: tuple[str, ...] | None, filters: tuple = ()
+    ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         table_spec(name)  # unknown names get the list of known ones
-        key = (self.source.kind, self.label, id(type(self.source)), str(getattr(self.source, "path", getattr(self.source, "url", ""))),
-               self.source.version(), name, branches)
-        return _cached(key, lambda: self._read(name, branches))
+        key = (self.source.kind, str(getattr(self.source, "path", getattr(self.source, "url", self.label))),
+               self.source.version(), name, branches, filters)
+        return _cached(key, lambda: self._read(name, branches, filters))
 
-    def _where(self, name: str, branches: tuple[str, ...] | None) -> Where:
-        """The key filter that slices a table to some branches (None: whole table)."""
+    def _where(self, name: str, branches: tuple[str, ...] | None) -> list[tuple[str, list[str]]]:
+        """The key filter that slices a table to some branches (empty: whole table)."""
         spec = TABLES[name]
         if branches is None:
-            return None
+            return []
         if spec.branch_column:
-            return (spec.branch_column, list(branches))
+            return [(spec.branch_column, list(branches))]
         if spec.branch_via:
             column, parent = spec.branch_via
             parent_keys = self.table(parent, list(branches))[TABLES[parent].key[0]]
-            return (column, parent_keys.astype(str).tolist())
+            return [(column, parent_keys.astype(str).tolist())]
         if name == "targets":
             staff_ids = self.table("staff", list(branches))["staff_id"].astype(str).tolist()
-            return ("id", [*branches, *staff_ids])
-        return None
+            return [("id", [*branches, *staff_ids])]
+        return []
 
-    def _read(self, name: str, branches: tuple[str, ...] | None) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+    def _read(
+        self, name: str, branches: tuple[str, ...] | None, filters: tuple = ()
+    ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         spec = TABLES[name]
-        where = self._where(name, branches)
+        where = self._where(name, branches) + [(k, list(v)) for k, v in filters]
         try:
             raw = self.source.read(name, where)
         except DataProblems:
@@ -172,9 +183,9 @@ class Dataset:
             return raw.frame, tuple(problems)
         typed, found = coerce_frame(raw.frame, spec, raw.multipliers, raw.label)
         problems += found
-        if where is not None and not raw.filtered:
-            column, values = where
-            typed = typed[typed[column].isin(list(values))]
+        if where and not raw.filtered:
+            for column, values in where:
+                typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
         if not any(p.column is None and "missing required" in p.message for p in problems):
             problems += check_table(typed, name, raw.label)
             problems += self._reference_problems(name, typed, raw.label, branches)

@@ -29,7 +29,8 @@ from branch_consult.data.parsing import (
 )
 from branch_consult.data.problems import DataProblems, Problem
 
-Where = tuple[str, Sequence[str]] | None
+#: conditions ANDed together, each "column IN values"; None reads the whole table
+Where = Sequence[tuple[str, Sequence[str]]] | None
 
 
 @dataclass
@@ -84,19 +85,26 @@ def _duck() -> duckdb.DuckDBPyConnection:
 
 
 def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list) -> pd.DataFrame:
-    if where is None:
+    if not where:
         return con.execute(f"SELECT * FROM {scan}", params).df()
-    column, values = where
-    values = [str(v) for v in values]
-    if len(values) == 1:
-        return con.execute(f'SELECT * FROM {scan} WHERE "{column}" = ?', [*params, values[0]]).df()
-    con.register("_bc_keys", pd.DataFrame({"k": values}))
+    clauses: list[str] = []
+    args = list(params)
+    registered: list[str] = []
     try:
-        return con.execute(
-            f'SELECT * FROM {scan} WHERE "{column}" IN (SELECT k FROM _bc_keys)', params
-        ).df()
+        for i, (column, values) in enumerate(where):
+            values = [str(v) for v in values]
+            if len(values) <= 64:  # a literal list lets DuckDB prune Parquet row groups
+                clauses.append(f'"{column}" IN ({", ".join("?" * len(values))})' if values else "FALSE")
+                args += values
+            else:
+                name = f"_bc_keys_{i}"
+                con.register(name, pd.DataFrame({"k": values}))
+                registered.append(name)
+                clauses.append(f'"{column}" IN (SELECT k FROM {name})')
+        return con.execute(f"SELECT * FROM {scan} WHERE {' AND '.join(clauses)}", args).df()
     finally:
-        con.unregister("_bc_keys")
+        for name in registered:
+            con.unregister(name)
 
 
 class Source:
@@ -327,8 +335,7 @@ class SQLSource(Source):
         meta = sa.MetaData()
         tbl = sa.Table(table, meta, autoload_with=self.engine)
         query = sa.select(tbl)
-        if where is not None:
-            column, values = where
+        for column, values in where or ():
             query = query.where(tbl.c[column].in_([str(v) for v in values]))
         with self.engine.connect() as con:
             frame = pd.read_sql(query, con)

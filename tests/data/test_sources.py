@@ -112,7 +112,7 @@ def test_parquet_slice_reads_only_the_branch(tmp_path):
     ds = open_dataset(folder)
     from branch_consult.data.sources import FolderSource
 
-    raw = FolderSource(folder).read("customers", ("branch_id", ["B007"]))
+    raw = FolderSource(folder).read("customers", [("branch_id", ["B007"])])
     assert raw.filtered and len(raw.frame) == 1000
     assert len(ds.table("customers", "B007")) == 1000
 
@@ -126,3 +126,17 @@ def test_postgresql_server(postgres_url):
         for name, frame in tiny_tables().items():
             typed(name, frame).to_sql(name, con, index=False, if_exists="replace")
     _check_tiny(open_dataset(postgres_url))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_filters_on_other_columns(tmp_path, fmt):
+    from tiny_bank import write_folder
+
+    ds = open_dataset(write_folder(tmp_path / fmt, fmt))
+    oct_b2 = ds.table("holdings", "B002", month=["2026-10"])
+    assert sorted(oct_b2["customer_id"]) == ["C3", "C4"] and set(oct_b2["month"]) == {"2026-10"}
+    assert len(ds.table("holdings", month="2026-09")) == 5
+    from branch_consult.data import DataProblems
+
+    with pytest.raises(DataProblems, match="unknown column"):
+        ds.table("holdings", colour="red")
