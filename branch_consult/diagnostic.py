@@ -155,9 +155,12 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
                  settings: DiagnosticSettings | None = None) -> BankContext:
     """KPIs of every branch for the peer comparison (the expensive, shareable part)."""
     s = settings or DiagnosticSettings(branch_id="")
-    holdings = ds.table("holdings")
-    month, base = pick_months(holdings["month"].dropna().unique().tolist(), month)
+    months = ds.distinct("holdings", "month")
+    month, base = pick_months(months, month)
+    if comparison_month and comparison_month not in months:
+        raise ValueError(f"comparison month {comparison_month} is not in the data; months available: {months[0]} to {months[-1]}")
     comparison = comparison_month or base or month
+    holdings = ds.table("holdings", month=sorted({month, comparison}))
     branches, customers, staff = ds.table("branches"), ds.table("customers"), ds.table("staff")
     extra: list[pd.DataFrame] = []
     tickets = _optional(ds, "queue_tickets")

@@ -113,6 +113,15 @@ class Dataset:
     def branch_ids(self) -> list[str]:
         return sorted(self.table("branches")["branch_id"].dropna().astype(str).tolist())
 
+    def distinct(self, name: str, column: str) -> list[str]:
+        """Distinct values of one column (e.g. the months of holdings), cheaply when the engine can."""
+        scan = self.source.duckdb_scan(name) if name in self.tables() else None
+        if scan is not None and column in TABLES[name].names:
+            con, relation = scan
+            rows = con.execute(f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL').fetchall()
+            return sorted(str(r[0]) for r in rows)
+        return sorted(self.table(name)[column].dropna().astype(str).unique().tolist())
+
     # ------------------------------------------------------------ loading
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.table(name)
