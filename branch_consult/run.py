@@ -145,7 +145,7 @@ def resolve_parameters(
     location: str | None = None
     if "data" in schema:
         given = data if data is not None else values.get("data", "")
-        location = str(given) if given not in (None, "") else _sample_location()
+        location = _absolute(str(given)) if given not in (None, "") else _sample_location()
         values["data"] = location
     elif data is not None:
         raise ParameterError([f"playbook {playbook.name!r} takes no data"])
@@ -156,6 +156,13 @@ def resolve_parameters(
         return open_dataset(location).branch_ids()
 
     return schema.validate(values, branch_ids=branch_ids), location
+
+
+def _absolute(location: str) -> str:
+    """Local paths made absolute: the kernel runs in the playbooks folder, not the caller's."""
+    if "://" in location:
+        return location
+    return str(Path(location).expanduser().resolve())
 
 
 def _sample_location() -> str:
