@@ -152,11 +152,13 @@ def demo_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo deliverables.")] = Path("out/demo"),
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
 ) -> None:
-    """Run `bank_overview` on the sample bank in Chinese and English; prints the paths."""
+    """The sample bank's overview and one branch diagnostic, in Chinese and English; prints the paths."""
     from branch_consult.run import run_playbook
 
-    for lang in ("zh", "en"):
-        result = _guard(lambda lang=lang: run_playbook(
-            "bank_overview", out_dir=out, lang=lang, formats=_split_formats(formats)))
-        for path in result.paths:
-            typer.echo(str(path))
+    jobs = [("bank_overview", {}), ("branch_diagnostic", {})]  # the diagnostic's default branch
+    for name, params in jobs:
+        for lang in ("zh", "en"):
+            result = _guard(lambda name=name, params=params, lang=lang: run_playbook(
+                name, out_dir=out, params=params, lang=lang, formats=_split_formats(formats)))
+            for path in result.paths:
+                typer.echo(str(path))

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from branch_consult.data.contract import TABLES, table as table_spec
@@ -42,6 +43,7 @@ def _cached(key: tuple, load) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
 def clear_cache() -> None:
     """Forget every loaded table (tests, or after editing files in place)."""
     _CACHE.clear()
+    _KEYS.clear()
 
 
 def sample_path() -> Path:
@@ -153,9 +155,12 @@ class Dataset:
         self, name: str, branches: tuple[str, ...] | None, filters: tuple = ()
     ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         table_spec(name)  # unknown names get the list of known ones
-        key = (self.source.kind, str(getattr(self.source, "path", getattr(self.source, "url", self.label))),
-               self.source.version(), name, branches, filters)
+        key = self._cache_key(name, branches, filters)
         return _cached(key, lambda: self._read(name, branches, filters))
+
+    def _cache_key(self, name: str, branches: tuple[str, ...] | None, filters: tuple) -> tuple:
+        ident = str(getattr(self.source, "path", getattr(self.source, "url", self.label)))
+        return (self.source.kind, ident, self.source.version(), name, branches, filters)
 
     def _where(self, name: str, branches: tuple[str, ...] | None) -> list[tuple[str, list[str]]]:
         """The key filter that slices a table to some branches (empty: whole table)."""
@@ -201,35 +206,57 @@ class Dataset:
         return typed, tuple(problems)
 
     # ------------------------------------------------------------ references
-    def _keys(self, table: str, column: str) -> set[str] | None:
+    def _missing(self, table: str, column: str, values: pd.Series) -> set[str] | None:
+        """Which of `values` are not keys of `table.column` (None: that table is absent).
+
+        Only the slice's distinct values are checked: against an already loaded table
+        when there is one, else by an anti-join in DuckDB where the source allows it,
+        so a branch's slice never loads a million keys into Python.
+        """
         if table not in self.tables():
             return None
+        distinct = {str(v) for v in pd.unique(values.dropna())}
+        if not distinct:
+            return set()
+        full_key = self._cache_key(table, None, ())
+        scan = self.source.duckdb_scan(table) if full_key not in _CACHE else None
+        if scan is not None and column in TABLES[table].names:
+            con, relation = scan
+            con.register("_bc_refs", pd.DataFrame({"v": sorted(distinct)}))
+            try:
+                rows = con.execute(
+                    f'SELECT v FROM _bc_refs t WHERE NOT EXISTS (SELECT 1 FROM {relation} r WHERE r."{column}" = t.v)'
+                ).fetchall()
+            except duckdb.Error:  # the referenced table is unreadable: its own check reports that
+                return None
+            finally:
+                con.unregister("_bc_refs")
+            return {r[0] for r in rows}
         frame, _ = self._load(table, None)
         if column not in frame.columns:
             return None
-        return set(frame[column].dropna().astype(str))
+        known = _cached_keys(full_key, frame, column)
+        return distinct - known
 
     def _reference_problems(
         self, name: str, frame: pd.DataFrame, label: str, branches: tuple[str, ...] | None
     ) -> list[Problem]:
         problems: list[Problem] = []
+        checks: list[tuple[pd.DataFrame, str, str, str]] = []
         for col in TABLES[name].columns:
-            if not col.references or col.name not in frame.columns:
-                continue
-            ref_table, ref_col = col.references.split(".")
-            if ref_table == name and branches is None:  # e.g. staff.manager_id -> staff
-                keys = set(frame[ref_col].dropna().astype(str))
-            else:
-                keys = self._keys(ref_table, ref_col)
-            if keys is None:
-                continue
-            problems += _unknown_refs(frame, col.name, keys, f"{ref_table}.{ref_col}", label, name)
+            if col.references and col.name in frame.columns:
+                ref_table, ref_col = col.references.split(".")
+                checks.append((frame, col.name, ref_table, ref_col))
         if name == "targets":
             for level, ref_table, ref_col in (("staff", "staff", "staff_id"), ("branch", "branches", "branch_id")):
-                keys = self._keys(ref_table, ref_col)
-                if keys is not None:
-                    part = frame[frame["level"] == level]
-                    problems += _unknown_refs(part, "id", keys, f"{ref_table}.{ref_col}", label, name)
+                checks.append((frame[frame["level"] == level], "id", ref_table, ref_col))
+        for part, column, ref_table, ref_col in checks:
+            if ref_table == name and branches is None:  # e.g. staff.manager_id -> staff
+                missing = {str(v) for v in pd.unique(part[column].dropna())} - set(frame[ref_col].dropna().astype(str))
+            else:
+                missing = self._missing(ref_table, ref_col, part[column])
+            if missing:
+                problems += _unknown_refs(part, column, missing, f"{ref_table}.{ref_col}", label, name)
         return problems
 
     # ------------------------------------------------------------ validation
@@ -251,10 +278,22 @@ class Dataset:
         return report
 
 
-def _unknown_refs(frame: pd.DataFrame, column: str, keys: set[str], target: str, label: str, table: str) -> list[Problem]:
+_KEYS: dict[tuple, set[str]] = {}
+
+
+def _cached_keys(key: tuple, frame: pd.DataFrame, column: str) -> set[str]:
+    """The key set of a loaded table, built once per cached table."""
+    full = (key, column)
+    if full not in _KEYS:
+        if len(_KEYS) > 16:
+            _KEYS.clear()
+        _KEYS[full] = set(frame[column].dropna().astype(str))
+    return _KEYS[full]
+
+
+def _unknown_refs(frame: pd.DataFrame, column: str, missing: set[str], target: str, label: str, table: str) -> list[Problem]:
     values = frame[column]
-    present = values.notna()
-    bad = present & ~values.astype(str).isin(keys)
+    bad = values.notna() & values.astype(str).isin(sorted(missing))
     if not bad.any():
         return []
     return [

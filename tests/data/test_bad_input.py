@@ -120,3 +120,13 @@ def test_corrupt_parquet_is_a_message(tiny_parquet):
     assert "customers: cannot be read" in text
     result = runner.invoke(app, ["validate", str(tiny_parquet)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_unknown_ids_in_a_parquet_branch_slice(tiny_parquet):
+    """References of a slice are checked by an anti-join in DuckDB, not a full key load."""
+    c = pd.read_parquet(tiny_parquet / "customers.parquet")
+    c.loc[2, "owner_staff_id"] = "S404"
+    c.to_parquet(tiny_parquet / "customers.parquet")
+    with pytest.raises(DataProblems, match="reference.*unknown staff.staff_id"):
+        open_dataset(tiny_parquet).table("customers", "B002")
+    assert len(open_dataset(tiny_parquet).table("customers", "B001")) == 2
