@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,8 +13,8 @@ from branch_consult.data import DataProblems, open_dataset
 
 @app.command()
 def validate(
-    path: str = typer.Argument("", help="Folder, .xlsx workbook, DuckDB/SQLite file or database URL (default: the sample bank)."),
-    branch: str = typer.Option("", "--branch", "-b", help="Check only this branch's slice."),
+    path: Annotated[str, typer.Argument(help="Folder, .xlsx workbook, DuckDB/SQLite file or database URL (default: the sample bank).")] = "",
+    branch: Annotated[str, typer.Option("--branch", "-b", help="Check only this branch's slice.")] = "",
 ) -> None:
     """Check every table of a data source against the contract and list all problems."""
     try:
@@ -32,11 +33,11 @@ def validate(
 
 @app.command("sample-data")
 def sample_data(
-    out: Path = typer.Argument(..., help="Folder to write the tables into (created)."),
-    branches: int = typer.Option(12, "--branches", "-n", min=1, help="Number of branches."),
-    seed: int = typer.Option(7, "--seed", "-s", help="Random seed: same seed, same bank."),
-    customers_per_branch: int = typer.Option(0, "--customers-per-branch", help="0: the generator's default."),
-    fmt: str = typer.Option("mixed", "--format", help="mixed (CSV for small tables, Parquet for big), parquet or csv."),
+    out: Annotated[Path, typer.Argument(help="Folder to write the tables into (created).")],
+    branches: Annotated[int, typer.Option("--branches", "-n", min=1, help="Number of branches.")] = 12,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed: same seed, same bank.")] = 7,
+    customers_per_branch: Annotated[int, typer.Option("--customers-per-branch", help="0: the generator's default.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="mixed (CSV for small tables, Parquet for big), parquet or csv.")] = "mixed",
 ) -> None:
     """Write a synthetic bank with the planted patterns documented in docs/sample-data.md."""
     from branch_consult.data.generator import write_sample_bank
@@ -54,7 +55,7 @@ def sample_data(
 
 
 @app.command()
-def contract(markdown: bool = typer.Option(False, "--markdown", help="Print as a Markdown document.")) -> None:
+def contract(markdown: Annotated[bool, typer.Option("--markdown", help="Print as a Markdown document.")] = False) -> None:
     """Print the data contract: every table, its key and its columns."""
     from branch_consult.data.contract_doc import contract_markdown, contract_text
 

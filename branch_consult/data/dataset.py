@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from branch_consult.data.contract import TABLES, table as table_spec
+from branch_consult.data.contract import TABLES
+from branch_consult.data.contract import table as table_spec
 from branch_consult.data.parsing import coerce_frame, settle_dtypes
 from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
 from branch_consult.data.schemas import check_table

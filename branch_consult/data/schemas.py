@@ -12,7 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from branch_consult.data.contract import Column, Table, table as table_spec
+from branch_consult.data.contract import Column, Table
+from branch_consult.data.contract import table as table_spec
 from branch_consult.data.problems import Problem, examples_of, rows_of
 
 

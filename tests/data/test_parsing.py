@@ -14,7 +14,7 @@ from branch_consult.data.parsing import (
 
 def test_encodings_detected():
     assert detect_encoding("客户号".encode("utf-8-sig")) == "utf-8-sig"
-    assert detect_encoding("客户号".encode("utf-8")) == "utf-8"
+    assert detect_encoding("客户号".encode()) == "utf-8"
     assert detect_encoding("客户号,余额".encode("gbk")) == "gb18030"
 
 
