@@ -235,19 +235,46 @@ def _parse_bool(value: object) -> bool | None:
     return None
 
 
+def _empty_mask(series: pd.Series) -> pd.Series:
+    """Missing or blank-like cells ('', '-', 'NULL', ...), vectorised."""
+    text = series.astype("str").str.strip().str.lower()
+    return (series.isna() | text.isin(_EMPTY)).astype(bool)
+
+
 def _map_unique(series: pd.Series, parse) -> tuple[pd.Series, pd.Series]:
     """Parse each distinct value once (dates and flags repeat a lot), return values and bad mask."""
-    empty = series.map(_is_empty).astype(bool)
+    empty = _empty_mask(series)
     present = series[~empty]
-    keys = present.map(lambda v: v if not isinstance(v, (list, dict)) else str(v))
-    uniques = pd.unique(keys.to_numpy(dtype=object))
-    parsed = {u: parse(u) for u in uniques}
-    values = keys.map(lambda v: parsed[v])
+    codes, uniques = pd.factorize(present.to_numpy(dtype=object), use_na_sentinel=False)
+    parsed = np.array([parse(u) for u in uniques] + [None], dtype=object)
+    values = parsed[codes] if len(codes) else np.array([], dtype=object)
+    full = np.full(len(series), None, dtype=object)
+    full[~empty.to_numpy()] = values
+    full_series = pd.Series(full, index=series.index, dtype=object)
     bad = pd.Series(False, index=series.index)
-    bad.loc[values.index] = values.isna().to_numpy()
-    full = pd.Series([None] * len(series), index=series.index, dtype=object)
-    full.loc[values.index] = values.to_numpy(dtype=object)
-    return full, bad
+    bad[~empty.to_numpy()] = pd.isna(pd.Series(values, dtype=object)).to_numpy()
+    return full_series, bad
+
+
+_ISO_MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
+
+
+def _fast_path(series: pd.Series, kind: str) -> pd.Series | None:
+    """Already-clean text columns (ISO months, plain numbers) skip value-by-value parsing."""
+    if series.dtype == object and not all(isinstance(v, str) or v is None for v in series.head(1000)):
+        return None
+    text = series.astype("str")
+    empty = _empty_mask(series)
+    if kind == "month":
+        ok = text.str.fullmatch(_ISO_MONTH) | empty
+        return text.where(~empty).astype("str") if ok.all() else None
+    if kind in ("int", "float", "money"):
+        numbers = pd.to_numeric(text.where(~empty), errors="coerce")
+        return numbers.astype("float64") if (numbers.notna() | empty).all() else None
+    if kind in ("date", "datetime"):
+        stamps = pd.to_datetime(text.where(~empty), format="ISO8601", errors="coerce")
+        return stamps if (stamps.notna() | empty).all() else None
+    return None
 
 
 _EXPECTED = {
@@ -276,54 +303,56 @@ def coerce_column(
         return out.astype("str"), problems
 
     if kind in ("date", "datetime") and pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return series.astype("datetime64[ns]"), problems
-    if kind in ("int", "float", "money") and pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        out = series.astype("float64") * multiplier
-        return (out.astype("Int64") if kind == "int" else out), problems
-    if kind == "bool" and pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype("boolean"), problems
-
-    parse = {
-        "int": _parse_number,
-        "float": _parse_number,
-        "money": _parse_number,
-        "date": _parse_timestamp,
-        "datetime": _parse_timestamp,
-        "month": _parse_month,
-        "bool": _parse_bool,
-    }[kind]
-    values, bad = _map_unique(series, parse)
-    if bad.any():
-        problems.append(
-            Problem(
-                source,
-                table,
-                f"cannot read {int(bad.sum())} value(s); expected {_EXPECTED[kind]}",
-                col.name,
-                rows_of(series.index[bad.to_numpy()]),
-                examples_of(series[bad].tolist()),
+        values: pd.Series | None = series
+    elif kind in ("int", "float", "money") and pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values = series.astype("float64")
+    elif kind == "bool" and pd.api.types.is_bool_dtype(series.dtype):
+        values = series
+    else:
+        values = _fast_path(series, kind) if kind != "bool" else None
+    if values is None:  # messy text: parse each distinct value, report what cannot be read
+        values, bad = _map_unique(series, _PARSERS[kind])
+        if bad.any():
+            problems.append(
+                Problem(source, table, f"cannot read {int(bad.sum())} value(s); expected {_EXPECTED[kind]}",
+                        col.name, rows_of(series.index[bad.to_numpy()]), examples_of(series[bad].tolist()))
             )
-        )
+    return _finish(values, col, multiplier, source, table, problems), problems
+
+
+_PARSERS = {
+    "int": _parse_number,
+    "float": _parse_number,
+    "money": _parse_number,
+    "date": _parse_timestamp,
+    "datetime": _parse_timestamp,
+    "month": _parse_month,
+    "bool": _parse_bool,
+}
+
+
+def _finish(values: pd.Series, col: Column, multiplier: float, source: str, table: str,
+            problems: list[Problem]) -> pd.Series:
+    """Parsed values in the column's final dtype (amounts scaled by the header's unit)."""
+    kind = col.kind
     if kind in ("int", "float", "money"):
         out = pd.to_numeric(values, errors="coerce").astype("float64") * multiplier
         if kind == "int":
             frac = out.notna() & (out.round() != out)
             if frac.any():
-                problems.append(
-                    Problem(source, table, "expected a whole number", col.name,
-                            rows_of(out.index[frac.to_numpy()]), examples_of(out[frac].tolist()))
-                )
+                problems.append(Problem(source, table, "expected a whole number", col.name,
+                                        rows_of(out.index[frac.to_numpy()]), examples_of(out[frac].tolist())))
                 out = out.mask(frac)
             out = out.round().astype("Int64")
-        return out, problems
+        return out
     if kind in ("date", "datetime"):
         out = pd.to_datetime(values, errors="coerce")
-        if kind == "date":
-            out = out.dt.normalize()
-        return out.astype("datetime64[ns]"), problems
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+        return (out.dt.normalize() if kind == "date" else out).astype("datetime64[ns]")
     if kind == "month":
-        return values.astype("str"), problems
-    return values.astype("boolean"), problems
+        return values.astype("str")
+    return values.astype("boolean")
 
 
 def settle_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
