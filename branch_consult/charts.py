@@ -26,7 +26,8 @@ import plotly.io as pio
 from branch_consult.formats import clean_text, format_value, unit_label
 
 TEMPLATE_NAME = "branch_consult"
-FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+#: Latin in Calibri (or its metric twin Carlito), Chinese in Noto Sans CJK: as in Word and HTML.
+FONT_FAMILY = 'Calibri, Carlito, "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 #: Navy, teal, gold, slate, muted red, green, light blue, plum.
 PALETTE = ["#1f3b5c", "#2a7f8e", "#c79a3a", "#7d8b99", "#b5473a", "#4a8b5c", "#7aa6c8", "#8a6a9e"]
@@ -112,6 +113,26 @@ def _base(title: str | None, height: int) -> go.Figure:
     fig.update_layout(template=TEMPLATE_NAME, height=height)
     if title:
         fig.update_layout(title_text=title)
+    return fig
+
+
+def compact_layout(figure: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a figure dict whose top margin fits what is above the plot.
+
+    The house template reserves 72 px for a chart title, but deliverables put the title
+    in a numbered caption instead; without a title only the legend (or the value labels
+    of the tallest bar) needs room, and a blank band above every chart looks unfinished.
+    """
+    fig = json.loads(json.dumps(dict(figure), default=str))
+    layout = fig.setdefault("layout", {})
+    title = layout.get("title")
+    if (title.get("text") if isinstance(title, Mapping) else title) or (layout.get("margin") or {}).get("t") is not None:
+        return fig
+    data = fig.get("data") or []
+    legend = layout.get("showlegend")
+    if legend is None:
+        legend = sum(1 for t in data if t.get("showlegend", True) is not False) > 1
+    layout["margin"] = dict(layout.get("margin") or {}, t=48 if legend else 28)
     return fig
 
 

@@ -18,7 +18,14 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from branch_consult.formats import NUMERIC_FORMATS, Format, clean_text, format_value, is_null
+from branch_consult.formats import (
+    NUMERIC_FORMATS,
+    Format,
+    clean_text,
+    format_value,
+    is_null,
+    numeric_column,
+)
 
 PAYLOAD_MIME = "application/vnd.branch-consult+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -59,6 +66,16 @@ def severity_label(severity: str, lang: str = "zh") -> str:
 def finding_word(key: str, lang: str = "zh") -> str:
     """Fixed words of a finding box ("evidence", "action", ...) in ``lang``."""
     return _FINDING_WORDS.get(lang, _FINDING_WORDS["en"])[key]
+
+
+def label_colon(lang: str = "zh") -> str:
+    """The colon after a label: full-width in Chinese text, ": " in English."""
+    return "：" if lang == "zh" else ": "
+
+
+def source_line(source: str, lang: str = "zh") -> str:
+    """"来源：核心系统" / "Source: core banking": the one wording every renderer uses."""
+    return finding_word("source", lang) + label_colon(lang) + clean_text(source)
 
 
 def _esc(value: Any) -> str:
@@ -213,26 +230,29 @@ class Table(_Display):
             for row in self.rows
         ]
 
+    def numeric_columns(self, lang: str | None = None) -> list[bool]:
+        """Which columns are numbers (right-aligned): numeric formats, or text that only holds numbers."""
+        rows = self.formatted_rows(lang)
+        return [
+            c.format in NUMERIC_FORMATS or (c.format == "text" and numeric_column([r[i] for r in rows]))
+            for i, c in enumerate(self.columns)
+        ]
+
     def to_html(self, lang: str | None = None) -> str:
         lang = lang or get_display_lang()
-        head = "".join(
-            f'<th class="{"bc-num" if c.format in NUMERIC_FORMATS else "bc-text"}">{_esc(c.label)}</th>'
-            for c in self.columns
-        )
+        kinds = ["bc-num" if n else "bc-text" for n in self.numeric_columns(lang)]
+        head = "".join(f'<th class="{k}">{_esc(c.label)}</th>' for c, k in zip(self.columns, kinds, strict=True))
         body = []
         marked = set(self.highlight_rows)
         for i, row in enumerate(self.formatted_rows(lang)):
-            cells = "".join(
-                f'<td class="{"bc-num" if c.format in NUMERIC_FORMATS else "bc-text"}">{_esc(v)}</td>'
-                for v, c in zip(row, self.columns, strict=True)
-            )
+            cells = "".join(f'<td class="{k}">{_esc(v)}</td>' for v, k in zip(row, kinds, strict=True))
             cls_attr = ' class="bc-highlight"' if i in marked else ""
             body.append(f"<tr{cls_attr}>{cells}</tr>")
         foot = ""
         if self.note:
             foot += f'<p class="bc-note">{_esc(self.note)}</p>'
         if self.source:
-            foot += f'<p class="bc-source">{_esc(self.source)}</p>'
+            foot += f'<p class="bc-source">{_esc(source_line(self.source, lang))}</p>'
         return (
             f'<div class="bc-table-wrap">{_INLINE_CSS}<table class="bc-table">'
             f'<caption class="bc-caption">{_esc(self.caption)}</caption>'
@@ -300,7 +320,8 @@ class Figure(_Display):
         return {"data": fig.get("data", []), "layout": layout, "config": {"displaylogo": False}}
 
     def to_html(self, lang: str | None = None) -> str:
-        src = f'<p class="bc-source">{_esc(self.source)}</p>' if self.source else ""
+        lang = lang or get_display_lang()
+        src = f'<p class="bc-source">{_esc(source_line(self.source, lang))}</p>' if self.source else ""
         return (
             f'<figure class="bc-figure">{_INLINE_CSS}'
             f'<figcaption class="bc-caption">{_esc(self.caption)}</figcaption>{src}</figure>'
@@ -332,8 +353,10 @@ class Finding(_Display):
             f'<div class="bc-finding bc-sev-{self.severity}">{_INLINE_CSS}'
             f'<div class="bc-finding-head"><span class="bc-badge">{_esc(severity_label(self.severity, lang))}</span>'
             f'<strong class="bc-finding-title">{_esc(self.title)}</strong>{subject}</div>'
-            f'<p class="bc-evidence"><em>{_esc(finding_word("evidence", lang))}:</em> {_esc(self.evidence)}</p>'
-            f'<p class="bc-action"><em>{_esc(finding_word("action", lang))}:</em> {_esc(self.action)}</p></div>'
+            f'<p class="bc-evidence"><strong>{_esc(finding_word("evidence", lang) + label_colon(lang))}</strong>'
+            f'{_esc(self.evidence)}</p>'
+            f'<p class="bc-action"><strong>{_esc(finding_word("action", lang) + label_colon(lang))}</strong>'
+            f'{_esc(self.action)}</p></div>'
         )
 
     def to_text(self, lang: str | None = None) -> str:
@@ -439,6 +462,7 @@ _INLINE_CSS = (
     ".bc-badge{display:inline-block;font-size:11px;padding:1px 6px;margin-right:8px;border-radius:3px;background:#8aa0b8;color:#fff}"
     ".bc-sev-high .bc-badge{background:#c0392b}.bc-sev-medium .bc-badge{background:#d68910}"
     ".bc-finding p{margin:4px 0}"
+    ".bc-subject{color:#6b7785;margin-left:.5em}.bc-subject::before{content:'· '}"
     ".bc-tiles{display:flex;flex-wrap:wrap;gap:8px}"
     ".bc-tile{border:1px solid #d5dbe2;border-top:4px solid #aab4bf;padding:6px 10px;min-width:120px}"
     ".bc-status-red{border-top-color:#c0392b}.bc-status-amber{border-top-color:#d68910}"
@@ -454,6 +478,6 @@ _INLINE_CSS = (
 
 __all__ = [
     "PAYLOAD_MIME", "PLOTLY_MIME", "Callout", "Column", "Figure", "Finding", "Scorecard", "Table",
-    "Tile", "finding_word", "from_payload", "get_display_lang", "set_display_lang", "severity_label",
-    "to_cell",
+    "Tile", "finding_word", "from_payload", "get_display_lang", "label_colon", "set_display_lang",
+    "severity_label", "source_line", "to_cell",
 ]

@@ -69,8 +69,13 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _no_negative_zero(x: float, decimals: int) -> float:
+    """0.0 for values that round to zero, so a tiny fall never prints as "-0.0%"."""
+    return 0.0 if round(x, decimals) == 0 else x
+
+
 def _group(x: float, decimals: int) -> str:
-    return f"{x:,.{decimals}f}"
+    return f"{_no_negative_zero(x, decimals):,.{decimals}f}"
 
 
 def format_value(value: Any, fmt: str = "text", lang: str = "zh") -> str:
@@ -101,17 +106,17 @@ def format_value(value: Any, fmt: str = "text", lang: str = "zh") -> str:
     if fmt == "float2":
         return _group(x, 2)
     if fmt == "pct0":
-        return f"{x * 100:,.0f}%"
+        return f"{_group(x * 100, 0)}%"
     if fmt == "pct1":
-        return f"{x * 100:,.1f}%"
+        return f"{_group(x * 100, 1)}%"
     if fmt == "yuan":
-        sign = "-" if x < 0 else ""
+        sign = "-" if round(x) < 0 else ""
         return f"{sign}¥{abs(x):,.0f}"
     if fmt in ("wan", "wan1"):
         body = _group(x / 10_000, 1)
         return f"{body}万" if lang == "zh" else f"{body} wan"
     if fmt == "min1":
-        return f"{x:,.1f} min"
+        return f"{_group(x, 1)} {unit_label('min1', lang)}"
     return clean_text(value)  # pragma: no cover - every format is handled above
 
 
@@ -134,3 +139,24 @@ def unit_label(fmt: str, lang: str = "zh") -> str:
     zh = {"wan": "万元", "wan1": "万元", "yuan": "元", "pct0": "%", "pct1": "%", "min1": "分钟"}
     en = {"wan": "10k CNY", "wan1": "10k CNY", "yuan": "CNY", "pct0": "%", "pct1": "%", "min1": "min"}
     return (zh if lang == "zh" else en).get(fmt, "")
+
+
+# A formatted number as the formats above write it, optionally a range "a – b" of two.
+_NUM = r"[+\-\u2212]?¥?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|万|元|wan|min|分钟|天|days?|倍|x)?"
+_NUMERIC_TEXT = re.compile(rf"^{_NUM}(?:\s*[\u2013\-~～]\s*{_NUM})?$")
+
+
+def looks_numeric(text: str) -> bool:
+    """True for text that is a formatted number ("2,591.0万", "13.8%", "1.9 – 2.0").
+
+    Reports sometimes pre-format mixed-unit columns as text; renderers right-align a
+    column whose every filled cell passes this test, as they do numeric formats.
+    """
+    t = clean_text(text).strip()
+    return bool(t) and (t == NULL_TEXT or bool(_NUMERIC_TEXT.match(t)))
+
+
+def numeric_column(texts: list[str]) -> bool:
+    """True when every cell of a formatted column is a number (and at least one is not null)."""
+    filled = [t for t in texts if clean_text(t).strip()]
+    return bool(filled) and all(looks_numeric(t) for t in filled) and any(t.strip() != NULL_TEXT for t in filled)

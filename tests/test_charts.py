@@ -18,7 +18,8 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_template_registered_with_cjk_fonts():
     tpl = pio.templates[charts.TEMPLATE_NAME]
     family = tpl.layout.font.family
-    assert family.startswith('"Noto Sans CJK SC"') and "Microsoft YaHei" in family
+    # Latin in Calibri/Carlito as in Word, Chinese in Noto Sans CJK
+    assert family.startswith("Calibri, Carlito") and '"Noto Sans CJK SC"' in family and "Microsoft YaHei" in family
     assert list(tpl.layout.colorway) == charts.PALETTE
 
 
@@ -58,7 +59,7 @@ def test_waterfall_totals_and_signs():
 def test_heatmap_funnel_peer():
     m = pd.DataFrame([[1.0, np.nan], [3.0, 4.0]], index=["周一", "周二"], columns=[9, 10])
     hm = charts.heatmap_chart(m, value_format="min1")
-    assert hm.data[0].z[0][1] is None and hm.data[0].text[1][1] == "4.0 min"
+    assert hm.data[0].z[0][1] is None and hm.data[0].text[1][1] == "4.0 分钟"
     fn = charts.funnel_chart(["推荐", "引荐", "成交"], [100, 40, 12])
     assert list(fn.data[0].x) == [100, 40, 12]
     peer = charts.peer_position_chart({"A": 0.1, "B": 0.3, "本行": 0.2}, "本行", value_format="pct1")
@@ -95,3 +96,13 @@ def test_renderer_accepts_payload_dict():
     with charts.StaticRenderer() as r:
         png = r.to_png(payload["figure"], 400, 300, 1)
     assert _png_size(png) == (400, 300)
+
+
+def test_compact_layout_trims_the_title_band_only_without_a_title():
+    plain = charts.figure_json(charts.bar_chart(["A", "B"], [1, 2]))
+    assert charts.compact_layout(plain)["layout"]["margin"]["t"] == 28
+    legend = charts.figure_json(charts.line_chart(["2026-01", "2026-02"], {"a": [1, 2], "b": [2, 3]}))
+    assert charts.compact_layout(legend)["layout"]["margin"]["t"] == 48
+    titled = charts.figure_json(charts.bar_chart(["A", "B"], [1, 2], title="Deposits"))
+    assert "margin" not in charts.compact_layout(titled)["layout"]
+    assert "margin" not in plain["layout"]  # the input is not modified

@@ -135,3 +135,19 @@ def test_display_lang_switch():
     assert "2.0万" in t.to_html()
     with pytest.raises(ValueError):
         display.set_display_lang("fr")
+
+
+def test_source_lines_carry_the_same_prefix_as_word():
+    t = Table(caption="c", source="核心系统", columns=[{"key": "a", "label": "A"}], rows=[["x"]])
+    assert '<p class="bc-source">来源：核心系统</p>' in t.to_html("zh")
+    assert '<p class="bc-source">Source: 核心系统</p>' in t.to_html("en")
+    f = Figure(fig=go.Figure(), caption="c", source="OCRM")
+    assert "Source: OCRM" in f.to_html("en") and "来源：OCRM" in f.to_html("zh")
+
+
+def test_text_columns_holding_numbers_are_right_aligned():
+    t = Table(caption="c", columns=[{"key": "k", "label": "指标"}, {"key": "v", "label": "本网点"}],
+              rows=[["存款余额", "2,591.0万"], ["增长率", "13.8%"], ["等候", None]])
+    assert t.numeric_columns("zh") == [False, True]
+    assert '<th class="bc-num">本网点</th>' in t.to_html("zh")
+    assert '<td class="bc-text">存款余额</td>' in t.to_html("zh")

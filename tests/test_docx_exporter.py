@@ -272,3 +272,110 @@ def test_pdf_via_libreoffice(tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert 3 <= pages <= 8
+
+
+# -- column widths ------------------------------------------------------------------------
+from branch_consult.export.docx_widths import (  # noqa: E402
+    CELL_MARGIN_TWIPS,
+    UNIT_TWIPS,
+    column_widths,
+    longest_word_units,
+)
+
+ACTION_PLAN = [
+    ["优先级", "专题", "行动", "责任岗位", "完成期限", "跟踪指标"],
+    ["高", "厅堂服务", "实行午间错峰就餐与弹性排班，保证午间开足柜台；大堂经理在入口做一级分流，把非现金业务引导至自助设备和手机银行。",
+     "大堂经理", "2026-11-14", "午间中位等候（分钟）"],
+    ["Medium", "Lobby service", "Apply three-level triage (entrance, waiting area, counter), open extra counters "
+     "at peaks, and staff counters to the queueing model's requirement.", "Lobby manager", "2026-11-30", "Tier"],
+]
+
+
+def test_longest_word_counts_cjk_double_and_keeps_numbers_whole():
+    assert longest_word_units("关注") == 4
+    assert longest_word_units("Lobby manager") == len("manager")
+    assert longest_word_units("2,335.5 – 3,229.4万") == len("2,335.5 – 3,229.4") + 2
+    long_zh = "实行午间错峰就餐与弹性排班，保证午间开足柜台"
+    assert longest_word_units(long_zh) < 2 * len(long_zh)  # long Chinese text may wrap
+
+
+def test_column_widths_fit_the_page_and_never_break_a_word():
+    total = 9298  # A4 text width in twips
+    widths = column_widths(ACTION_PLAN, total)
+    assert sum(widths) == total
+    for c, width in enumerate(widths):
+        word = max(longest_word_units(row[c]) for row in ACTION_PLAN)
+        assert width >= word * UNIT_TWIPS + 2 * CELL_MARGIN_TWIPS, (c, width)
+    assert widths[2] == max(widths)  # the long text column takes the spare room
+
+
+def test_column_widths_shrink_proportionally_when_nothing_fits():
+    rows = [["x" * 60] * 6]
+    widths = column_widths(rows, 9000)
+    assert sum(widths) == 9000 and len(set(widths)) == 1
+
+
+def test_word_tables_use_fixed_content_widths(exported):
+    d = docx.Document(io.BytesIO(exported[0]))
+    peer = next(t for t in d.tables if t.cell(0, 0).text == "网点")
+    tblpr = peer._tbl.tblPr
+    assert tblpr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    grid = [int(g.get(qn("w:w"))) for g in peer._tbl.tblGrid.findall(qn("w:gridCol"))]
+    sec = d.sections[0]
+    assert sum(grid) == int(sec.page_width - sec.left_margin - sec.right_margin) // 635
+    # the schema order of tblPr children is kept (Word rejects files that break it)
+    tags = [el.tag.split("}")[1] for el in tblpr]
+    assert tags.index("tblW") < tags.index("tblBorders") < tags.index("tblLayout") < tags.index("tblCellMar")
+
+
+# -- outline: contents numbers = body numbers ---------------------------------------------
+def _sections_notebook(first_heading: str | None) -> nbformat.NotebookNode:
+    md = "## 摘要\n\n### 主要发现\n\n## 同业对标\n\n## 行动计划"
+    if first_heading:
+        md = first_heading + "\n\n" + md
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(md)])
+    nb.metadata["branch_consult"] = {"title": "网点诊断报告", "lang": "zh"}
+    return nb
+
+
+def _word_numbers(d) -> list[tuple[str, str]]:
+    """Numbers as Word's multi-level list prints them, counted from the heading styles."""
+    counters = [0, 0, 0]
+    out = []
+    for p in d.paragraphs:
+        if p.style.name.startswith("Heading "):
+            level = int(p.style.name[-1])
+            counters[level - 1] += 1
+            counters[level:] = [0] * (3 - level)
+            out.append((".".join(map(str, counters[:level])), p.text))
+    return out
+
+
+@pytest.mark.parametrize("first", [None, "# 网点诊断报告"])
+def test_toc_numbers_equal_body_numbers(first):
+    d = docx.Document(io.BytesIO(notebook_to_docx(_sections_notebook(first), renderer=FakeRenderer())))
+    body = _word_numbers(d)
+    assert body == [("1", "摘要"), ("1.1", "主要发现"), ("2", "同业对标"), ("3", "行动计划")]
+    toc = [tuple(p.text.split("\t")) for p in d.paragraphs if p.style.name.startswith("TOC ") and "\t" in p.text]
+    assert toc == body
+    assert not any(p.text == "网点诊断报告" for p in d.paragraphs if p.style.name.startswith("Heading"))
+
+
+def test_word_source_line_prefix_matches_html(exported):
+    d = docx.Document(io.BytesIO(exported[0]))
+    sources = [p.text for p in d.paragraphs if p.style.name == "BC Source" and p.text]
+    assert "来源：核心系统 core banking" in sources and "来源：OCRM" in sources
+
+
+def test_figure_rendered_for_the_page_width_and_crisp(exported):
+    calls = []
+
+    class Recorder(FakeRenderer):
+        def to_png(self, fig, width=900, height=450, scale=2.0):
+            calls.append((fig, width, height, scale))
+            return super().to_png(fig, width, height, scale)
+
+    notebook_to_docx(make_notebook(), renderer=Recorder())
+    fig, width, height, scale = calls[0]
+    assert width <= 700 and width * scale >= 1800  # ~9 pt chart text, ~300 dpi on A4
+    assert "width" not in fig["layout"] and "height" not in fig["layout"]

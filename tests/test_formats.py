@@ -6,7 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from branch_consult.formats import NULL_TEXT, clean_text, format_value, is_null, unit_label
+from branch_consult.formats import (
+    NULL_TEXT,
+    clean_text,
+    format_value,
+    is_null,
+    looks_numeric,
+    numeric_column,
+    unit_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,7 +31,7 @@ from branch_consult.formats import NULL_TEXT, clean_text, format_value, is_null,
         (12_345_000, "wan", "zh", "1,234.5万"),
         (12_345_000, "wan", "en", "1,234.5 wan"),
         (12_345_000, "wan1", "zh", "1,234.5万"),
-        (12.34, "min1", "zh", "12.3 min"),
+        (12.34, "min1", "zh", "12.3 分钟"), (12.34, "min1", "en", "12.3 min"),
         ("2026-10-31T00:00:00", "date", "zh", "2026-10-31"),
         (dt.date(2026, 10, 5), "date", "en", "2026-10-05"),
         ("2026-10", "month", "zh", "2026-10"),
@@ -68,3 +76,31 @@ def test_unit_label():
     assert unit_label("wan", "zh") == "万元"
     assert unit_label("wan", "en") == "10k CNY"
     assert unit_label("text") == ""
+
+
+def test_min1_unit_follows_language():
+    assert format_value(43.575, "min1", "zh") == "43.6 分钟"
+    assert format_value(43.575, "min1", "en") == "43.6 min"
+    assert format_value(43.575, "min1", "zh").endswith(unit_label("min1", "zh"))
+
+
+@pytest.mark.parametrize(("value", "fmt"), [(-0.0004, "pct1"), (-0.004, "pct0"), (-0.04, "float1"),
+                                             (-0.004, "float2"), (-0.4, "yuan"), (-400, "wan")])
+def test_values_rounding_to_zero_have_no_minus_sign(value, fmt):
+    assert not format_value(value, fmt, "zh").startswith("-")
+    assert format_value(-value, fmt, "zh") == format_value(value, fmt, "zh")
+
+
+@pytest.mark.parametrize(("text", "numeric"), [
+    ("2,591.0万", True), ("13.8%", True), ("2,335.5 – 3,229.4万", True), ("4.4 分钟", True),
+    ("-19.8 万", True), ("¥12,345", True), ("1.93", True), (NULL_TEXT, True),
+    ("关注", False), ("P90", False), ("客户-7CED98", False), ("2026-11-14", False), ("", False),
+])
+def test_looks_numeric(text, numeric):
+    assert looks_numeric(text) is numeric
+
+
+def test_numeric_column_needs_one_real_number():
+    assert numeric_column(["2,591.0万", NULL_TEXT, "13.8%"])
+    assert not numeric_column([NULL_TEXT, NULL_TEXT])
+    assert not numeric_column(["2,591.0万", "关注"])

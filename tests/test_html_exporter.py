@@ -142,3 +142,26 @@ def test_renders_in_headless_chromium(tmp_path):
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
     assert errors == []
+
+
+def test_contents_numbered_like_word_and_body_numbered_by_the_same_levels(html):
+    toc = re.search(r'<nav[^>]*class="bc-toc".*?</nav>', html, re.S).group(0)
+    entries = re.findall(r'<li class="bc-toc-l(\d)">.*?<span class="bc-toc-num">([^<]*)</span>([^<]*)</a>', toc)
+    assert entries == [("1", "1", "概览 Overview"), ("2", "1.1", "Detail")]
+    assert "bc-outline-h2" in re.search(r"<body[^>]*>", html).group(0)
+
+
+def test_source_lines_are_prefixed_in_the_report_language(html):
+    assert '<div class="bc-source">来源：Sample bank</div>' in html
+    en = notebook_to_html(report_notebook(), lang="en")
+    assert '<div class="bc-source">Source: Sample bank</div>' in en
+
+
+def test_library_objects_rendered_again_in_the_report_language():
+    nb = report_notebook()
+    for cell in nb.cells:  # simulate a kernel that displayed in English
+        for out in cell.get("outputs", []):
+            if "text/html" in out.get("data", {}) and "bc-table" in out["data"]["text/html"]:
+                out["data"]["text/html"] = "<p>STALE</p>"
+    body = notebook_to_html(nb)
+    assert "STALE" not in body and "1,234.6万" in body

@@ -8,7 +8,6 @@ scorecards, callouts). Every string passes :func:`clean_text` first.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import struct
@@ -23,30 +22,36 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor
 
-from branch_consult.display import finding_word, severity_label
+from branch_consult.display import finding_word, label_colon, severity_label, source_line
 from branch_consult.export import docx_xml as X
 from branch_consult.export.docx_reference import DEFAULT_PATH, SEVERITY_COLORS, build_reference
-from branch_consult.formats import NUMERIC_FORMATS, clean_text, format_value
+from branch_consult.export.docx_widths import CELL_MARGIN_TWIPS, column_widths
+from branch_consult.export.outline import Outline
+from branch_consult.formats import NUMERIC_FORMATS, clean_text, format_value, numeric_column
 
 HEAD_FILL = "1F3B5C"
 HIGHLIGHT_FILL = "FFF1CC"
 STRIPE_FILL = "F6F8FA"
 STATUS_COLORS = {"red": "B5473A", "amber": "D68910", "green": "2E7D5B", "none": "AAB4BF"}
 CALLOUT_COLORS = {"note": ("5B7A99", "EEF3F8"), "warning": ("D68910", "FDF4E3"), "tip": ("2E7D5B", "EDF7F1")}
+#: Plotly figures are drawn for a 900 px wide screen; on the 16.4 cm A4 text width that
+#: shrinks 13 px text to ~6.5 pt. Rendering at this CSS width keeps chart text at ~9 pt,
+#: and ``FIGURE_SCALE`` × that many pixels gives ~300 dpi on paper.
+FIGURE_CSS_WIDTH = 680
+FIGURE_HEIGHT_FACTOR = 0.85
+FIGURE_SCALE = 3
+#: Tables up to this many rows are kept on one page (with their caption and source).
+KEEP_TOGETHER_ROWS = 20
 _MANUAL_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|[一二三四五六七八九十]+、)\s*")
 WORDS = {
     "zh": {"figure": "图", "table": "表", "contents": "目录", "client": "客户", "branch": "网点",
            "date": "日期", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
-           "page": ("第 ", " 页 / 共 ", " 页"), "source": "来源："},
+           "page": ("第 ", " 页 / 共 ", " 页")},
     "en": {"figure": "Figure", "table": "Table", "contents": "Contents", "client": "Client",
            "branch": "Branch", "date": "Date",
            "toc_hint": "(The table of contents is updated when the document is opened.)",
-           "page": ("Page ", " of ", ""), "source": "Source: "},
+           "page": ("Page ", " of ", "")},
 }
-
-
-def _cjk_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _png_px(data: bytes) -> tuple[int, int] | None:
@@ -79,6 +84,9 @@ class DocxBuilder:
         self.tables = 0
         self.headings: list[tuple[int, str, str]] = []
         self._counters = [0, 0, 0]
+        #: markdown heading level → outline level (set from the whole notebook by the exporter)
+        self.outline = Outline()
+        self._heading_index = 0
         self._toc: tuple[Any, Any] | None = None
         sec = self.doc.sections[-1]
         self.text_width = int(sec.page_width - sec.left_margin - sec.right_margin)
@@ -126,8 +134,12 @@ class DocxBuilder:
                     self.latin, self.east_asia)
 
     def heading(self, inline, level: int, md) -> None:
+        """A numbered Heading 1-3; the TOC entry gets the number Word's list numbering shows."""
+        index, self._heading_index = self._heading_index, self._heading_index + 1
+        if index == self.outline.title_index:
+            return  # the report title: the cover already shows it
         text = _MANUAL_NUMBER.sub("", md.plain(inline)).strip() or md.plain(inline)
-        level = max(1, min(level, 3))
+        level = max(1, min(self.outline.level(level), 3))
         p = self.paragraph(style=f"Heading {level}")
         self.run(p, text)
         self._counters[level - 1] += 1
@@ -234,7 +246,7 @@ class DocxBuilder:
             style = f"TOC {level}"
             if self.has_style(style):
                 current.style = self.doc.styles[style]
-            self.run(current, f"{number}\u2003{text}")
+            self.run(current, f"{number}\t{text}")
         current._p.append(end)
 
     def header_footer(self, meta: Mapping[str, Any]) -> None:
@@ -278,14 +290,18 @@ class DocxBuilder:
         r = X.add_field(p, f"SEQ {seq} \\* ARABIC", str(number))
         X.set_fonts(r._r, self.latin, self.east_asia)
         self.run(p, "  " + clean_text(text))
-        if kind == "table":
-            X.keep_with_next(p)
+        X.keep_with_next(p)  # a table caption stays with its table, a figure caption with its source
 
     def source(self, text: str | None, note: str | None = None) -> None:
-        if note:
-            self.run(self.paragraph(style="BC Source"), note)
-        if text:
-            self.run(self.paragraph(style="BC Source"), self.words["source"] + clean_text(text))
+        """Note and source lines under a table or figure ("来源：…", as in the HTML deliverable)."""
+        lines = [clean_text(note)] if note and clean_text(note).strip() else []
+        if text and clean_text(text).strip():
+            lines.append(source_line(text, self.lang))
+        for i, line in enumerate(lines):
+            p = self.paragraph(style="BC Source")
+            self.run(p, line)
+            if i < len(lines) - 1:
+                p.paragraph_format.space_after = Pt(1)
 
     # -- tables ------------------------------------------------------------------------
     def _table(self, n_rows: int, n_cols: int):
@@ -298,17 +314,15 @@ class DocxBuilder:
         return t
 
     def _set_widths(self, table, texts: Sequence[Sequence[str]]) -> None:
-        n = len(texts[0]) if texts else 0
-        if not n:
+        """Content-based column widths that add up to the text width, fixed so every viewer keeps them."""
+        total = self.text_width // 635  # EMU → twips
+        widths = column_widths(texts, total)
+        if not widths:
             return
-        weights = [max(4, min(28, max(_cjk_width(row[c]) for row in texts))) for c in range(n)]
-        total = sum(weights)
-        grid = table._tbl.tblGrid
-        for c, col in enumerate(grid.findall(qn("w:gridCol"))):
-            col.set(qn("w:w"), str(int(self.text_width * weights[c] / total / 635)))
+        X.table_layout(table, widths, CELL_MARGIN_TWIPS)
         for row in table.rows:
             for c, cell in enumerate(row.cells):
-                cell.width = Emu(int(self.text_width * weights[c] / total))
+                cell.width = Emu(widths[c] * 635)
 
     def _cell_text(self, cell, text: str, *, style: str, align=None, bold: bool = False,
                    color: str | None = None) -> None:
@@ -344,12 +358,18 @@ class DocxBuilder:
                 self._cell_text(cell, text, style="BC Table Text", bold=r in marked,
                                 align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
         self._set_widths(t, [list(header), *[list(v) for v in rows]])
+        if len(rows) <= KEEP_TOGETHER_ROWS:
+            for row in t.rows:  # short tables do not split; the last row holds on to the source line
+                for cell in row.cells:
+                    for para in cell.paragraphs:
+                        X.keep_with_next(para)
         return t
 
     def markdown_table(self, header, rows, aligns, md) -> None:
         head = [md.plain(tok) for tok in header]
         body = [[md.plain(tok) for tok in row] + [""] * (len(head) - len(row)) for row in rows]
         numeric = [a == "right" for a in aligns] + [False] * (len(head) - len(aligns))
+        numeric = [n or numeric_column([r[c] for r in body]) for c, n in enumerate(numeric)]
         self.data_table(head, [r[: len(head)] for r in body], numeric)
         self.paragraph(style="BC Source")
 
@@ -362,14 +382,16 @@ class DocxBuilder:
         fmts = [c.get("format", "text") for c in cols]
         rows = [[format_value(v, f, self.lang) for v, f in zip(row, fmts, strict=False)]
                 + [""] * (len(cols) - len(row)) for row in p.get("rows") or []]
-        self.data_table([clean_text(c.get("label", c.get("key", ""))) for c in cols], rows,
-                        [f in NUMERIC_FORMATS for f in fmts],
+        numeric = [f in NUMERIC_FORMATS or (f == "text" and numeric_column([r[c] for r in rows]))
+                   for c, f in enumerate(fmts)]
+        self.data_table([clean_text(c.get("label", c.get("key", ""))) for c in cols], rows, numeric,
                         [i for i in p.get("highlight_rows") or [] if isinstance(i, int)])
         self.source(p.get("source"), p.get("note"))
 
     # -- boxes -------------------------------------------------------------------------
     def _box(self, accent: str, fill: str):
         t = self._table(1, 1)
+        X.cant_split(t.rows[0])  # a finding or callout is read as one piece: never split it
         cell = t.cell(0, 0)
         X.shade(cell, fill)
         X.cell_borders(cell, left=(accent, 24), top=None, bottom=None, right=None)
@@ -404,7 +426,7 @@ class DocxBuilder:
         self.run(head, p.get("title") or "", bold=True, color=accent)
         if p.get("subject"):
             self.run(head, f"  · {p['subject']}", color="6B7785")
-        colon = "：" if self.lang == "zh" else ": "
+        colon = label_colon(self.lang)
         for key in ("evidence", "action"):
             para = self.paragraph(style="BC Finding Body", container=cell)
             self.run(para, finding_word(key, self.lang) + colon, bold=True)
@@ -431,9 +453,11 @@ class DocxBuilder:
             cap = self.paragraph(style="Caption")
             self.run(cap, p["caption"])
             X.keep_with_next(cap)
-        per_row = min(4, len(tiles))
-        n_rows = -(-len(tiles) // per_row)
+        n_rows = -(-len(tiles) // 4)
+        per_row = -(-len(tiles) // n_rows)  # 5 tiles → 3 + 2, 6 → 3 + 3, 8 → 4 + 4
         t = self._table(n_rows, per_row)
+        for row in t.rows:
+            X.cant_split(row)
         tblpr = t._tbl.tblPr
         for b in tblpr.findall(qn("w:tblBorders")):
             tblpr.remove(b)
@@ -452,6 +476,9 @@ class DocxBuilder:
                      color=STATUS_COLORS[status] if status in ("red", "amber") else None)
             if tile.get("note"):
                 self.run(self.paragraph(style="BC Tile Label", container=cell), tile["note"])
+            if i // per_row < n_rows - 1:
+                for para in cell.paragraphs:
+                    X.keep_with_next(para)
         self._spacer()
 
     # -- pictures ----------------------------------------------------------------------
@@ -469,8 +496,15 @@ class DocxBuilder:
         if self.renderer is None:
             raise RuntimeError("a figure needs a renderer (branch_consult.charts.StaticRenderer)")
         width, height = int(p.get("width") or 900), int(p.get("height") or 450)
-        fig = copy.deepcopy(p.get("figure") or {})
-        png = self.renderer.to_png(fig, width=width, height=height, scale=2)
+        from branch_consult.charts import compact_layout  # plotly only when a figure is drawn
+
+        fig = compact_layout(p.get("figure") or {})
+        layout = fig.setdefault("layout", {})
+        layout.pop("width", None)
+        layout.pop("height", None)
+        css_width = min(width, FIGURE_CSS_WIDTH)
+        css_height = round(height * max(FIGURE_HEIGHT_FACTOR, css_width / width))
+        png = self.renderer.to_png(fig, width=css_width, height=css_height, scale=FIGURE_SCALE)
         self.figures += 1
         self.picture(png, width_emu=self.text_width)
         self.caption("figure", p.get("caption") or "", self.figures)

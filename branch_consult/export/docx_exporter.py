@@ -21,8 +21,9 @@ from traitlets import Unicode, default
 
 from branch_consult.display import PAYLOAD_MIME
 from branch_consult.export.docx_builder import DocxBuilder
-from branch_consult.export.docx_markdown import MarkdownWriter
+from branch_consult.export.docx_markdown import MarkdownWriter, heading_list
 from branch_consult.export.docx_properties import set_core_properties, set_custom_properties
+from branch_consult.export.outline import plan_outline
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -48,6 +49,25 @@ def _has_figures(nb: Any) -> bool:
 def _source(cell: Any) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else str(src)
+
+
+def _shown_markdown(nb: Any) -> list[str]:
+    """Markdown the deliverable shows (cells and markdown outputs), in document order."""
+    texts = []
+    for cell in nb.get("cells", []):
+        tags = set((cell.get("metadata") or {}).get("tags") or [])
+        if "remove-cell" in tags:
+            continue
+        if cell.get("cell_type") == "markdown":
+            texts.append(_source(cell))
+        elif cell.get("cell_type") == "code" and "remove-output" not in tags:
+            for out in cell.get("outputs") or []:
+                data = out.get("data") or {}
+                if out.get("output_type") in ("display_data", "execute_result") \
+                        and PAYLOAD_MIME not in data and "image/png" not in data and "text/markdown" in data:
+                    text = data["text/markdown"]
+                    texts.append("".join(text) if isinstance(text, list) else str(text))
+    return texts
 
 
 def _write_output(builder: DocxBuilder, md: MarkdownWriter, out: Mapping[str, Any]) -> None:
@@ -92,6 +112,8 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
         renderer = get_renderer()
     builder = DocxBuilder(reference, lang=lang, renderer=renderer)
     md = MarkdownWriter(builder)
+    headings = [h for text in _shown_markdown(nb) for h in heading_list(text)]
+    builder.outline = plan_outline(headings, meta.get("title"))
     builder.cover(meta)
     builder.toc()
     for cell in nb.get("cells", []):

@@ -22,6 +22,17 @@ _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _TAG = re.compile(r"<[^>]+>")
 
 
+def heading_list(source: str) -> list[tuple[int, str]]:
+    """(level, plain text) of every heading in a markdown text, in order."""
+    tokens = _MD.parse(clean_text(source))
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and i + 1 < len(tokens):
+            text = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline"))
+            found.append((int(tok.tag[1]), text.strip()))
+    return found
+
+
 @dataclass
 class _ListState:
     ordered: bool

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -181,9 +181,11 @@ def build_reference(path: str | Path = DEFAULT_PATH) -> Path:
     _para_style(doc, "Caption", size=9.5, bold=True, color=NAVY, before=4, after=4, italic=False,
                 keep_next=False)
     _para_style(doc, "BC Source", size=8, color=GREY, after=10, italic=False)
-    _para_style(doc, "BC Table Text", size=9, after=0, line=1.1)
-    _para_style(doc, "BC Table Head", size=9, after=0, bold=True, line=1.1,
-                color=RGBColor(0xFF, 0xFF, 0xFF))
+    # exact line height: Latin-only and CJK cells then share one baseline across a row
+    for name, bold, color in (("BC Table Text", None, None), ("BC Table Head", True, RGBColor(0xFF, 0xFF, 0xFF))):
+        s = _para_style(doc, name, size=9, after=0, before=0, bold=bold, color=color)
+        s.paragraph_format.line_spacing = Pt(13.5)
+        s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     _para_style(doc, "BC Cover Meta", size=11, color=RGBColor(0x2B, 0x2F, 0x36), after=2)
     _para_style(doc, "BC Confidential", size=9, color=GREY, before=30)
     _para_style(doc, "BC Code", size=9, after=2, line=1.0)
@@ -204,7 +206,9 @@ def build_reference(path: str | Path = DEFAULT_PATH) -> Path:
         sub_rpr.remove(spacing)
     for level in (1, 2, 3):
         _para_style(doc, f"TOC {level}", size=10.5, after=2)
-        doc.styles[f"TOC {level}"].paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        pf = doc.styles[f"TOC {level}"].paragraph_format
+        pf.left_indent = Cm(0.6 * (level - 1))
+        pf.tab_stops.add_tab_stop(Cm(0.6 * (level - 1) + 0.9 + 0.3 * (level - 1)))  # number ⇥ text
     table_style = _style(doc, "BC Table", WD_STYLE_TYPE.TABLE, base=None)
     table_style.base_style = doc.styles["Normal Table"]
     _heading_numbering(doc)

@@ -83,6 +83,7 @@ def table_borders(table, color: str = "BFC7D1", size: int = 4, inside_v: bool = 
             el.set(qn("w:space"), "0")
         borders.append(el)
     tblpr.append(borders)
+    _order_tblpr(tblpr)
 
 
 def table_width_pct(table, pct: int = 100) -> None:
@@ -93,6 +94,55 @@ def table_width_pct(table, pct: int = 100) -> None:
         tblpr.append(w)
     w.set(qn("w:type"), "pct")
     w.set(qn("w:w"), str(pct * 50))
+    _order_tblpr(tblpr)
+
+
+def table_layout(table, widths_twips: list[int], cell_margin_twips: int) -> None:
+    """Fixed layout with these column widths (twips), total width and left/right cell margins.
+
+    A fixed layout is what makes Word and LibreOffice use the widths as given instead
+    of re-fitting columns to content (which breaks short words mid-word).
+    """
+    tblpr = table._tbl.tblPr
+    w = tblpr.find(qn("w:tblW"))
+    if w is None:
+        w = OxmlElement("w:tblW")
+        tblpr.append(w)
+    w.set(qn("w:type"), "dxa")
+    w.set(qn("w:w"), str(sum(widths_twips)))
+    layout = tblpr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tblpr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    mar = tblpr.find(qn("w:tblCellMar"))
+    if mar is None:
+        mar = OxmlElement("w:tblCellMar")
+        tblpr.append(mar)
+    for side in ("left", "right"):
+        el = mar.find(qn(f"w:{side}"))
+        if el is None:
+            el = OxmlElement(f"w:{side}")
+            mar.append(el)
+        el.set(qn("w:w"), str(cell_margin_twips))
+        el.set(qn("w:type"), "dxa")
+    _order_tblpr(tblpr)
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_twips, strict=False):
+        col.set(qn("w:w"), str(width))
+
+
+# CT_TblPr child order required by the schema (Word refuses files that break it).
+_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+                "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"]
+
+
+def _order_tblpr(tblpr) -> None:
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(_TBLPR_ORDER)}
+    children = sorted(tblpr, key=lambda el: rank.get(el.tag, len(rank)))
+    for el in children:
+        tblpr.append(el)
 
 
 def repeat_header(row) -> None:

@@ -22,6 +22,8 @@ from nbconvert.filters.markdown import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Enum, List, Unicode, default
 
+from branch_consult.export.outline import number_outline, plan_outline
+
 BC_MIME = "application/vnd.branch-consult+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLYJS_FILENAME = "plotly.min.js"
@@ -68,6 +70,9 @@ def script_json(value: Any) -> str:
 def plotly_div(figure: dict[str, Any], div_id: str, *, width: int | None = None,
                height: int | None = None) -> str:
     """A div plus the `Plotly.newPlot` call that draws `figure` into it (plotly.js loaded elsewhere)."""
+    from branch_consult.charts import compact_layout
+
+    figure = compact_layout(figure)
     fig = {"data": figure.get("data", []), "layout": dict(figure.get("layout", {}) or {})}
     # The report column decides the width (responsive); a fixed pixel width would overflow A4.
     fig["layout"].pop("width", None)
@@ -88,8 +93,10 @@ def plotly_div(figure: dict[str, Any], div_id: str, *, width: int | None = None,
     )
 
 
-def figure_block(payload: dict[str, Any], div_id: str) -> str:
-    """A library Figure payload as a captioned figure with its source line."""
+def figure_block(payload: dict[str, Any], div_id: str, lang: str = "en") -> str:
+    """A library Figure payload as a captioned figure with its source line ("Source: …")."""
+    from branch_consult.display import source_line
+
     caption = payload.get("caption") or ""
     source = payload.get("source")
     parts = ['<figure class="bc-figure">']
@@ -98,7 +105,7 @@ def figure_block(payload: dict[str, Any], div_id: str) -> str:
     parts.append(plotly_div(payload.get("figure") or {}, div_id,
                             width=payload.get("width"), height=payload.get("height")))
     if source:
-        parts.append(f'<div class="bc-source">{bc_text(source)}</div>')
+        parts.append(f'<div class="bc-source">{bc_text(source_line(source, lang))}</div>')
     parts.append("</figure>")
     return "".join(parts)
 
@@ -116,6 +123,7 @@ class ConsultOutputsPreprocessor(Preprocessor):
     drop_empty_code_cells = Bool(True, help="Remove code cells without outputs (code is hidden).").tag(config=True)
 
     def preprocess(self, nb, resources):
+        lang = (resources.get("consult") or {}).get("lang") or "en"
         counter = itertools.count(1)
         needs_plotly = False
         toc: list[dict[str, Any]] = []
@@ -132,10 +140,10 @@ class ConsultOutputsPreprocessor(Preprocessor):
                     if data is not None:
                         payload = data.get(BC_MIME)
                         if isinstance(payload, dict) and payload.get("kind") == "figure":
-                            data = {"text/html": figure_block(payload, f"bc-fig-{next(counter)}")}
+                            data = {"text/html": figure_block(payload, f"bc-fig-{next(counter)}", lang)}
                             needs_plotly = True
                         elif isinstance(payload, dict) and "text/html" in data:
-                            data = {"text/html": data["text/html"]}
+                            data = {"text/html": _library_html(payload, lang) or data["text/html"]}
                         elif PLOTLY_MIME in data:
                             data = {"text/html": '<figure class="bc-figure">'
                                     + plotly_div(data[PLOTLY_MIME], f"bc-fig-{next(counter)}") + "</figure>"}
@@ -155,8 +163,34 @@ class ConsultOutputsPreprocessor(Preprocessor):
         nb.cells = kept
         consult = resources.setdefault("consult", {})
         consult["needs_plotly"] = needs_plotly
-        consult["toc"] = toc
+        consult["toc"], consult["outline_base"] = _numbered_toc(toc, (consult.get("meta") or {}).get("title"))
         return nb, resources
+
+
+def _library_html(payload: dict[str, Any], lang: str) -> str | None:
+    """A display payload rendered again in the report's language (None if it does not validate).
+
+    The notebook's own ``text/html`` was rendered in the kernel's display language and
+    by the library version that ran it; rendering from the payload keeps the deliverable
+    consistent with the Word document (same formats, same "Source:" lines).
+    """
+    from pydantic import ValidationError
+
+    from branch_consult.display import from_payload
+
+    try:
+        return from_payload(payload).to_html(lang)
+    except (ValueError, ValidationError, TypeError):
+        return None
+
+
+def _numbered_toc(toc: list[dict[str, Any]], title: str | None) -> tuple[list[dict[str, Any]], int]:
+    """Contents entries with outline levels and numbers, by the rule the Word exporter uses."""
+    outline = plan_outline([(h["level"], h["text"]) for h in toc], title)
+    entries = [dict(h, outline=outline.level(h["level"])) for i, h in enumerate(toc) if i != outline.title_index]
+    for entry, number in zip(entries, number_outline([e["outline"] for e in entries]), strict=True):
+        entry["number"] = number
+    return entries, outline.base
 
 
 def _headings(markdown: str) -> list[dict[str, Any]]:
@@ -181,7 +215,8 @@ class ConsultHTMLExporter(HTMLExporter):
         help="'inline' embeds plotly.js once per file (~4.7 MB, fully offline); 'shared' links "
              "plotly.min.js beside the report (write it with write_shared_plotlyjs).",
     ).tag(config=True)
-    toc_levels = List([2, 3], help="Heading levels listed in the table of contents.").tag(config=True)
+    toc_levels = List([1, 2], help="Outline levels listed in the table of contents (1 = sections; the "
+                      "shallowest markdown heading level in the report, as in Word).").tag(config=True)
     remove_cell_tags = List(["remove-cell"]).tag(config=True)
     remove_input_tags = List(["remove-input"]).tag(config=True)
     remove_output_tags = List(["remove-output"]).tag(config=True)
