@@ -195,9 +195,20 @@ def _document_meta(playbook: Playbook, params: Mapping[str, Any], location: str 
     if branch_params and params.get(branch_params[0]):
         branch_id = str(params[branch_params[0]])
         meta["branch"] = _branch_label(location, branch_id)
-    if params.get("month"):
-        meta["month"] = str(params["month"])
+    if "month" in playbook.params:
+        meta["period"] = str(params.get("month") or "") or _latest_month(location)
     return {k: v for k, v in meta.items() if v not in (None, "")}
+
+
+def _latest_month(location: str | None) -> str | None:
+    """The report period when the playbook defaults to the latest month in the data."""
+    try:
+        from branch_consult.data import open_dataset
+
+        months = open_dataset(location).distinct("holdings", "month")
+        return months[-1] if months else None
+    except Exception:  # cosmetic: the cover simply omits the period
+        return None
 
 
 def _branch_label(location: str | None, branch_id: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from branch_consult.cli import app
-from tests.test_run import fake_papermill, write_tiny_bank
+from tests.test_run import spy_papermill, write_tiny_bank
 
 runner = CliRunner()
 SIMPLE = str(Path(__file__).parent / "notebooks" / "simple.ipynb")
@@ -42,7 +42,7 @@ def test_user_errors_exit_2_without_traceback(args, expected):
 
 def test_run_merges_params_file_under_p_values(monkeypatch, tmp_path):
     calls = []
-    fake_papermill(monkeypatch, calls)
+    spy_papermill(monkeypatch, calls)
     pfile = tmp_path / "p.yaml"
     pfile.write_text("name: fromfile\ncount: 4\n", encoding="utf-8")
     result = runner.invoke(app, ["run", SIMPLE, "--out", str(tmp_path / "o"), "--params", str(pfile),

@@ -1,7 +1,6 @@
 """The single-run flow: validation before the kernel, provenance, atomic deliverables, failures."""
 
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -40,16 +39,19 @@ def write_tiny_bank(folder: Path) -> Path:
     return folder
 
 
-def fake_papermill(monkeypatch, calls=None, fail: Exception | None = None):
-    """Replace the kernel run by a copy of the notebook (the flow around it is what is tested)."""
+def spy_papermill(monkeypatch, calls=None, fail: Exception | None = None):
+    """Watch papermill's real kernel runs (a spy, not a stand-in): record the parameters
+    each run received, or inject a failure before the kernel starts."""
     import papermill
+
+    real = papermill.execute_notebook
 
     def execute(input_path, output_path, parameters=None, **kw):
         if calls is not None:
             calls.append(parameters)
         if fail is not None:
             raise fail
-        shutil.copy(input_path, output_path)
+        return real(input_path, output_path, parameters=parameters, **kw)
 
     monkeypatch.setattr(papermill, "execute_notebook", execute)
 
@@ -63,7 +65,7 @@ def test_sanitise_keeps_paths_out_of_file_names():
 
 def test_bad_parameters_fail_before_any_kernel(monkeypatch, tmp_path):
     calls = []
-    fake_papermill(monkeypatch, calls)
+    spy_papermill(monkeypatch, calls)
     with pytest.raises(ParameterError, match="did you mean 'count'"):
         run_playbook(SIMPLE, out_dir=tmp_path, params={"cuont": 1}, formats=["html"])
     with pytest.raises(ParameterError, match="unknown format pdf"):
@@ -73,7 +75,7 @@ def test_bad_parameters_fail_before_any_kernel(monkeypatch, tmp_path):
 
 def test_flow_writes_notebook_with_provenance_and_html(monkeypatch, tmp_path):
     calls = []
-    fake_papermill(monkeypatch, calls)
+    spy_papermill(monkeypatch, calls)
     result = run_playbook(SIMPLE, out_dir=tmp_path, params={"name": "../x y", "count": "3"},
                           lang="zh", formats=["html"])
     assert calls == [{"name": "../x y", "count": 3, "ratio": 0.5, "shout": False,
@@ -91,7 +93,7 @@ def test_flow_writes_notebook_with_provenance_and_html(monkeypatch, tmp_path):
 
 
 def test_exporter_error_leaves_no_deliverable(monkeypatch, tmp_path):
-    fake_papermill(monkeypatch)
+    spy_papermill(monkeypatch)
 
     def broken(nb, options):
         raise RuntimeError("exporter broke")
@@ -117,7 +119,7 @@ def test_atomic_write_replaces_whole_files_only(tmp_path, monkeypatch):
 
 
 def test_unknown_branch_is_refused_with_the_valid_ids(monkeypatch, tmp_path):
-    fake_papermill(monkeypatch)
+    spy_papermill(monkeypatch)
     data = write_tiny_bank(tmp_path / "bank")
     with pytest.raises(ParameterError, match="unknown branch 'B009'.*B001, B002, B003"):
         run_playbook(str(NOTEBOOKS / "branch.ipynb"), data=data, out_dir=tmp_path / "out",

@@ -45,10 +45,10 @@ KEEP_TOGETHER_ROWS = 20
 _MANUAL_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|[一二三四五六七八九十]+、)\s*")
 WORDS = {
     "zh": {"figure": "图", "table": "表", "contents": "目录", "client": "客户", "branch": "网点",
-           "date": "日期", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
+           "period": "报告期", "date": "编制日期", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
            "page": ("第 ", " 页 / 共 ", " 页")},
     "en": {"figure": "Figure", "table": "Table", "contents": "Contents", "client": "Client",
-           "branch": "Branch", "date": "Date",
+           "branch": "Branch", "period": "Period", "date": "Prepared",
            "toc_hint": "(The table of contents is updated when the document is opened.)",
            "page": ("Page ", " of ", "")},
 }
@@ -205,7 +205,7 @@ class DocxBuilder:
         ppr.append(bdr)
         if meta.get("subtitle"):
             self.run(self.paragraph(style="Subtitle"), meta["subtitle"])
-        for key in ("client", "branch", "date"):
+        for key in ("client", "branch", "period", "date"):
             if meta.get(key):
                 p = self.paragraph(style="BC Cover Meta")
                 self.run(p, f"{self.words[key]}  ", color="6B7785")

@@ -34,10 +34,10 @@ _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.
 _TAG = re.compile(r"<[^>]+>")
 
 _LABELS = {
-    "zh": {"contents": "目录", "client": "客户", "branch": "网点", "date": "日期",
+    "zh": {"contents": "目录", "client": "客户", "branch": "网点", "period": "报告期", "date": "编制日期",
            "generated": "生成时间", "version": "版本", "data": "数据指纹", "playbook": "模板",
            "confidential": "内部资料，请勿外传"},
-    "en": {"contents": "Contents", "client": "Client", "branch": "Branch", "date": "Date",
+    "en": {"contents": "Contents", "client": "Client", "branch": "Branch", "period": "Period", "date": "Prepared",
            "generated": "Generated", "version": "Version", "data": "Data fingerprint",
            "playbook": "Playbook", "confidential": "Confidential"},
 }

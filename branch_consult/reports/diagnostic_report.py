@@ -263,15 +263,16 @@ def executive_summary(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects
                                        green=int((status == "green").sum()), red=int((status == "red").sum()))))
     else:
         out.append(Callout(style="tip", title=L.text("overview_title", lang), text=L.text("no_findings", lang)))
+    # tiles before the findings: the figures at a glance, then what they mean
+    tiles = _tiles(d, SUMMARY_KPIS)
+    if tiles:
+        out.append(Scorecard(caption=L.text("tiles_caption", lang), tiles=tiles))
     findings = _findings(d, p)
     if findings:
         out.append(_heading("findings", lang))
         out.extend(findings[:MAX_SUMMARY_FINDINGS])
         if len(findings) > MAX_SUMMARY_FINDINGS:
             out.append(Callout(style="note", text=L.text("more_findings", lang, n=len(findings) - MAX_SUMMARY_FINDINGS)))
-    tiles = _tiles(d, SUMMARY_KPIS)
-    if tiles:
-        out.append(Scorecard(caption=L.text("tiles_caption", lang), tiles=tiles))
     return out
 
 
@@ -554,8 +555,9 @@ def cross_sell_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Object
         shown = leads.head(MAX_LIST_ROWS).assign(
             customer_id=lambda f: _people(f["customer_id"], p, "customer"),
             owner_staff_id=lambda f: _people(f["owner_staff_id"], p, "staff"))
+        # deposit-only customers: their AUM is their deposits, one column says it
         spec = [("customer_id", "col_customer", "text"), ("owner_staff_id", "col_owner", "text"),
-                ("deposits", "col_deposits", "wan"), ("aum", "col_aum", "wan")]
+                ("deposits", "col_deposits", "wan")]
         out.append(_table(shown, L.text("xs_leads_caption", lang), spec, lang, source=L.source("core", lang),
                           note=_list_note(len(leads), len(shown), lang, p.enabled)))
     return out
@@ -855,8 +857,7 @@ def action_plan(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
             ("action", "col_action", "text"), ("owner", "col_owner_role", "text"), ("due", "col_due", "date"),
             ("kpi", "col_kpi_watch", "text")]
     out.append(_table(rows, L.text("act_caption", lang, month_end=end.strftime("%Y-%m-%d")), spec, lang,
-                      source=L.source("rules", lang),
-                      highlight=[i for i, f in enumerate(ordered) if f.severity == "high"]))
+                      source=L.source("rules", lang)))
     return out
 
 
