@@ -53,27 +53,80 @@ def test_run_merges_params_file_under_p_values(monkeypatch, tmp_path):
     assert str(tmp_path / "o" / "simple_cli_en.html") in printed
 
 
-def test_lab_points_jupyter_at_playbooks_and_sample(monkeypatch):
+@pytest.mark.slow
+def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
+    """A real JupyterLab on loopback: it lists the playbooks, and a kernel it starts sees the sample data."""
+    import json
+    import os
+    import socket
     import subprocess
+    import sys
+    import time
+    import urllib.request
 
-    seen = {}
-
-    class Done:
-        returncode = 0
-
-    def fake_run(cmd, env=None, check=False):
-        seen["cmd"], seen["env"] = cmd, env
-        return Done()
-
-    monkeypatch.setattr(subprocess, "run", fake_run)
-    monkeypatch.delenv("BRANCH_CONSULT_DATA", raising=False)
-    result = runner.invoke(app, ["lab", "--no-browser", "--port", "8899"])
-    assert result.exit_code == 0, result.output
-    assert any(a.startswith("--ServerApp.root_dir=") and a.endswith("playbooks") for a in seen["cmd"])
-    assert "--port=8899" in seen["cmd"] and "--no-browser" in seen["cmd"]
     from branch_consult.data import sample_path
 
-    assert seen["env"]["BRANCH_CONSULT_DATA"] == str(sample_path())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "bc-test-token"
+    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "HOME": str(tmp_path)}
+    env.pop("BRANCH_CONSULT_DATA", None)
+    cli = [sys.executable, "-m", "branch_consult.cli", "lab", "--no-browser", "--port", str(port)]
+    server = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def api(path, method="GET", body=None):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read() or b"null")
+
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                api("/api/status")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode(errors="replace")
+                assert time.time() < deadline, "JupyterLab did not start within 60 s"
+                time.sleep(0.5)
+        names = {item["name"] for item in api("/api/contents")["content"]}
+        assert {"bank_overview.ipynb", "branch_diagnostic.ipynb"} <= names
+        lab = urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10)
+        assert lab.status == 200
+        kernel = api("/api/kernels", "POST", {"name": "python3"})
+        assert kernel["name"] == "python3"
+        # the server hands its environment to the kernels it starts: the sample data is the default
+        assert server_env_of(server.pid).get("BRANCH_CONSULT_DATA") == str(sample_path())
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def server_env_of(pid: int) -> dict[str, str]:
+    """Environment of the JupyterLab process started by the `lab` command (its child)."""
+    import subprocess
+
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    env: dict[str, str] = {}
+    for p in [str(pid), *children]:
+        try:
+            raw = open(f"/proc/{p}/environ", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        for item in raw:
+            if b"=" in item:
+                k, v = item.split(b"=", 1)
+                env.setdefault(k.decode(), v.decode(errors="replace"))
+        if "BRANCH_CONSULT_DATA" in env:
+            break
+    return env
 
 
 @pytest.mark.slow

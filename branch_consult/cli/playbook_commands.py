@@ -143,6 +143,8 @@ def lab_command(
         cmd.append(f"--port={port}")
     if no_browser:
         cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
+        cmd.append("--allow-root")
     typer.echo(f"JupyterLab in {playbooks_dir()} (data: {env['BRANCH_CONSULT_DATA']})")
     raise typer.Exit(subprocess.run(cmd, env=env, check=False).returncode)
 
