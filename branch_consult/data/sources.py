@@ -319,13 +319,24 @@ class SQLSource(Source):
             self._tables = [t for t in TABLES if t in names]
         return self._tables
 
+    #: seconds a version stays valid: counting rows on every table access would load a warehouse
+    VERSION_TTL = 30.0
+
     def version(self) -> str:
-        # a server has no file mtime: key the cache on row counts, cheap and changes on load
+        # a server has no file mtime: key the cache on row counts, which change when data is loaded
+        import time
+
         import sqlalchemy as sa
 
+        now = time.monotonic()
+        cached = getattr(self, "_version", None)
+        if cached is not None and now - cached[0] < self.VERSION_TTL:
+            return cached[1]
         with self.engine.connect() as con:
             counts = [str(con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar()) for t in self.tables()]
-        return hashlib.sha256(("|".join(counts)).encode()).hexdigest()[:16]
+        version = hashlib.sha256(("|".join(counts)).encode()).hexdigest()[:16]
+        self._version = (now, version)
+        return version
 
     def read(self, table: str, where: Where = None) -> RawTable:
         import sqlalchemy as sa
