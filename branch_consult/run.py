@@ -22,6 +22,7 @@ from typing import Any
 
 import nbformat
 
+from branch_consult.kernels import LocalKernelManager
 from branch_consult.params import ParameterError
 from branch_consult.playbooks import Playbook, get_playbook
 from branch_consult.provenance import build_provenance, utc_now
@@ -287,7 +288,7 @@ def run_playbook(
         papermill.execute_notebook(
             str(playbook.path), str(running_path), parameters=values, kernel_name=kernel_name,
             progress_bar=False, log_output=False, cwd=str(playbook.path.parent),
-            execution_timeout=execution_timeout,
+            execution_timeout=execution_timeout, kernel_manager_class=LocalKernelManager,
         )
     except PapermillExecutionError as exc:
         os.replace(running_path, failed_nb)

@@ -166,3 +166,13 @@ def test_bank_overview_runs_in_english(tmp_path):
     assert "Bank overview: all branches" in html and "Demo Bank" in html
     assert "Deposits grew fastest at East" in html
     assert html.count("Plotly.newPlot(") == 3
+
+
+@pytest.mark.slow
+def test_kernels_use_private_unix_sockets_not_tcp(tmp_path, capfd):
+    from branch_consult.kernels import LocalKernelManager
+
+    km = LocalKernelManager(kernel_name="python3")
+    assert km.transport == "ipc" and oct(os.stat(os.path.dirname(km.ip)).st_mode)[-3:] == "700"
+    run_playbook(SIMPLE, out_dir=tmp_path, formats=["html"])
+    assert "without encryption" not in capfd.readouterr().err
