@@ -4,6 +4,8 @@ and the healthy branch raises none of those alarms."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 import warnings
 
 import pytest
@@ -59,3 +61,20 @@ def test_planted_staff_are_named_in_the_evidence(diagnostics):
     assert under["staff_id"] in set(d.sections["breaches"]["staff_id"])
     outflow = d = diagnostics[PLANTED["outflow"]["branch_id"]]
     assert outflow.metrics["outflow_customers"] >= 1
+
+
+GOLDEN = Path(__file__).parent / "golden" / "sample_findings.json"
+
+
+def _summary(diagnostics) -> dict:
+    """Rule, severity and the triggering value (rounded) per branch: no timestamps, no wording."""
+    return {b: [[f.rule_id, f.severity, round(f.value, 3)] for f in d.findings] for b, d in sorted(diagnostics.items())}
+
+
+def test_findings_match_the_golden_file(diagnostics):
+    """Any change in what the sample bank's diagnostics find is deliberate: regenerate with
+    BC_UPDATE_GOLDEN=1 pytest tests/test_diagnostic_findings.py and review the diff."""
+    current = _summary(diagnostics)
+    if os.environ.get("BC_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert current == json.loads(GOLDEN.read_text(encoding="utf-8"))
