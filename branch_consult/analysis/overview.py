@@ -167,7 +167,8 @@ def observations(ov: Overview, lang: str = "zh") -> list[str]:
             out.append(t["leaders"].format(
                 top=top["name"], top_g=format_value(top["growth"], "pct1", lang),
                 bottom=bottom["name"], bottom_g=format_value(bottom["growth"], "pct1", lang)))
-        falling = ranked[ranked["growth"] < 0]
+        # a fall that rounds to 0.0% in the table reads as flat, not as a decline
+        falling = ranked[ranked["growth"] <= -0.0005]
         if len(falling):
             sep = "、" if lang == "zh" else ", "
             out.append(t["decliners"].format(k=len(falling), base=ov.base_month,
