@@ -403,3 +403,16 @@ def test_a_counter_serves_one_ticket_at_a_time(t):
     previous_end = q.groupby("staff_id")["finished_at"].shift()
     assert (q["called_at"] >= previous_end).where(previous_end.notna(), True).all()
     assert set(q["staff_id"]) <= set(t("staff").query("left_on == ''")["staff_id"])
+
+
+def test_generation_is_all_or_nothing(tmp_path, monkeypatch):
+    """An interrupted generation leaves neither a partial bank nor a staging folder behind."""
+    from branch_consult.data.generator import bank as bank_mod
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bank_mod, "_planted", boom)
+    with pytest.raises(KeyboardInterrupt):
+        write_sample_bank(tmp_path / "bank", branches=2, seed=3, customers_per_branch=20)
+    assert list(tmp_path.iterdir()) == []

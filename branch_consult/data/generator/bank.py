@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -81,6 +84,29 @@ def write_sample_bank(
     if months < 6:
         raise ValueError("months must be at least 6: the staff patterns need a long history")
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # written into a staging folder and moved into place at the end: an interrupted run
+    # never leaves a half-written bank that would later load as if it were whole
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        planted = _write_bank(staging, branches, seed, customers_per_branch, end_month, months, fmt,
+                              progress, ticket_days, transaction_days, chunk_customers)
+        out.mkdir(exist_ok=True)
+        written = {f.stem for f in staging.iterdir()}
+        for old in out.iterdir():  # a table written before in another format would now be ambiguous
+            if old.stem in written and old.suffix in (".csv", ".parquet", ".xlsx") and old.is_file():
+                old.unlink()
+        for file in staging.iterdir():
+            os.replace(file, out / file.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return planted
+
+
+def _write_bank(
+    out: Path, branches: int, seed: int, customers_per_branch: int | None, end_month: str, months: int,
+    fmt: str, progress: bool, ticket_days: int | None, transaction_days: int | None, chunk_customers: int,
+) -> Planted:
     per_branch = customers_per_branch or DEFAULT_CUSTOMERS_PER_BRANCH
     t_days, x_days = _windows(branches * per_branch, ticket_days, transaction_days)
     period = Period(tuple(month_list(end_month, months)), t_days, x_days)
