@@ -30,6 +30,7 @@ from branch_consult.analysis import (
 )
 from branch_consult.analysis.overview import pick_months
 from branch_consult.data import DataProblems, Dataset
+from branch_consult.data.dataset import empty_table
 from branch_consult.findings import Finding, evaluate, load_rules
 
 #: metric name -> meaning; the finding rules may use any of these
@@ -197,6 +198,32 @@ def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
     return out
 
 
+@dataclass
+class _Run:
+    """What every step of one branch's diagnostic reads and writes."""
+
+    ds: Dataset
+    s: DiagnosticSettings
+    bank: BankContext
+    peers: pd.DataFrame  # KPI rows of the peer branches
+    own: pd.Series  # the branch's KPI row
+    customers: pd.DataFrame
+    staff: pd.DataFrame
+    holdings: pd.DataFrame
+    m: dict[str, Any] = field(default_factory=dict)
+    sec: dict[str, Any] = field(default_factory=dict)
+
+    def own_value(self, column: str) -> float:
+        value = self.own.get(column)
+        return float(value) if value is not None and pd.notna(value) else math.nan
+
+    def peer_median(self, column: str) -> float:
+        return _median(self.peers[column]) if column in self.peers else math.nan
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return _optional(self.ds, name, self.s.branch_id)
+
+
 def diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None) -> BranchDiagnostic:
     """Run every analysis of the diagnostic for one branch and word its findings."""
     s = settings
@@ -205,163 +232,184 @@ def diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None
     if s.branch_id not in set(branches["branch_id"]):
         raise DataProblems([], headline=f"unknown branch {s.branch_id!r}; branches: {', '.join(sorted(branches['branch_id']))}")
     branch = branches.set_index("branch_id").loc[s.branch_id].to_dict() | {"branch_id": s.branch_id}
-    month, base = bank.month, bank.comparison_month
-    as_of = deposits.month_end(month)
     group = peers.peer_group(branches, bank.kpis, s.branch_id, s.peer_rule)
-    card = peers.scorecard(bank.kpis, s.branch_id, group)
-    own = bank.kpis.set_index("branch_id").loc[s.branch_id]
-    peer_rows = bank.kpis.set_index("branch_id").reindex([p for p in group.peers if p != s.branch_id])
-
-    def peer_median(column: str) -> float:
-        return _median(peer_rows[column]) if column in peer_rows else math.nan
-
-    def own_value(column: str) -> float:
-        return float(own[column]) if column in own and pd.notna(own[column]) else math.nan
-
+    kpis = bank.kpis.set_index("branch_id")
     b = s.branch_id
-    customers, staff, holdings = ds.table("customers", b), ds.table("staff", b), ds.table("holdings", b)
-    m: dict[str, Any] = {"policy_months": s.policy_months}
-    sec: dict[str, Any] = {}
+    run = _Run(ds, s, bank, kpis.reindex([p for p in group.peers if p != b]), kpis.loc[b],
+               ds.table("customers", b), ds.table("staff", b), ds.table("holdings", b),
+               m={"policy_months": s.policy_months})
+    for step in (_deposits, _tiers, _cross_sell_and_channel, _lobby, _referrals, _targets):
+        step(run)
+    findings = evaluate(run.m, load_rules(s.rules_path or None), s.lang)
+    card = peers.scorecard(bank.kpis, b, group)
+    return BranchDiagnostic(s, bank, branch, group, card, run.m, findings, run.sec)
 
-    # deposits and funds
-    daily = _optional(ds, "branch_daily", b)
+
+def _deposits(r: _Run) -> None:
+    """Trend, decomposition of the change, and large customers' outflows."""
+    month, base, b = r.bank.month, r.bank.comparison_month, r.s.branch_id
+    daily = r.table("branch_daily")
     if daily is not None:
-        sec["trend"] = deposits.deposit_trend(daily, b)
-        sec["monthly"] = deposits.period_growth(sec["trend"], "month")
-    sec["decomposition"] = deposits.deposit_change_decomposition(customers, holdings, base, month, b)
-    txns = _optional(ds, "transactions", b)
+        r.sec["trend"] = deposits.deposit_trend(daily, b)
+        r.sec["monthly"] = deposits.period_growth(r.sec["trend"], "month")
+    r.sec["decomposition"] = deposits.deposit_change_decomposition(r.customers, r.holdings, base, month, b)
+    txns = r.table("transactions")
     watch = deposits.outflow_watchlist(
-        holdings, txns if txns is not None else _empty_transactions(), customers, month,
-        threshold_yuan=s.outflow_threshold_yuan, min_drop_share=s.outflow_min_drop_share)
-    sec["watchlist"] = watch
-    m["deposit_growth"] = own_value("deposits_growth")
-    m["peer_deposit_growth"] = peer_median("deposits_growth")
+        r.holdings, txns if txns is not None else empty_table("transactions"), r.customers, month,
+        threshold_yuan=r.s.outflow_threshold_yuan, min_drop_share=r.s.outflow_min_drop_share)
+    r.sec["watchlist"] = watch
+    m = r.m
+    m["deposit_growth"] = r.own_value("deposits_growth")
+    m["peer_deposit_growth"] = r.peer_median("deposits_growth")
     m["growth_gap"] = m["peer_deposit_growth"] - m["deposit_growth"]
     m["outflow_customers"] = len(watch)
+    m["outflow_amount_wan"] = float(watch["drop"].sum()) / 1e4 if len(watch) else 0.0
     if len(watch):
         top_row = watch.iloc[0]
-        m["outflow_amount_wan"] = float(watch["drop"].sum()) / 1e4
         m["outflow_largest_wan"] = float(top_row["drop"]) / 1e4
         m["outflow_largest_share"] = float(top_row["drop_share"])
-        m["outflow_main_channel"] = _channel_word(top_row.get("main_channel"), s.lang)
-    else:
-        m["outflow_amount_wan"] = 0.0
+        m["outflow_main_channel"] = _channel_word(top_row.get("main_channel"), r.s.lang)
 
-    # customer tiers
-    tiered = tiers.assign_tiers(customers, holdings, month, s.thresholds)
-    sec["tiers"] = tiered
-    sec["tier_distribution"] = tiers.tier_distribution(tiered)
-    sec["migration"] = tiers.tier_migration(customers, holdings, base, month, s.thresholds)
-    sec["claim_coverage"] = tiers.claim_coverage(tiered, customers, staff, as_of)
-    sec["contact_compliance"] = tiers.contact_compliance(tiered, customers, as_of, s.thresholds)
-    unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, s.thresholds)
-    sec["unattended"] = unattended
+
+def _tiers(r: _Run) -> None:
+    """Tiers, migration, claim coverage and contact compliance, unattended top customers."""
+    month, base, s = r.bank.month, r.bank.comparison_month, r.s
+    as_of = deposits.month_end(month)
+    tiered = tiers.assign_tiers(r.customers, r.holdings, month, s.thresholds)
+    unattended = tiers.unattended_top_customers(tiered, r.customers, r.staff, as_of, s.thresholds)
+    r.sec.update(
+        tiers=tiered,
+        tier_distribution=tiers.tier_distribution(tiered),
+        migration=tiers.tier_migration(r.customers, r.holdings, base, month, s.thresholds),
+        claim_coverage=tiers.claim_coverage(tiered, r.customers, r.staff, as_of),
+        contact_compliance=tiers.contact_compliance(tiered, r.customers, as_of, s.thresholds),
+        unattended=unattended,
+    )
     n_top = int((tiered["tier"].astype("str") == "top").sum())
-    m["top_customers"] = n_top
-    m["top_unattended_count"] = len(unattended)
-    m["top_unattended_share"] = _ratio(len(unattended), n_top)
-    m["top_unattended_aum_wan"] = float(unattended["aum"].sum()) / 1e4
-    m["peer_top_unattended_share"] = peer_median("top_unattended_share")
+    r.m.update(
+        top_customers=n_top,
+        top_unattended_count=len(unattended),
+        top_unattended_share=_ratio(len(unattended), n_top),
+        top_unattended_aum_wan=float(unattended["aum"].sum()) / 1e4,
+        peer_top_unattended_share=r.peer_median("top_unattended_share"),
+    )
 
-    # cross-sell 1+N and channel
-    counts = cross_sell.products_per_customer(customers, holdings, month)
-    sec["product_counts"] = cross_sell.product_count_distribution(counts)
-    sec["penetration"] = cross_sell.penetration_by_tier(tiered, holdings, month)
-    leads = cross_sell.lead_list(customers, holdings, month, s.lead_min_deposits)
-    sec["leads"] = leads
+
+def _cross_sell_and_channel(r: _Run) -> None:
+    """Products per customer, penetration, the 1+N lead list; mobile adoption."""
+    month, s, m = r.bank.month, r.s, r.m
+    tiered = r.sec["tiers"]
+    counts = cross_sell.products_per_customer(r.customers, r.holdings, month)
+    leads = cross_sell.lead_list(r.customers, r.holdings, month, s.lead_min_deposits)
+    r.sec.update(
+        product_counts=cross_sell.product_count_distribution(counts),
+        penetration=cross_sell.penetration_by_tier(tiered, r.holdings, month),
+        leads=leads,
+        adoption_by_tier=channel.adoption_by_tier(r.customers, tiered),
+        adoption_by_age=channel.adoption_by_age(r.customers, deposits.month_end(month).year),
+    )
     m["cross_sell_leads"] = len(leads)
     m["lead_deposits_wan"] = float(leads["deposits"].sum()) / 1e4 if len(leads) else 0.0
-    m["products_per_customer"] = own_value("products_per_customer")
-    m["peer_products_per_customer"] = peer_median("products_per_customer")
-    sec["adoption_by_tier"] = channel.adoption_by_tier(customers, tiered)
-    sec["adoption_by_age"] = channel.adoption_by_age(customers, as_of.year)
-    m["mobile_adoption"] = own_value("mobile_adoption")
-    m["peer_mobile_adoption"] = peer_median("mobile_adoption")
+    m["products_per_customer"] = r.own_value("products_per_customer")
+    m["peer_products_per_customer"] = r.peer_median("products_per_customer")
+    m["mobile_adoption"] = r.own_value("mobile_adoption")
+    m["peer_mobile_adoption"] = r.peer_median("mobile_adoption")
     m["mobile_gap"] = m["peer_mobile_adoption"] - m["mobile_adoption"]
 
-    # lobby service
-    tickets = _optional(ds, "queue_tickets", b)
-    if tickets is not None and len(tickets):
-        summary = lobby.wait_summary(tickets, s.wait_threshold_min)
-        lunch = lobby.lunchtime_ratio(tickets)
-        sec["wait_summary"] = summary
-        sec["wait_distribution"] = lobby.wait_distribution(tickets)
-        sec["heatmap"] = lobby.weekday_hour_heatmap(tickets, lang=s.lang)
-        counters = lobby.counter_requirement(tickets, s.target_wait_min, s.target_share)
-        sec["counters"] = counters
-        lunch_hours = counters[counters["hour"].isin([11, 12, 13])]
-        m.update(
-            median_wait=summary.median_wait,
-            p90_wait=summary.p90_wait,
-            share_over_15=summary.share_over,
-            peer_share_over_15=peer_median("share_over_15"),
-            lunch_median_wait=lunch.lunch_median_wait,
-            lunch_wait_ratio=lunch.ratio,
-            peer_lunch_wait_ratio=peer_median("lunch_wait_ratio"),
-            peak_counter_gap=float(lunch_hours["gap"].max()) if len(lunch_hours) else math.nan,
-        )
-        m["share_over_15_vs_peers"] = _ratio(m["share_over_15"], m["peer_share_over_15"])
-        m["lunch_ratio_vs_peers"] = _ratio(m["lunch_wait_ratio"], m["peer_lunch_wait_ratio"])
 
-    _referrals_and_targets(ds, s, bank, sec, m, own_value, peer_median, staff)
+def _lobby(r: _Run) -> None:
+    """Waits, lunchtime peak, heat map and counters needed (Erlang C) against open."""
+    tickets = r.table("queue_tickets")
+    if tickets is None or not len(tickets):
+        return
+    s, m = r.s, r.m
+    summary = lobby.wait_summary(tickets, s.wait_threshold_min)
+    lunch = lobby.lunchtime_ratio(tickets)
+    counters = lobby.counter_requirement(tickets, s.target_wait_min, s.target_share)
+    r.sec.update(
+        wait_summary=summary,
+        wait_distribution=lobby.wait_distribution(tickets),
+        heatmap=lobby.weekday_hour_heatmap(tickets, lang=s.lang),
+        counters=counters,
+    )
+    lunch_hours = counters[counters["hour"].isin([11, 12, 13])]
+    m.update(
+        median_wait=summary.median_wait,
+        p90_wait=summary.p90_wait,
+        share_over_15=summary.share_over,
+        peer_share_over_15=r.peer_median("share_over_15"),
+        lunch_median_wait=lunch.lunch_median_wait,
+        lunch_wait_ratio=lunch.ratio,
+        peer_lunch_wait_ratio=r.peer_median("lunch_wait_ratio"),
+        peak_counter_gap=float(lunch_hours["gap"].max()) if len(lunch_hours) else math.nan,
+    )
+    m["share_over_15_vs_peers"] = _ratio(m["share_over_15"], m["peer_share_over_15"])
+    m["lunch_ratio_vs_peers"] = _ratio(m["lunch_wait_ratio"], m["peer_lunch_wait_ratio"])
 
-    rules = load_rules(s.rules_path or None)
-    findings = evaluate(m, rules, s.lang)
-    return BranchDiagnostic(s, bank, branch, group, card, m, findings, sec)
+
+def _referrals(r: _Run) -> None:
+    """The referral funnel overall, by referring role and person; the weakest hand-off."""
+    refs = r.table("referrals")
+    if refs is None or not len(refs):
+        return
+    m = r.m
+    summary = referrals.funnel_summary(refs)
+    r.sec.update(
+        funnel=referrals.funnel(refs),
+        referrals_by_role=referrals.funnel_by_role(refs, r.staff),
+        referrals_by_person=referrals.funnel_by_person(refs, r.staff),
+        referral_summary=summary,
+    )
+    m["referral_conversion"] = r.own_value("referral_conversion")
+    m["peer_referral_conversion"] = r.peer_median("referral_conversion")
+    m["referral_gap"] = m["peer_referral_conversion"] - m["referral_conversion"]
+    weakest = summary.get("weakest_handoff")
+    if isinstance(weakest, str) and weakest in referrals.HANDOFF_LABELS:
+        m["weakest_handoff"] = referrals.HANDOFF_LABELS[weakest][r.s.lang]
+        m["weakest_handoff_rate"] = float(summary["weakest_handoff_rate"])
 
 
-def _referrals_and_targets(ds, s, bank, sec, m, own_value, peer_median, staff) -> None:
-    b = s.branch_id
-    refs = _optional(ds, "referrals", b)
-    if refs is not None and len(refs):
-        sec["funnel"] = referrals.funnel(refs)
-        sec["referrals_by_role"] = referrals.funnel_by_role(refs, staff)
-        sec["referrals_by_person"] = referrals.funnel_by_person(refs, staff)
-        summary = referrals.funnel_summary(refs)
-        sec["referral_summary"] = summary
-        m["referral_conversion"] = own_value("referral_conversion")
-        m["peer_referral_conversion"] = peer_median("referral_conversion")
-        m["referral_gap"] = m["peer_referral_conversion"] - m["referral_conversion"]
-        weakest = summary.get("weakest_handoff")
-        if isinstance(weakest, str) and weakest in referrals.HANDOFF_LABELS:
-            m["weakest_handoff"] = referrals.HANDOFF_LABELS[weakest][s.lang]
-            m["weakest_handoff_rate"] = float(summary["weakest_handoff_rate"])
-    tg = _optional(ds, "targets", b)
-    if tg is not None and len(tg):
-        month = bank.month
-        sec["target_progress"] = targets.ytd_progress(tg, month, level="branch", ids=[b])
-        sec["staff_progress"] = targets.branch_progress(tg, staff, b, month)
-        sec["leaderboard"] = targets.leaderboard(tg, staff, month, "deposits", branch_id=b)
-        dep = sec["target_progress"]
-        dep = dep[dep["metric"] == "deposits"]
-        if len(dep):
-            m["target_completion"] = float(dep["completion"].iloc[0])
-            m["time_elapsed"] = float(dep["time_elapsed"].iloc[0])
-            m["pace_gap"] = m["time_elapsed"] - m["target_completion"]
-        events = _optional(ds, "staff_events", b)
-        events = events if events is not None else _empty_events()
-        staff_targets = tg[tg["level"] == "staff"]
-        main = targets.role_main_metrics(staff_targets, staff)
-        streaks = targets.miss_streaks(staff_targets, main)
-        breaches = targets.policy_breaches(streaks, staff, events, s.policy_months)
-        sec["streaks"], sec["breaches"] = streaks, breaches
-        # the finding is about people kept *now*: a breach on the current, still running streak
-        current = streaks.set_index("staff_id")["current_start"]
-        ongoing = breaches["streak_start"].astype(str) == breaches["staff_id"].map(current).astype(str)
-        open_breaches = breaches[breaches["breach"] & ongoing]
-        m["policy_breaches"] = len(open_breaches)
-        if len(open_breaches):
-            names = staff.set_index("staff_id")["name"]
-            m["breach_names"] = "、".join(names.reindex(open_breaches["staff_id"]).fillna("").astype(str))
-            worst = open_breaches.sort_values("streak").iloc[-1]
-            m["longest_miss_streak"] = float(worst["streak"])
-            m["breach_first_month"] = str(worst["fire_month"])
-        exits = staff_fit.top_performer_exits(staff_targets, staff, events, month, main=main)
-        sec["exits"] = exits
-        m["top_performer_exits"] = len(exits)
-        if len(exits):
-            m["exit_names"] = "、".join(exits["name"].astype(str))
-            m["exit_criticisms"] = float(exits["public_criticisms"].max())
+def _targets(r: _Run) -> None:
+    """Progress against the calendar, the leaderboard, review-policy breaches, top-performer exits."""
+    tg = r.table("targets")
+    if tg is None or not len(tg):
+        return
+    month, b, m, staff = r.bank.month, r.s.branch_id, r.m, r.staff
+    progress = targets.ytd_progress(tg, month, level="branch", ids=[b])
+    r.sec.update(
+        target_progress=progress,
+        staff_progress=targets.branch_progress(tg, staff, b, month),
+        leaderboard=targets.leaderboard(tg, staff, month, "deposits", branch_id=b),
+    )
+    dep = progress[progress["metric"] == "deposits"]
+    if len(dep):
+        m["target_completion"] = float(dep["completion"].iloc[0])
+        m["time_elapsed"] = float(dep["time_elapsed"].iloc[0])
+        m["pace_gap"] = m["time_elapsed"] - m["target_completion"]
+    events = r.table("staff_events")
+    events = events if events is not None else empty_table("staff_events")
+    staff_targets = tg[tg["level"] == "staff"]
+    main = targets.role_main_metrics(staff_targets, staff)
+    streaks = targets.miss_streaks(staff_targets, main)
+    breaches = targets.policy_breaches(streaks, staff, events, r.s.policy_months)
+    r.sec["streaks"], r.sec["breaches"] = streaks, breaches
+    # the finding is about people kept *now*: a breach on the current, still running streak
+    current = streaks.set_index("staff_id")["current_start"]
+    ongoing = breaches["streak_start"].astype(str) == breaches["staff_id"].map(current).astype(str)
+    open_breaches = breaches[breaches["breach"] & ongoing]
+    m["policy_breaches"] = len(open_breaches)
+    if len(open_breaches):
+        names = staff.set_index("staff_id")["name"]
+        m["breach_names"] = "、".join(names.reindex(open_breaches["staff_id"]).fillna("").astype(str))
+        worst = open_breaches.sort_values("streak").iloc[-1]
+        m["longest_miss_streak"] = float(worst["streak"])
+        m["breach_first_month"] = str(worst["fire_month"])
+    exits = staff_fit.top_performer_exits(staff_targets, staff, events, month, main=main)
+    r.sec["exits"] = exits
+    m["top_performer_exits"] = len(exits)
+    if len(exits):
+        m["exit_names"] = "、".join(exits["name"].astype(str))
+        m["exit_criticisms"] = float(exits["public_criticisms"].max())
 
 
 _CHANNEL_WORDS = {"mobile": ("手机银行", "mobile banking"), "online": ("网上银行", "online banking"),
@@ -371,23 +419,6 @@ _CHANNEL_WORDS = {"mobile": ("手机银行", "mobile banking"), "online": ("网�
 def _channel_word(channel_name: object, lang: str) -> str:
     zh, en = _CHANNEL_WORDS.get(str(channel_name), (str(channel_name), str(channel_name)))
     return zh if lang == "zh" else en
-
-
-def _empty_transactions() -> pd.DataFrame:
-    return pd.DataFrame({
-        "txn_id": pd.Series(dtype="str"), "customer_id": pd.Series(dtype="str"),
-        "branch_id": pd.Series(dtype="str"), "ts": pd.Series(dtype="datetime64[ns]"),
-        "channel": pd.Series(dtype="str"), "kind": pd.Series(dtype="str"),
-        "amount": pd.Series(dtype="float64"), "staff_id": pd.Series(dtype="str"),
-    })
-
-
-def _empty_events() -> pd.DataFrame:
-    return pd.DataFrame({
-        "staff_id": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[ns]"),
-        "kind": pd.Series(dtype="str"), "by_staff_id": pd.Series(dtype="str"),
-        "public": pd.Series(dtype="bool"), "note": pd.Series(dtype="str"),
-    })
 
 
 __all__ = ["METRICS", "BankContext", "BranchDiagnostic", "DiagnosticSettings", "bank_context", "diagnose"]

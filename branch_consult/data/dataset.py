@@ -20,7 +20,7 @@ import pandas as pd
 
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
-from branch_consult.data.parsing import coerce_frame, settle_dtypes
+from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
 from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
 from branch_consult.data.schemas import check_table
 from branch_consult.data.sources import Source, open_source
@@ -301,6 +301,11 @@ def _unknown_refs(frame: pd.DataFrame, column: str, missing: set[str], target: s
         Problem(label, table, f"{int(bad.sum())} reference(s) to unknown {target}", column,
                 rows_of(frame.index[bad.to_numpy()]), examples_of(values[bad].tolist()))
     ]
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no rows but the contract's columns and types (for absent optional tables)."""
+    return pd.DataFrame({col.name: pd.Series(dtype=EMPTY_DTYPE[col.kind]) for col in TABLES[name].columns})
 
 
 def open_dataset(location: str | os.PathLike[str] | None = None) -> Dataset:

@@ -388,12 +388,12 @@ def coerce_frame(
             out[col.name] = values
             problems += found
         else:
-            out[col.name] = pd.Series(pd.NA, index=frame.index, dtype=_EMPTY_DTYPE[col.kind])
+            out[col.name] = pd.Series(pd.NA, index=frame.index, dtype=EMPTY_DTYPE[col.kind])
     typed = pd.DataFrame(out, index=frame.index)
     return typed, problems
 
 
-_EMPTY_DTYPE = {
+EMPTY_DTYPE = {
     "id": "str",
     "text": "str",
     "month": "str",
