@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 import string
 from collections.abc import Mapping
 from pathlib import Path
@@ -78,6 +79,7 @@ class Finding(BaseModel):
 
 
 _MISSING = object()
+_SIGNED_ZERO = re.compile(r"^[-+]((?:0[.,]?)0*%?)$")
 
 
 class _Wording(string.Formatter):
@@ -90,9 +92,11 @@ class _Wording(string.Formatter):
         if value is _MISSING or value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         try:
-            return format(value, format_spec)
+            text = format(value, format_spec)
         except (ValueError, TypeError):
             return str(value)
+        # a value that rounds to zero is shown without a sign: "0.0%", not "-0.0%"
+        return _SIGNED_ZERO.sub(r"\1", text)
 
 
 def _fmt(template: str, metrics: Mapping[str, object]) -> str:

@@ -44,3 +44,8 @@ def test_bad_rules_file_is_a_clear_error(tmp_path):
     p.write_text("rules:\n  - id: x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="cannot be read"):
         load_rules(p)
+
+
+def test_rounded_zero_has_no_sign():
+    [f] = evaluate({"growth_gap": 0.1, "deposit_growth": -0.0001, "peer_deposit_growth": 0.099}, lang="en")
+    assert "changed by 0.0% over the period" in f.evidence and "+9.9%" in f.evidence
