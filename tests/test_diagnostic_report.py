@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -201,6 +202,32 @@ def test_sections_carry_expected_charts(diagnoses, bank):
     assert trend.source == L.source("daily", "zh")
     assert trend.figure["layout"]["shapes"], "peak season is shaded"
     assert "万元" in trend.figure["layout"]["yaxis"]["title"]["text"]
+
+
+def test_customer_lists_are_cut_pseudonymised_and_labelled(diagnoses, bank):
+    """The shared customer-list helper behind the watch, unattended and lead lists."""
+    d = diagnoses[(bank[1].lunch_queue.branch_id, "en")]
+    watch = pd.DataFrame({
+        "customer_id": [f"C{i:03d}" for i in range(25)], "owner_staff_id": [None, *(["S01"] * 24)],
+        "start_balance": [1e6] * 25, "current_balance": [5e5] * 25, "drop": [5e5] * 25,
+        "drop_share": [0.5] * 25, "main_channel": ["mobile"] * 25, "outflow_txns": [3] * 25,
+    })
+    with_list = dataclasses.replace(d, sections={**d.sections, "watchlist": watch})
+    table = next(o for o in reports.deposits_section(with_list) if isinstance(o, Table)
+                 and o.caption == L.text("dep_watch_caption", "en"))
+    rows = table.payload()["rows"]
+    assert len(rows) == 20
+    assert rows[0][0] == reports.pseudonymiser(with_list).token("C000", "customer")
+    assert rows[0][1] is None and rows[1][1].startswith("Staff-")
+    channel = [c["label"] for c in table.payload()["columns"]].index(L.text("col_channel", "en"))
+    assert rows[0][channel] == L.CHANNEL_LABELS["en"]["mobile"]
+    assert "25 in all" in table.note and L.text("pseudo_note", "en") in table.note
+    named = next(o for o in reports.deposits_section(with_list, pseudonymise=False) if isinstance(o, Table)
+                 and o.caption == L.text("dep_watch_caption", "en"))
+    assert named.payload()["rows"][0][0] == "C000" and named.note == L.text("list_note", "en", n=25, k=20)
+    empty = dataclasses.replace(d, sections={k: v for k, v in d.sections.items() if k != "watchlist"})
+    assert any(isinstance(o, Callout) and o.text == L.text("dep_watch_none", "en")
+               for o in reports.deposits_section(empty))
 
 
 def test_peer_rule_names():

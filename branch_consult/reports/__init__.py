@@ -1,6 +1,6 @@
 """Reports: analysis results turned into display objects, section by section, in zh or en."""
 
-from branch_consult.reports.diagnostic_report import (
+from branch_consult.reports.diagnostic import (
     PEER_RULES,
     SECTIONS,
     action_plan,

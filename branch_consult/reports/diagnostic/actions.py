@@ -1,0 +1,40 @@
+"""The action plan: one row per finding with the action, its owner, the due date and the KPI to watch."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from branch_consult.analysis.deposits import month_end
+from branch_consult.diagnostic import BranchDiagnostic
+from branch_consult.display import Callout, severity_label
+from branch_consult.findings.engine import SEVERITY_ORDER
+from branch_consult.reports import labels as L
+from branch_consult.reports.diagnostic.common import Objects, heading, report_lang, table
+from branch_consult.reports.diagnostic.pseudonyms import pseudonymiser, scrub
+
+
+def action_plan(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+    """One row per finding: the action, who owns it (the practice's role), the due date and the KPI to watch."""
+    lang = report_lang(d)
+    p = pseudonymiser(d, pseudonymise)
+    out: Objects = [heading("actions", lang)]
+    end = month_end(d.month)
+    if not d.findings:
+        out.append(Callout(style="tip", text=L.text("act_none", lang)))
+        return out
+    ordered = sorted(d.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.due_days))
+    rows = pd.DataFrame({
+        "no": range(1, len(ordered) + 1),
+        "priority": [severity_label(f.severity, lang) for f in ordered],
+        "subject": [L.label(L.SUBJECT_LABELS, f.subject, lang) for f in ordered],
+        "action": [scrub(f.action, d, p) for f in ordered],
+        "owner": [L.label(L.ROLE_LABELS, f.owner_role, lang) for f in ordered],
+        "due": [(end + pd.Timedelta(days=int(f.due_days))).strftime("%Y-%m-%d") for f in ordered],
+        "kpi": [f.kpi for f in ordered],
+    })
+    spec = [("priority", "col_priority", "text"), ("subject", "col_subject", "text"),
+            ("action", "col_action", "text"), ("owner", "col_owner_role", "text"), ("due", "col_due", "date"),
+            ("kpi", "col_kpi_watch", "text")]
+    out.append(table(rows, L.text("act_caption", lang, month_end=end.strftime("%Y-%m-%d")), spec, lang,
+                     source=L.source("rules", lang)))
+    return out

@@ -1,0 +1,101 @@
+"""What every report section shares: the report language, headings, value formatting, tables and figures.
+
+Data values only ever travel inside display objects (Table, Figure, Callout...), never
+inside Markdown, so exporters can escape them for HTML and sanitise them for Word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from IPython.display import Markdown
+
+from branch_consult import charts
+from branch_consult.diagnostic import BranchDiagnostic
+from branch_consult.display import Figure, Table
+from branch_consult.formats import format_value
+from branch_consult.reports import labels as L
+
+#: a section as returned to the playbook: a heading, then display objects
+Objects = list[Any]
+#: table columns to show: (column, label key, format)
+Spec = Sequence[tuple[str, str, str]]
+#: at most this many rows of a customer or staff list
+MAX_LIST_ROWS = 20
+
+
+def report_lang(d: BranchDiagnostic) -> str:
+    """The report language ("zh" unless the diagnostic was run in English)."""
+    return "en" if d.settings.lang == "en" else "zh"
+
+
+def heading(key: str, lang: str) -> Markdown:
+    """A section heading: fixed wording only, so Markdown is safe."""
+    return Markdown(L.heading(key, lang))
+
+
+def formatted(value: Any, fmt: str, lang: str) -> str:
+    """A value as a reader sees it (万 for money, % for shares...)."""
+    return format_value(value, fmt, lang)
+
+
+def as_number(value: Any) -> float:
+    """A float, or NaN when the value is missing or not a number."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return out
+
+
+def has_value(value: Any) -> bool:
+    """True when the value is a number (not missing, not NaN)."""
+    return not math.isnan(as_number(value))
+
+
+def label_column(lang: str) -> str:
+    """The column of an analysis frame that holds labels in `lang`."""
+    return "label_zh" if lang == "zh" else "label_en"
+
+
+def section_frame(d: BranchDiagnostic, key: str) -> pd.DataFrame | None:
+    """A section frame if the diagnostic has it and it has rows."""
+    frame = d.sections.get(key)
+    return frame if isinstance(frame, pd.DataFrame) and len(frame) else None
+
+
+def mapped(series: pd.Series, table: Mapping[str, Mapping[str, str]], lang: str) -> pd.Series:
+    """Codes replaced by their labels in `lang` (non-text values kept as they are)."""
+    return series.map(lambda v: L.label(table, v, lang) if isinstance(v, str) else v).astype("object")
+
+
+def tier_labels(series: pd.Series, lang: str) -> list[str]:
+    """Tier codes as labels in `lang`."""
+    return [L.label(L.TIER_LABELS, t, lang) for t in series.astype(str)]
+
+
+def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: str | None = None,
+          note: str | None = None, highlight: Sequence[int] = ()) -> Table:
+    """A Table from the spec's columns that exist in `frame`, labelled in `lang`."""
+    cols = [(c, lab, fmt) for c, lab, fmt in spec if c in frame.columns]
+    sub = frame[[c for c, _, _ in cols]]
+    return Table.from_frame(
+        sub, caption=caption, source=source, note=note, highlight=list(highlight),
+        formats={c: fmt for c, _, fmt in cols}, labels={c: L.text(lab, lang) for c, lab, _ in cols},
+    )
+
+
+def figure(fig: go.Figure, caption: str, source: str, height: int | None = None) -> Figure:
+    """A Figure display object, as tall as the chart was laid out."""
+    return Figure(caption=caption, source=source, figure=fig, height=height or int(fig.layout.height or 420))
+
+
+def base_fig(height: int) -> go.Figure:
+    """An empty chart in the house template, for charts `branch_consult.charts` does not draw."""
+    fig = go.Figure()
+    fig.update_layout(template=charts.TEMPLATE_NAME, height=height)
+    return fig

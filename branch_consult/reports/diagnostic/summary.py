@@ -1,0 +1,167 @@
+"""The opening of the report: how to read it, the executive summary, and the KPI scorecard against peers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown
+
+from branch_consult import charts
+from branch_consult.diagnostic import BranchDiagnostic
+from branch_consult.display import Callout, Finding, Scorecard, Tile, severity_label
+from branch_consult.findings.engine import SEVERITY_ORDER
+from branch_consult.formats import clean_text
+from branch_consult.privacy import Pseudonymiser
+from branch_consult.reports import labels as L
+from branch_consult.reports.diagnostic.common import (
+    Objects,
+    figure,
+    formatted,
+    has_value,
+    heading,
+    label_column,
+    report_lang,
+    table,
+)
+from branch_consult.reports.diagnostic.peer_rules import rule_words
+from branch_consult.reports.diagnostic.pseudonyms import pseudonymiser, scrub
+
+#: KPIs shown as tiles in the executive summary (those present in the scorecard)
+SUMMARY_KPIS = ("deposits", "deposits_growth", "products_per_customer", "mobile_adoption",
+                "top_contact_compliance", "wait_p90_min", "referral_conversion", "target_completion")
+MAX_SUMMARY_FINDINGS = 5
+_STATUS = {"green": "green", "amber": "amber", "red": "red"}
+_STATUS_COLORS = {"green": "#4a8b5c", "amber": "#d68910", "red": "#b5473a"}
+
+
+def introduction(d: BranchDiagnostic) -> Objects:
+    """What the report covers and how to read it (fixed wording)."""
+    return [Markdown(L.text("intro", report_lang(d)))]
+
+
+def _joined(items: Iterable[str], lang: str) -> str:
+    """Items as an enumeration: "a、b" in Chinese, "a, b" in English."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+def _findings(d: BranchDiagnostic, p: Pseudonymiser) -> list[Finding]:
+    lang = report_lang(d)
+    ordered = sorted(d.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+    return [
+        Finding(severity=f.severity, title=scrub(f.title, d, p), evidence=scrub(f.evidence, d, p),
+                action=scrub(f.action, d, p), subject=L.label(L.SUBJECT_LABELS, f.subject, lang))
+        for f in ordered
+    ]
+
+
+def _tiles(d: BranchDiagnostic, kpis: Sequence[str] | None = None) -> list[Tile]:
+    lang = report_lang(d)
+    card = d.scorecard.set_index("kpi")
+    names = [k for k in (kpis or card.index.tolist()) if k in card.index]
+    tiles = []
+    for name in names:
+        row = card.loc[name]
+        if not has_value(row["value"]):
+            continue
+        fmt = str(row["fmt"])
+        median = row["peer_median"]
+        tiles.append(Tile(
+            label=str(row[label_column(lang)]),
+            value=float(row["value"]), format=fmt, status=_STATUS.get(str(row["status"]), "none"),
+            note=L.text("tile_note", lang, median=formatted(median, fmt, lang)) if has_value(median) else None,
+        ))
+    return tiles
+
+
+def _severity_counts(counts: Mapping[str, int], lang: str) -> str:
+    """"高优先级 2 项、中优先级 1 项" / "2 high, 1 medium": only the severities that occur."""
+    return _joined([L.text("sev_count", lang, n=n, label=severity_label(sev, lang) if lang == "zh" else sev)
+                    for sev, n in counts.items() if n], lang)
+
+
+def executive_summary(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+    """Who was reviewed, the overall verdict, the top findings (at most 5) and the key KPI tiles."""
+    lang = report_lang(d)
+    p = pseudonymiser(d, pseudonymise)
+    b = d.branch
+    out: Objects = [heading("summary", lang)]
+    out.append(Callout(style="note", title=L.text("profile_title", lang), text=L.text(
+        "profile", lang, name=clean_text(b.get("name", "")), branch_id=b.get("branch_id", ""),
+        region=clean_text(b.get("region", "")), area=L.label(L.AREA_LABELS, b.get("area_type", ""), lang),
+        month=d.month, base=d.comparison_month, n_peers=len(d.peer_group.peers), rule=rule_words(d, lang))))
+    status = d.scorecard["status"].astype(str)
+    counts = {s: sum(f.severity == s for f in d.findings) for s in ("high", "medium", "low", "info")}
+    if d.findings:
+        out.append(Callout(style="warning" if counts["high"] else "note", title=L.text("overview_title", lang),
+                           text=L.text("overview", lang, n=len(d.findings), counts=_severity_counts(counts, lang),
+                                       n_kpi=int((status != "n/a").sum()),
+                                       green=int((status == "green").sum()), red=int((status == "red").sum()))))
+    else:
+        out.append(Callout(style="tip", title=L.text("overview_title", lang), text=L.text("no_findings", lang)))
+    # tiles before the findings: the figures at a glance, then what they mean
+    tiles = _tiles(d, SUMMARY_KPIS)
+    if tiles:
+        out.append(Scorecard(caption=L.text("tiles_caption", lang), tiles=tiles))
+    findings = _findings(d, p)
+    if findings:
+        out.append(heading("findings", lang))
+        out.extend(findings[:MAX_SUMMARY_FINDINGS])
+        if len(findings) > MAX_SUMMARY_FINDINGS:
+            out.append(Callout(style="note", text=L.text("more_findings", lang, n=len(findings) - MAX_SUMMARY_FINDINGS)))
+    return out
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def _range(low: Any, high: Any, fmt: str, lang: str) -> str:
+    """"2,335.5 – 3,229.4万": a quartile range with the unit written once."""
+    a, b = formatted(low, fmt, lang), formatted(high, fmt, lang)
+    for unit in ("万", " wan", " min", "%"):
+        if a.endswith(unit) and b.endswith(unit):
+            a = a[: -len(unit)]
+            break
+    return f"{a} – {b}"
+
+
+def scorecard_section(d: BranchDiagnostic) -> Objects:
+    """Every KPI against the peer quartiles with a red/amber/green status, and a percentile chart."""
+    lang = report_lang(d)
+    card = d.scorecard[d.scorecard["status"].astype(str) != "n/a"].reset_index(drop=True)
+    out: Objects = [heading("scorecard", lang)]
+    if card.empty:
+        return out
+    label_col = label_column(lang)
+    red = card[card["status"] == "red"]
+    green = int((card["status"] == "green").sum())
+    narrative = (L.text("sc_narr", lang, green=green, red_list=_joined(red[label_col], lang))
+                 if len(red) else L.text("sc_narr_none_red", lang, green=green))
+    out.append(Callout(style="warning" if len(red) else "note", text=narrative))
+    # percentile turned round for lower-is-better KPIs, so "higher is better" holds for every row
+    standing = [p if hib else 100 - p for p, hib in zip(card["percentile"].astype("float64"),
+                                                         card["higher_is_better"].astype(bool), strict=True)]
+    rows = pd.DataFrame({
+        "kpi": card[label_col].astype(str),
+        "value": [formatted(v, f, lang) for v, f in zip(card["value"], card["fmt"], strict=True)],
+        "peer_median": [formatted(v, f, lang) for v, f in zip(card["peer_median"], card["fmt"], strict=True)],
+        "peer_iqr": [_range(a, b, f, lang) for a, b, f in zip(card["peer_q1"], card["peer_q3"], card["fmt"], strict=True)],
+        "standing": standing,
+        "status": [L.label(L.STATUS_LABELS, s, lang) for s in card["status"]],
+    })
+    spec = [("kpi", "col_kpi", "text"), ("value", "col_value", "text"), ("peer_median", "col_median", "text"),
+            ("peer_iqr", "col_iqr", "text"), ("standing", "col_pct", "int"), ("status", "col_status", "text")]
+    out.append(table(rows, L.text("sc_caption", lang, month=d.month), spec, lang, source=L.source("peers", lang),
+                     note=L.text("sc_note", lang), highlight=red.index.tolist()))
+    fig = charts.bar_chart(card[label_col].astype(str).tolist(), standing,
+                           value_title=L.text("sc_pct_axis", lang), value_format="int", horizontal=True,
+                           lang=lang, height=max(320, 30 * len(card) + 110))
+    fig.update_traces(marker_color=[_STATUS_COLORS.get(s, charts.BASE_COLOR) for s in card["status"]])
+    fig.update_xaxes(range=[0, 110], tickformat=",d")
+    fig.add_vline(x=50, line=dict(color="#7d8b99", width=1, dash="dot"))
+    out.append(figure(fig, L.text("sc_pct_caption", lang), L.source("peers", lang)))
+    return out
