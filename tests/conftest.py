@@ -28,3 +28,19 @@ def tiny_csv(tmp_path: Path) -> Path:
 @pytest.fixture
 def tiny_parquet(tmp_path: Path) -> Path:
     return write_folder(tmp_path / "bank_parquet", "parquet")
+
+
+#: How the tests start Debian's Chromium (no sandbox as root, nothing phoning home).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def chromium():
+    """A headless Chromium driven by Playwright (the system browser, not a downloaded one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -60,27 +60,20 @@ def test_word_deliverable_opens_in_libreoffice(deliverables, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_html_deliverable_renders_in_chromium(deliverables, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_html_deliverable_renders_in_chromium(deliverables, tmp_path, chromium):
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1200, "height": 1600})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: errors.append(f"network: {r.url}") if not r.url.startswith(("file:", "data:", "blob:")) else None)
-        page.goto(deliverables[".html"].as_uri())
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-        charts = page.locator(".js-plotly-plot").count()
-        assert charts >= 8
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-                               timeout=30_000)
-        assert page.evaluate("typeof window.__pwned") == "undefined"
-        body = page.inner_text("body")
-        assert "午间客户等候时间远高于同类网点" in body and "<script>window.__pwned=1</script>" in body
-        page.screenshot(path=str(tmp_path / "diagnostic.png"), full_page=False)
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1200, "height": 1600})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: errors.append(f"network: {r.url}") if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    page.goto(deliverables[".html"].as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    charts = page.locator(".js-plotly-plot").count()
+    assert charts >= 8
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+                           timeout=30_000)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    body = page.inner_text("body")
+    assert "午间客户等候时间远高于同类网点" in body and "<script>window.__pwned=1</script>" in body
+    page.screenshot(path=str(tmp_path / "diagnostic.png"), full_page=False)
     assert errors == []

@@ -120,27 +120,20 @@ def test_registered_as_nbconvert_exporter():
 
 
 @pytest.mark.browser
-def test_renders_in_headless_chromium(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_renders_in_headless_chromium(tmp_path, chromium):
     page_file = tmp_path / "report.html"
     page_file.write_text(notebook_to_html(report_notebook(EVIL)), encoding="utf-8")
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1100, "height": 1400})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(page_file.as_uri())
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15_000)
-        assert page.locator(".js-plotly-plot").count() == 2
-        assert page.locator(".js-plotly-plot .main-svg").count() >= 2
-        assert page.evaluate("typeof window.__pwned") == "undefined"
-        assert EVIL.split("\n")[0] in page.inner_text(".bc-cover-title")
-        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1100, "height": 1400})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15_000)
+    assert page.locator(".js-plotly-plot").count() == 2
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 2
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert EVIL.split("\n")[0] in page.inner_text(".bc-cover-title")
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert errors == []
 
 

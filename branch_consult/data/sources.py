@@ -131,6 +131,15 @@ class Source:
         return None
 
 
+def _file_head(location: str, size: int = 16) -> bytes | None:
+    """The first bytes of a file (its format's magic number), None when it is not a file."""
+    path = Path(location)
+    if not path.is_file():
+        return None
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
 def _stat_version(paths: Sequence[Path]) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
@@ -263,12 +272,8 @@ class DuckDBSource(Source):
 
     @classmethod
     def accepts(cls, location: str) -> bool:
-        p = Path(location)
-        if not p.is_file():
-            return False
-        with open(p, "rb") as fh:
-            head = fh.read(16)
-        return head[8:12] == b"DUCK" or p.suffix.lower() in (".duckdb", ".ddb")
+        head = _file_head(location)
+        return head is not None and (head[8:12] == b"DUCK" or Path(location).suffix.lower() in (".duckdb", ".ddb"))
 
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -366,11 +371,7 @@ class SQLiteFileSource(SQLSource):
 
     @classmethod
     def accepts(cls, location: str) -> bool:
-        p = Path(location)
-        if not p.is_file():
-            return False
-        with open(p, "rb") as fh:
-            return fh.read(16) == b"SQLite format 3\x00"
+        return _file_head(location) == b"SQLite format 3\x00"
 
     def version(self) -> str:
         return _stat_version([self.path])

@@ -1,41 +1,6 @@
 """Reports: analysis results turned into display objects, section by section, in zh or en."""
 
-from branch_consult.reports.diagnostic import (
-    PEER_RULES,
-    SECTIONS,
-    action_plan,
-    channel_section,
-    cross_sell_section,
-    deposits_section,
-    executive_summary,
-    full_report,
-    introduction,
-    lobby_section,
-    peer_rule,
-    pseudonymiser,
-    referrals_section,
-    scorecard_section,
-    show,
-    targets_section,
-    tiers_section,
-)
+from branch_consult.reports import diagnostic
+from branch_consult.reports.diagnostic import *  # noqa: F403  (the public API is diagnostic's)
 
-__all__ = [
-    "PEER_RULES",
-    "SECTIONS",
-    "action_plan",
-    "channel_section",
-    "cross_sell_section",
-    "deposits_section",
-    "executive_summary",
-    "full_report",
-    "introduction",
-    "lobby_section",
-    "peer_rule",
-    "pseudonymiser",
-    "referrals_section",
-    "scorecard_section",
-    "show",
-    "targets_section",
-    "tiers_section",
-]
+__all__ = list(diagnostic.__all__)
