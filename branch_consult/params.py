@@ -46,7 +46,7 @@ _TYPE_WORDS = {
     "dict": "a mapping, e.g. {a: 1}",
 }
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-KINDS = ("branch_id", "month", "data")
+KINDS = ("branch_id", "month", "data", "path")
 
 
 class ParameterError(ValueError):

@@ -156,7 +156,14 @@ def resolve_parameters(
 
         return open_dataset(location).branch_ids()
 
-    return schema.validate(values, branch_ids=branch_ids), location
+    checked = schema.validate(values, branch_ids=branch_ids)
+    for spec in schema.specs:  # files named on the command line, relative to the caller
+        if spec.kind == "path" and checked.get(spec.name) not in ("", None):
+            path = Path(_absolute(str(checked[spec.name])))
+            if not path.is_file():
+                raise ParameterError([f"parameter {spec.name!r}: no such file {path}"])
+            checked[spec.name] = str(path)
+    return checked, location
 
 
 def _absolute(location: str) -> str:

@@ -250,3 +250,21 @@ def test_playbook_runs_with_papermill(bank, tmp_path):
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "Executive summary" in html and "Action plan" in html
     assert "Traceback" not in html
+
+
+@pytest.mark.slow
+def test_consultant_rules_file_is_used_and_relative_paths_work(tmp_path, monkeypatch):
+    """A consultant's own rules (here: lunchtime waits never alarm) change the report."""
+    from branch_consult.findings.engine import DEFAULT_RULES
+    from branch_consult.run import run_playbook
+
+    rules = DEFAULT_RULES.read_text(encoding="utf-8").replace(
+        "{op: \">=\", value: 2.0, severity: high}", "{op: \">=\", value: 99.0, severity: high}").replace(
+        "{op: \">=\", value: 1.5, severity: medium}", "{op: \">=\", value: 99.0, severity: medium}")
+    (tmp_path / "my_rules.yaml").write_text(rules, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_playbook("branch_diagnostic", out_dir=tmp_path / "out", lang="en", formats=["html"],
+                          params={"branch_id": "B003", "rules": "my_rules.yaml"})
+    html = result.outputs["html"].read_text(encoding="utf-8")
+    assert "Lunchtime waits are far longer" not in html
+    assert result.parameters["rules"] == str(tmp_path / "my_rules.yaml")
