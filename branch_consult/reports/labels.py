@@ -281,13 +281,13 @@ TEXT: dict[str, dict[str, str]] = {
         "rule_all": "all other branches",
         "rule_custom": "custom rule",
         "overview_title": "Overall",
-        "overview": "The diagnostic raises {n} findings ({counts}). "
+        "overview": "The diagnostic raises {n} finding{plural} ({counts}). "
                     "Of {n_kpi} KPIs compared with peers, {green} are at or above the peer median and "
                     "{red} fall below the weaker peer quartile.",
         "sev_count": "{n} {label}",
         "no_findings": "No diagnostic rule fires: the branch is in good health. Keep current practice and "
                        "track the peer KPIs monthly.",
-        "more_findings": "{n} further lower-priority findings are covered in the sections and the action plan.",
+        "more_findings": "{n} further lower-priority finding{plural} {verb} covered in the sections and the action plan.",
         "tiles_caption": "Key KPIs (colour shows position against peer branches)",
         "tile_note": "peer median {median}",
         "sc_caption": "Peer scorecard ({month})",

@@ -98,7 +98,7 @@ def executive_summary(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects
     counts = {s: sum(f.severity == s for f in d.findings) for s in ("high", "medium", "low", "info")}
     if d.findings:
         out.append(Callout(style="warning" if counts["high"] else "note", title=L.text("overview_title", lang),
-                           text=L.text("overview", lang, n=len(d.findings), counts=_severity_counts(counts, lang),
+                           text=L.text("overview", lang, n=len(d.findings), plural="" if len(d.findings) == 1 else "s", counts=_severity_counts(counts, lang),
                                        n_kpi=int((status != "n/a").sum()),
                                        green=int((status == "green").sum()), red=int((status == "red").sum()))))
     else:
@@ -112,7 +112,9 @@ def executive_summary(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects
         out.append(heading("findings", lang))
         out.extend(findings[:MAX_SUMMARY_FINDINGS])
         if len(findings) > MAX_SUMMARY_FINDINGS:
-            out.append(Callout(style="note", text=L.text("more_findings", lang, n=len(findings) - MAX_SUMMARY_FINDINGS)))
+            more = len(findings) - MAX_SUMMARY_FINDINGS
+            out.append(Callout(style="note", text=L.text("more_findings", lang, n=more, plural="" if more == 1 else "s",
+                                                         verb="is" if more == 1 else "are")))
     return out
 
 
