@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -202,7 +202,7 @@ class Dataset:
             for column, values in where:
                 typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
         if not any(p.column is None and "missing required" in p.message for p in problems):
-            problems += check_table(typed, name, raw.label)
+            problems += _not_again(check_table(typed, name, raw.label), problems)
             problems += self._reference_problems(name, typed, raw.label, branches)
         return typed, tuple(problems)
 
@@ -277,6 +277,24 @@ class Dataset:
             report.rows[name] = len(frame)
             report.problems += list(problems)
         return report
+
+
+def _not_again(schema_problems: list[Problem], parse_problems: list[Problem]) -> list[Problem]:
+    """Drop 'empty value' reports for cells already reported as unreadable (same column and row)."""
+    unreadable: dict[str | None, set[int]] = {}
+    for p in parse_problems:
+        if p.message.startswith("cannot read"):
+            unreadable.setdefault(p.column, set()).update(p.rows)
+    out: list[Problem] = []
+    for p in schema_problems:
+        seen = unreadable.get(p.column, set())
+        if "empty value(s)" in p.message and seen and p.rows:
+            rows = tuple(r for r in p.rows if r not in seen)
+            if not rows:
+                continue
+            p = replace(p, rows=rows, message=f"{len(rows)} empty value(s) where a value is required")
+        out.append(p)
+    return out
 
 
 _KEYS: dict[tuple, set[str]] = {}

@@ -130,3 +130,10 @@ def test_unknown_ids_in_a_parquet_branch_slice(tiny_parquet):
     with pytest.raises(DataProblems, match="reference.*unknown staff.staff_id"):
         open_dataset(tiny_parquet).table("customers", "B002")
     assert len(open_dataset(tiny_parquet).table("customers", "B001")) == 2
+
+
+def test_unreadable_required_value_is_reported_once(tiny_csv):
+    _edit(tiny_csv, "branches", lambda f: f.assign(opened_on=["2010-03-01", "03/04/2015"]))
+    report, text = _problems(tiny_csv)
+    assert "opened_on: cannot read 1 value(s)" in text and "(row 3)" in text
+    assert "empty value" not in text
