@@ -160,3 +160,11 @@ def numeric_column(texts: list[str]) -> bool:
     """True when every cell of a formatted column is a number (and at least one is not null)."""
     filled = [t for t in texts if clean_text(t).strip()]
     return bool(filled) and all(looks_numeric(t) for t in filled) and any(t.strip() != NULL_TEXT for t in filled)
+
+
+def text_units(text: str) -> int:
+    """Width of ``text`` in half-width units: CJK and full-width characters count two.
+
+    Both exporters lay tables out by it (Word column widths, HTML no-wrap columns).
+    """
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from branch_consult.formats import looks_numeric
+from branch_consult.formats import looks_numeric, text_units
 
 #: Twips one half-width unit takes at 9 pt (Calibri digits are ~0.51 em, capitals wider;
 #: CJK characters are exactly 1 em = 2 units). Slightly generous: bold headers and
@@ -31,11 +31,6 @@ MIN_UNITS = 4
 CJK_WORD_CHARS = 6
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
-
-
-def text_units(text: str) -> int:
-    """Width of ``text`` in half-width units: CJK and full-width characters count two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def longest_word_units(text: str) -> int:
