@@ -137,3 +137,12 @@ def test_unreadable_required_value_is_reported_once(tiny_csv):
     report, text = _problems(tiny_csv)
     assert "opened_on: cannot read 1 value(s)" in text and "(row 3)" in text
     assert "empty value" not in text
+
+
+def test_validate_one_branch_slice(tiny_csv):
+    _edit(tiny_csv, "customers", lambda f: f.assign(owner_staff_id=["S2", "", "S99", "S4"]))
+    clean = runner.invoke(app, ["validate", str(tiny_csv), "--branch", "B001"])
+    assert clean.exit_code == 0, clean.output
+    assert "customers                  2 rows" in clean.output
+    dirty = runner.invoke(app, ["validate", str(tiny_csv), "--branch", "B002"])
+    assert dirty.exit_code == 1 and "S99" in dirty.output
