@@ -416,3 +416,11 @@ def test_generation_is_all_or_nothing(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_sample_bank(tmp_path / "bank", branches=2, seed=3, customers_per_branch=20)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_duplicate_assessments_when_month3_falls_on_mid_year(tmp_path):
+    """Seed 1 with 70 branches hires someone exactly 90 days before the mid-year review."""
+    out = tmp_path / "b"
+    write_sample_bank(out, branches=70, seed=1, customers_per_branch=10, fmt="parquet")
+    a = pd.read_parquet(out / "assessments.parquet")
+    assert not a.duplicated(["staff_id", "date", "competency"]).any()

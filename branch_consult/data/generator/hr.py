@@ -258,7 +258,8 @@ def assessments(ctx: BranchContext, people: pd.DataFrame) -> pd.DataFrame:
         if hired < mid and (left is None or left > mid):
             dates.append((mid, "网点负责人"))
         m3 = hired + 90 * D
-        if per.first_day <= m3 <= per.last_day and (left is None or left > m3):
+        # a month-3 review that falls on the mid-year date is that review, not a second one
+        if per.first_day <= m3 <= per.last_day and (left is None or left > m3) and m3 != mid:
             dates.append((m3, "人力资源部"))
         for day, assessor in dates:
             for comp, req in ROLE_PROFILES[p.role]:
