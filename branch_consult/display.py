@@ -25,6 +25,7 @@ from branch_consult.formats import (
     format_value,
     is_null,
     numeric_column,
+    text_units,
 )
 
 PAYLOAD_MIME = "application/vnd.branch-consult+json"
@@ -240,12 +241,17 @@ class Table(_Display):
 
     def to_html(self, lang: str | None = None) -> str:
         lang = lang or get_display_lang()
+        rows = self.formatted_rows(lang)
         kinds = ["bc-num" if n else "bc-text" for n in self.numeric_columns(lang)]
+        # short text (names, regions, labels) never wraps mid-word; long text (actions) still may
+        keep = [k == "bc-text" and max((text_units(r[i]) for r in rows), default=0) <= SHORT_TEXT_UNITS
+                for i, k in enumerate(kinds)]
+        cell_kinds = [f"{k} bc-keep" if kp else k for k, kp in zip(kinds, keep, strict=True)]
         head = "".join(f'<th class="{k}">{_esc(c.label)}</th>' for c, k in zip(self.columns, kinds, strict=True))
         body = []
         marked = set(self.highlight_rows)
-        for i, row in enumerate(self.formatted_rows(lang)):
-            cells = "".join(f'<td class="{k}">{_esc(v)}</td>' for v, k in zip(row, kinds, strict=True))
+        for i, row in enumerate(rows):
+            cells = "".join(f'<td class="{k}">{_esc(v)}</td>' for v, k in zip(row, cell_kinds, strict=True))
             cls_attr = ' class="bc-highlight"' if i in marked else ""
             body.append(f"<tr{cls_attr}>{cells}</tr>")
         foot = ""
@@ -447,9 +453,13 @@ def from_payload(payload: Mapping[str, Any]) -> _Display:
 
 # Minimal, scoped styling so objects look right in JupyterLab; the HTML deliverable's
 # stylesheet overrides these (same class names). Repeated <style> blocks are harmless.
+#: Text columns whose widest cell is at most this many half-width units never wrap in HTML.
+SHORT_TEXT_UNITS = 16
+
 _INLINE_CSS = (
     "<style>"
-    ".bc-table{border-collapse:collapse;font-size:13px;margin:6px 0}"
+    ".bc-table{border-collapse:collapse;font-size:13px;margin:6px 0;table-layout:auto}"
+    ".bc-table td.bc-keep{white-space:nowrap}"
     ".bc-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}"
     ".bc-table th{background:#1f3b5c;color:#fff;padding:4px 8px;font-weight:600}"
     ".bc-table td{padding:3px 8px;border-bottom:1px solid #e3e7ec}"

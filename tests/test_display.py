@@ -150,4 +150,13 @@ def test_text_columns_holding_numbers_are_right_aligned():
               rows=[["存款余额", "2,591.0万"], ["增长率", "13.8%"], ["等候", None]])
     assert t.numeric_columns("zh") == [False, True]
     assert '<th class="bc-num">本网点</th>' in t.to_html("zh")
-    assert '<td class="bc-text">存款余额</td>' in t.to_html("zh")
+    assert '<td class="bc-text bc-keep">存款余额</td>' in t.to_html("zh")
+
+
+def test_short_text_columns_do_not_wrap_long_ones_may():
+    t = Table(caption="c", columns=[{"key": "n", "label": "网点"}, {"key": "a", "label": "行动"}],
+              rows=[["人民路支行", "实行午间错峰就餐与弹性排班，保证午间开足柜台；大堂经理在入口做一级分流"]])
+    html = t.to_html("zh")
+    assert '<td class="bc-text bc-keep">人民路支行</td>' in html
+    assert '<td class="bc-text">实行午间' in html
+    assert '<th class="bc-text">网点</th>' in html  # headers may still wrap
