@@ -247,7 +247,10 @@ class Table(_Display):
         keep = [k == "bc-text" and max((text_units(r[i]) for r in rows), default=0) <= SHORT_TEXT_UNITS
                 for i, k in enumerate(kinds)]
         cell_kinds = [f"{k} bc-keep" if kp else k for k, kp in zip(kinds, keep, strict=True)]
-        head = "".join(f'<th class="{k}">{_esc(c.label)}</th>' for c, k in zip(self.columns, kinds, strict=True))
+        head = "".join(
+            f'<th class="{k}{" bc-keep" if text_units(c.label) <= SHORT_HEADER_UNITS else ""}">{_esc(c.label)}</th>'
+            for c, k in zip(self.columns, kinds, strict=True)
+        )
         body = []
         marked = set(self.highlight_rows)
         for i, row in enumerate(rows):
@@ -455,11 +458,13 @@ def from_payload(payload: Mapping[str, Any]) -> _Display:
 # stylesheet overrides these (same class names). Repeated <style> blocks are harmless.
 #: Text columns whose widest cell is at most this many half-width units never wrap in HTML.
 SHORT_TEXT_UNITS = 16
+#: Headers up to this width (优先级, Region) stay on one line; longer ones wrap.
+SHORT_HEADER_UNITS = 8
 
 _INLINE_CSS = (
     "<style>"
     ".bc-table{border-collapse:collapse;font-size:13px;margin:6px 0;table-layout:auto}"
-    ".bc-table td.bc-keep{white-space:nowrap}"
+    ".bc-table .bc-keep{white-space:nowrap}"
     ".bc-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}"
     ".bc-table th{background:#1f3b5c;color:#fff;padding:4px 8px;font-weight:600}"
     ".bc-table td{padding:3px 8px;border-bottom:1px solid #e3e7ec}"

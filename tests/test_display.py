@@ -149,7 +149,7 @@ def test_text_columns_holding_numbers_are_right_aligned():
     t = Table(caption="c", columns=[{"key": "k", "label": "指标"}, {"key": "v", "label": "本网点"}],
               rows=[["存款余额", "2,591.0万"], ["增长率", "13.8%"], ["等候", None]])
     assert t.numeric_columns("zh") == [False, True]
-    assert '<th class="bc-num">本网点</th>' in t.to_html("zh")
+    assert '<th class="bc-num bc-keep">本网点</th>' in t.to_html("zh")
     assert '<td class="bc-text bc-keep">存款余额</td>' in t.to_html("zh")
 
 
@@ -159,4 +159,6 @@ def test_short_text_columns_do_not_wrap_long_ones_may():
     html = t.to_html("zh")
     assert '<td class="bc-text bc-keep">人民路支行</td>' in html
     assert '<td class="bc-text">实行午间' in html
-    assert '<th class="bc-text">网点</th>' in html  # headers may still wrap
+    assert '<th class="bc-text bc-keep">网点</th>' in html  # short headers stay on one line
+    long = Table(caption="c", columns=[{"key": "a", "label": "同类四分位区间（万元）"}], rows=[["x"]]).to_html("zh")
+    assert '<th class="bc-text">同类四分位区间（万元）</th>' in long
