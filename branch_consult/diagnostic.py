@@ -28,6 +28,7 @@ from branch_consult.analysis import (
     targets,
     tiers,
 )
+from branch_consult.analysis.balances import month_end
 from branch_consult.analysis.overview import pick_months
 from branch_consult.data import DataProblems, Dataset
 from branch_consult.data.dataset import empty_table
@@ -172,7 +173,7 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
                                 "lunch_ratio": "lunch_wait_ratio"})
         extra.append(lk[["branch_id", "wait_median_min", "wait_p90_min", "share_over_15",
                          "lunch_wait_ratio", "lunch_median_wait"]])
-    as_of = deposits.month_end(month)
+    as_of = month_end(month)
     tiered = tiers.assign_tiers(customers, holdings, month, s.thresholds)
     unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, s.thresholds)
     top = tiered[tiered["tier"].astype("str") == "top"].groupby("branch_id").size()
@@ -274,7 +275,7 @@ def _deposits(r: _Run) -> None:
 def _tiers(r: _Run) -> None:
     """Tiers, migration, claim coverage and contact compliance, unattended top customers."""
     month, base, s = r.bank.month, r.bank.comparison_month, r.s
-    as_of = deposits.month_end(month)
+    as_of = month_end(month)
     tiered = tiers.assign_tiers(r.customers, r.holdings, month, s.thresholds)
     unattended = tiers.unattended_top_customers(tiered, r.customers, r.staff, as_of, s.thresholds)
     r.sec.update(
@@ -306,7 +307,7 @@ def _cross_sell_and_channel(r: _Run) -> None:
         penetration=cross_sell.penetration_by_tier(tiered, r.holdings, month),
         leads=leads,
         adoption_by_tier=channel.adoption_by_tier(r.customers, tiered),
-        adoption_by_age=channel.adoption_by_age(r.customers, deposits.month_end(month).year),
+        adoption_by_age=channel.adoption_by_age(r.customers, month_end(month).year),
     )
     m["cross_sell_leads"] = len(leads)
     m["lead_deposits_wan"] = float(leads["deposits"].sum()) / 1e4 if len(leads) else 0.0

@@ -9,6 +9,7 @@ moved into place with `os.replace`, so a failed run never leaves a half-written 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -137,6 +138,25 @@ def resolve_parameters(
     Raises ParameterError (bad names/types/values) or DataProblems (unreadable data)
     before any kernel starts.
     """
+    checked, location, _ = _resolve(playbook, data, params, lang)
+    return checked, location
+
+
+def _opener(location: str | None) -> Callable[[], Any]:
+    """Opens the run's data source once, on first need (branch ids, fingerprint, cover)."""
+
+    @functools.cache
+    def dataset() -> Any:
+        from branch_consult.data import open_dataset
+
+        return open_dataset(location)
+
+    return dataset
+
+
+def _resolve(
+    playbook: Playbook, data: str | os.PathLike[str] | None, params: Mapping[str, Any] | None, lang: str | None
+) -> tuple[dict[str, Any], str | None, Callable[[], Any]]:
     values = dict(params or {})
     schema = playbook.params
     if lang is not None:
@@ -151,19 +171,15 @@ def resolve_parameters(
     elif data is not None:
         raise ParameterError([f"playbook {playbook.name!r} takes no data"])
 
-    def branch_ids() -> list[str]:
-        from branch_consult.data import open_dataset
-
-        return open_dataset(location).branch_ids()
-
-    checked = schema.validate(values, branch_ids=branch_ids)
+    dataset = _opener(location)
+    checked = schema.validate(values, branch_ids=lambda: dataset().branch_ids())
     for spec in schema.specs:  # files named on the command line, relative to the caller
         if spec.kind == "path" and checked.get(spec.name) not in ("", None):
             path = Path(_absolute(str(checked[spec.name])))
             if not path.is_file():
                 raise ParameterError([f"parameter {spec.name!r}: no such file {path}"])
             checked[spec.name] = str(path)
-    return checked, location
+    return checked, location, dataset
 
 
 def _absolute(location: str) -> str:
@@ -179,15 +195,7 @@ def _sample_location() -> str:
     return str(sample_path())
 
 
-def _fingerprint(location: str | None) -> str | None:
-    if location is None:
-        return None
-    from branch_consult.data import open_dataset
-
-    return open_dataset(location).fingerprint()
-
-
-def _document_meta(playbook: Playbook, params: Mapping[str, Any], location: str | None) -> dict[str, Any]:
+def _document_meta(playbook: Playbook, params: Mapping[str, Any], dataset: Callable[[], Any]) -> dict[str, Any]:
     """Cover and header fields the exporters read (`branch_consult` notebook metadata)."""
     lang = str(params.get("lang") or playbook.meta.get("lang") or "zh")
     meta: dict[str, Any] = {
@@ -202,28 +210,24 @@ def _document_meta(playbook: Playbook, params: Mapping[str, Any], location: str 
     branch_params = [s.name for s in playbook.params.specs if s.kind == "branch_id"]
     if branch_params and params.get(branch_params[0]):
         branch_id = str(params[branch_params[0]])
-        meta["branch"] = _branch_label(location, branch_id)
+        meta["branch"] = _branch_label(dataset, branch_id)
     if "month" in playbook.params:
-        meta["period"] = str(params.get("month") or "") or _latest_month(location)
+        meta["period"] = str(params.get("month") or "") or _latest_month(dataset)
     return {k: v for k, v in meta.items() if v not in (None, "")}
 
 
-def _latest_month(location: str | None) -> str | None:
+def _latest_month(dataset: Callable[[], Any]) -> str | None:
     """The report period when the playbook defaults to the latest month in the data."""
     try:
-        from branch_consult.data import open_dataset
-
-        months = open_dataset(location).distinct("holdings", "month")
+        months = dataset().distinct("holdings", "month")
         return months[-1] if months else None
     except Exception:  # cosmetic: the cover simply omits the period
         return None
 
 
-def _branch_label(location: str | None, branch_id: str) -> str:
+def _branch_label(dataset: Callable[[], Any], branch_id: str) -> str:
     try:
-        from branch_consult.data import open_dataset
-
-        branches = open_dataset(location).table("branches")
+        branches = dataset().table("branches")
         name = branches.loc[branches["branch_id"] == branch_id, "name"]
         return f"{branch_id} {name.iloc[0]}" if len(name) else branch_id
     except Exception:  # the label is cosmetic; the run already validated the branch
@@ -279,8 +283,8 @@ def run_playbook(
     if unknown:
         raise ParameterError([f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"])
     playbook = get_playbook(name)
-    values, location = resolve_parameters(playbook, data=data, params=params, lang=lang)
-    fingerprint = _fingerprint(location)
+    values, location, dataset = _resolve(playbook, data, params, lang)
+    fingerprint = dataset().fingerprint() if location is not None else None
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -321,7 +325,7 @@ def run_playbook(
     )
     meta = dict(nb.metadata.get("branch_consult", {}) or {})
     meta.pop("parameters", None)  # the playbook's constraints; the values go below
-    meta.update(_document_meta(playbook, values, location))
+    meta.update(_document_meta(playbook, values, dataset))
     meta["parameters"] = values
     meta["provenance"] = provenance
     nb.metadata["branch_consult"] = meta

@@ -12,7 +12,7 @@ import pytest
 from IPython.display import Markdown
 
 from branch_consult import reports
-from branch_consult.analysis.deposits import month_end
+from branch_consult.analysis.balances import month_end
 from branch_consult.data import open_dataset
 from branch_consult.data.generator import write_sample_bank
 from branch_consult.diagnostic import DiagnosticSettings, bank_context, diagnose

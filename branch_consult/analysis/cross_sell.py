@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from branch_consult.analysis.deposits import _balances_for
+from branch_consult.analysis.balances import balances_for
 from branch_consult.analysis.tiers import TIER_DTYPE, TIER_LABELS_ZH, TIERS
 from branch_consult.data.contract import PRODUCTS
 
@@ -23,7 +23,7 @@ from branch_consult.data.contract import PRODUCTS
 def products_per_customer(customers: pd.DataFrame, holdings: pd.DataFrame, month: str) -> pd.Series:
     """Number of products held (balance > 0) per customer, 0 for customers without holdings."""
     ids = pd.Index(customers["customer_id"].drop_duplicates())
-    return _balances_for(ids, holdings, month)["products"].rename("products")
+    return balances_for(ids, holdings, month)["products"].rename("products")
 
 
 def product_count_distribution(counts: pd.Series, cap: int = 5) -> pd.DataFrame:
@@ -127,7 +127,7 @@ def lead_list(
     money at the bank but buy nothing else: the cheapest cross-sell there is.
     """
     base = customers.drop_duplicates("customer_id").set_index("customer_id")
-    bal = _balances_for(base.index, holdings, month)
+    bal = balances_for(base.index, holdings, month)
     keep = (bal["deposits"] >= min_deposits) & (bal["other_products"] == 0)
     out = base.loc[keep.to_numpy(), ["branch_id", "owner_staff_id"]].join(
         bal.loc[keep, ["deposits", "aum"]]

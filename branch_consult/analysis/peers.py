@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from branch_consult.analysis.deposits import _balances_for, month_end
+from branch_consult.analysis.balances import balances_for, month_end
 from branch_consult.analysis.tiers import (
     DEFAULT_THRESHOLDS,
     TierThresholds,
@@ -118,8 +118,8 @@ def branch_kpis(
     as_of_ts = month_end(month) if as_of is None else pd.Timestamp(as_of).normalize()
     base = customers.drop_duplicates("customer_id")
     ids = pd.Index(base["customer_id"])
-    b1 = _balances_for(ids, holdings, month)
-    b0 = _balances_for(ids, holdings, comparison_month)
+    b1 = balances_for(ids, holdings, month)
+    b0 = balances_for(ids, holdings, comparison_month)
     aum1 = b1["aum"].to_numpy()
     active1 = b1["products"].to_numpy() > 0
     top = aum1 >= thresholds.top

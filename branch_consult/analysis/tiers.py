@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from branch_consult.analysis.deposits import _balances_for, customer_balances, month_end
+from branch_consult.analysis.balances import balances_for, customer_balances, month_end
 
 TIERS: tuple[str, ...] = ("top", "core", "potential", "ordinary")
 TIER_LABELS_ZH: dict[str, str] = {
@@ -91,7 +91,7 @@ def customer_aum(
     if customers is None:
         aum = customer_balances(holdings, month)["aum"]
     else:
-        aum = _balances_for(pd.Index(customers["customer_id"].drop_duplicates()), holdings, month)[
+        aum = balances_for(pd.Index(customers["customer_id"].drop_duplicates()), holdings, month)[
             "aum"
         ]
     return aum.rename("aum")
@@ -105,7 +105,7 @@ def assign_tiers(
 ) -> pd.DataFrame:
     """Every customer's AUM and tier at a month-end: customer_id, branch_id, aum, tier (ordered categorical)."""
     base = customers.drop_duplicates("customer_id")
-    aum = _balances_for(pd.Index(base["customer_id"]), holdings, month)["aum"].to_numpy()
+    aum = balances_for(pd.Index(base["customer_id"]), holdings, month)["aum"].to_numpy()
     return pd.DataFrame(
         {
             "customer_id": base["customer_id"].to_numpy(),
@@ -188,8 +188,8 @@ def tier_migration(
     onboarded = pd.to_datetime(customers["onboarded_on"])
     existing = customers.loc[~(onboarded > month_end(from_month))].drop_duplicates("customer_id")
     ids = pd.Index(existing["customer_id"])
-    t0 = thresholds.tier_of(_balances_for(ids, holdings, from_month)["aum"])
-    t1 = thresholds.tier_of(_balances_for(ids, holdings, to_month)["aum"])
+    t0 = thresholds.tier_of(balances_for(ids, holdings, from_month)["aum"])
+    t1 = thresholds.tier_of(balances_for(ids, holdings, to_month)["aum"])
     matrix = pd.crosstab(
         pd.Series(t0, name="from_tier"), pd.Series(t1, name="to_tier"), dropna=False
     ).reindex(index=list(TIERS), columns=list(TIERS), fill_value=0)

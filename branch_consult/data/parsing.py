@@ -96,27 +96,34 @@ class HeaderMatch:
     unknown: tuple[str, ...]
 
 
+def match_headers(
+    headers: list[object], lookup: dict[str, str]
+) -> tuple[dict[int, str], dict[str, float], list[str]]:
+    """Header cells -> contract columns by position, each column's unit multiplier, and
+    the headers that name no contract column (blank cells are skipped)."""
+    mapping: dict[int, str] = {}
+    mult: dict[str, float] = {}
+    unknown: list[str] = []
+    for c, raw in enumerate(headers):
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)) or str(raw).strip() == "":
+            continue
+        base, factor = split_unit(str(raw))
+        name = lookup.get(_normalise(base))
+        if name and name not in mapping.values():
+            mapping[c] = name
+            mult[name] = factor
+        else:
+            unknown.append(str(raw).strip())
+    return mapping, mult, unknown
+
+
 def locate_header(cells: pd.DataFrame, table: Table, search_rows: int = 12) -> HeaderMatch | None:
     """Find the header row: the first of the top rows naming the most contract columns."""
     lookup = header_lookup(table)
     best: HeaderMatch | None = None
-    best_hits = 0
     for r in range(min(search_rows, len(cells))):
-        mapping: dict[int, str] = {}
-        mult: dict[str, float] = {}
-        unknown: list[str] = []
-        for c, raw in enumerate(cells.iloc[r].tolist()):
-            if raw is None or (isinstance(raw, float) and np.isnan(raw)) or str(raw).strip() == "":
-                continue
-            base, factor = split_unit(str(raw))
-            name = lookup.get(_normalise(base))
-            if name and name not in mapping.values():
-                mapping[c] = name
-                mult[name] = factor
-            else:
-                unknown.append(str(raw).strip())
-        if len(mapping) > best_hits:
-            best_hits = len(mapping)
+        mapping, mult, unknown = match_headers(cells.iloc[r].tolist(), lookup)
+        if len(mapping) > (len(best.columns) if best else 0):
             best = HeaderMatch(r, mapping, mult, tuple(unknown))
     return best
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from branch_consult.data.contract import TABLES, Table
 from branch_consult.data.parsing import (
     frame_from_cells,
     header_lookup,
+    match_headers,
     read_csv_cells,
     read_excel_cells,
 )
@@ -53,18 +55,9 @@ def _table_for_name(stem: str) -> Table | None:
 
 def _rename_to_contract(frame: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, float]]:
     """Typed sources may still use Chinese or differently-cased column names."""
-    from branch_consult.data.parsing import _normalise, split_unit
-
-    lookup = header_lookup(spec)
-    renames: dict[str, str] = {}
-    mult: dict[str, float] = {}
-    for raw in frame.columns:
-        base, factor = split_unit(str(raw))
-        name = lookup.get(_normalise(base))
-        if name and name not in renames.values():
-            renames[raw] = name
-            mult[name] = factor
-    return frame.rename(columns=renames), mult
+    raw = list(frame.columns)
+    mapping, mult, _ = match_headers(raw, header_lookup(spec))
+    return frame.rename(columns={raw[c]: name for c, name in mapping.items()}), mult
 
 
 def _ordinal_index(frame: pd.DataFrame, first: int = 1) -> pd.DataFrame:
@@ -107,24 +100,28 @@ def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params:
             con.unregister(name)
 
 
-class Source:
-    """Base class: subclasses set `kind` and implement the four methods."""
+class Source(ABC):
+    """Where tables come from: subclasses set `kind` and implement the four methods."""
 
     kind: ClassVar[str] = "source"
     label: str
 
     @classmethod
-    def accepts(cls, location: str) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def accepts(cls, location: str) -> bool:
+        """Whether this kind of source can open `location`."""
 
-    def tables(self) -> list[str]:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def tables(self) -> list[str]:
+        """The contract tables present, in contract order."""
 
-    def version(self) -> str:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def version(self) -> str:
+        """Changes whenever the data changes (keys the per-process cache)."""
 
-    def read(self, table: str, where: Where = None) -> RawTable:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def read(self, table: str, where: Where = None) -> RawTable:
+        """One table, restricted by `where` (pushed down where the engine allows)."""
 
     def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str] | None:
         """A connection and SQL relation expression for pushdown aggregation, if any."""

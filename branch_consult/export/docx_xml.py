@@ -12,6 +12,15 @@ from docx.oxml.ns import qn
 from branch_consult.formats import clean_text
 
 
+def child(parent, tag: str):
+    """The first child element `tag` of `parent`, appended if it is not there yet."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    return el
+
+
 def set_fonts(rpr_parent, latin: str, east_asia: str) -> None:
     """Set Latin and East Asian fonts on a run or a style (its ``w:rPr``)."""
     rpr = rpr_parent.get_or_add_rPr() if hasattr(rpr_parent, "get_or_add_rPr") else rpr_parent
@@ -31,10 +40,7 @@ def shade(cell_or_ppr, fill: str) -> None:
     el = cell_or_ppr
     if hasattr(el, "_tc"):
         el = el._tc.get_or_add_tcPr()
-    shd = el.find(qn("w:shd"))
-    if shd is None:
-        shd = OxmlElement("w:shd")
-        el.append(shd)
+    shd = child(el, "w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
@@ -43,10 +49,7 @@ def shade(cell_or_ppr, fill: str) -> None:
 def cell_borders(cell, **sides: tuple[str, int] | None) -> None:
     """Borders of one cell: ``cell_borders(c, left=("C0392B", 24), top=None)``; None = none."""
     tcpr = cell._tc.get_or_add_tcPr()
-    borders = tcpr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tcpr.append(borders)
+    borders = child(tcpr, "w:tcBorders")
     for side in ("top", "left", "bottom", "right"):
         if side not in sides:
             continue
@@ -88,10 +91,7 @@ def table_borders(table, color: str = "BFC7D1", size: int = 4, inside_v: bool = 
 
 def table_width_pct(table, pct: int = 100) -> None:
     tblpr = table._tbl.tblPr
-    w = tblpr.find(qn("w:tblW"))
-    if w is None:
-        w = OxmlElement("w:tblW")
-        tblpr.append(w)
+    w = child(tblpr, "w:tblW")
     w.set(qn("w:type"), "pct")
     w.set(qn("w:w"), str(pct * 50))
     _order_tblpr(tblpr)
@@ -104,26 +104,14 @@ def table_layout(table, widths_twips: list[int], cell_margin_twips: int) -> None
     of re-fitting columns to content (which breaks short words mid-word).
     """
     tblpr = table._tbl.tblPr
-    w = tblpr.find(qn("w:tblW"))
-    if w is None:
-        w = OxmlElement("w:tblW")
-        tblpr.append(w)
+    w = child(tblpr, "w:tblW")
     w.set(qn("w:type"), "dxa")
     w.set(qn("w:w"), str(sum(widths_twips)))
-    layout = tblpr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        tblpr.append(layout)
+    layout = child(tblpr, "w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    mar = tblpr.find(qn("w:tblCellMar"))
-    if mar is None:
-        mar = OxmlElement("w:tblCellMar")
-        tblpr.append(mar)
+    mar = child(tblpr, "w:tblCellMar")
     for side in ("left", "right"):
-        el = mar.find(qn(f"w:{side}"))
-        if el is None:
-            el = OxmlElement(f"w:{side}")
-            mar.append(el)
+        el = child(mar, f"w:{side}")
         el.set(qn("w:w"), str(cell_margin_twips))
         el.set(qn("w:type"), "dxa")
     _order_tblpr(tblpr)
@@ -191,10 +179,7 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
 def set_update_fields_on_open(document) -> None:
     """Ask Word to refresh fields (TOC, page counts) when the file is opened."""
     settings = document.settings.element
-    el = settings.find(qn("w:updateFields"))
-    if el is None:
-        el = OxmlElement("w:updateFields")
-        settings.append(el)
+    el = child(settings, "w:updateFields")
     el.set(qn("w:val"), "true")
 
 

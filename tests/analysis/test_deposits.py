@@ -7,14 +7,12 @@ import math
 import pandas as pd
 import pytest
 
+from branch_consult.analysis.balances import customer_balances, month_end, shift_month
 from branch_consult.analysis.deposits import (
-    customer_balances,
     deposit_change_decomposition,
     deposit_trend,
-    month_end,
     outflow_watchlist,
     period_growth,
-    shift_month,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from branch_consult.analysis.deposits import month_end
+from branch_consult.analysis.balances import month_end
 from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout, severity_label
 from branch_consult.findings.engine import SEVERITY_ORDER
