@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from branch_consult.data import clear_cache, open_dataset
-from branch_consult.diagnostic import DiagnosticSettings, bank_context, diagnose
+from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 
 
 def main() -> None:

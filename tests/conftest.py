@@ -44,3 +44,19 @@ def chromium():
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_config_and_result_cache(tmp_path_factory):
+    """Tests (and the kernels they start) never touch the user's pseudonym secret or result cache."""
+    import os
+
+    keep = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "BRANCH_CONSULT_CACHE_DIR")}
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg_config"))
+    os.environ["BRANCH_CONSULT_CACHE_DIR"] = str(tmp_path_factory.mktemp("result_cache"))
+    yield
+    for key, value in keep.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from branch_consult.data import open_dataset, sample_path
-from branch_consult.diagnostic import DiagnosticSettings, bank_context, diagnose
+from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 
 PLANTED = json.loads((sample_path() / "planted.json").read_text(encoding="utf-8"))
 PATTERN_RULES = {
@@ -29,7 +29,7 @@ def diagnostics():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bank = bank_context(ds)
-        return {b: diagnose(ds, DiagnosticSettings(branch_id=b, lang="en"), bank) for b in ds.branch_ids()}
+        return {b: diagnose(ds, DiagnosticSettings(branch_id=b), bank) for b in ds.branch_ids()}
 
 
 @pytest.mark.parametrize("pattern", sorted(PATTERN_RULES))
@@ -45,7 +45,7 @@ def test_planted_pattern_is_a_top_finding(diagnostics, pattern):
 def test_healthy_branch_has_no_alarm_of_those_kinds(diagnostics):
     healthy = diagnostics[PLANTED["healthy_branch"]]
     alarms = {f.rule_id for f in healthy.findings} & set(PATTERN_RULES.values())
-    assert not alarms, [(f.rule_id, f.evidence) for f in healthy.findings]
+    assert not alarms, [(f.rule_id, f.value) for f in healthy.findings]
 
 
 def test_pattern_alarms_do_not_fire_everywhere(diagnostics):
@@ -58,7 +58,7 @@ def test_pattern_alarms_do_not_fire_everywhere(diagnostics):
 def test_planted_staff_are_named_in_the_evidence(diagnostics):
     under = PLANTED["underperformer"]
     d = diagnostics[under["branch_id"]]
-    assert under["staff_id"] in set(d.sections["breaches"]["staff_id"])
+    assert under["staff_id"] in set(d.tables.breaches["staff_id"])
     outflow = d = diagnostics[PLANTED["outflow"]["branch_id"]]
     assert outflow.metrics["outflow_customers"] >= 1
 

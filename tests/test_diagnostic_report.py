@@ -12,10 +12,9 @@ import pytest
 from IPython.display import Markdown
 
 from branch_consult import reports
-from branch_consult.analysis.balances import month_end
 from branch_consult.data import open_dataset
 from branch_consult.data.generator import write_sample_bank
-from branch_consult.diagnostic import DiagnosticSettings, bank_context, diagnose
+from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 from branch_consult.display import Callout, Figure, Finding, Scorecard, Table
 from branch_consult.reports import labels as L
 
@@ -38,8 +37,19 @@ def diagnoses(bank):
     _, planted, ds, ctx = bank
     branches = {planted.unowned_top.branch_id, planted.lunch_queue.branch_id, planted.healthy_branch,
                 planted.underperformer.branch_id}
-    return {(b, lang): diagnose(ds, DiagnosticSettings(branch_id=b, lang=lang), bank=ctx)
-            for b in branches for lang in ("zh", "en")}
+    results = {b: diagnose(ds, DiagnosticSettings(branch_id=b), bank=ctx) for b in branches}
+    return {(b, lang): reports.word_report(results[b], lang) for b in branches for lang in ("zh", "en")}
+
+
+def _as(d, pseudonymise: bool):
+    """The same diagnostic worded again, pseudonymised or not."""
+    return reports.word_report(d.result, d.lang, pseudonymise=pseudonymise, start_on=d.delivered_on)
+
+
+def _with_tables(d, **tables):
+    """The report of a diagnostic whose tables are replaced (to test a section on chosen rows)."""
+    result = dataclasses.replace(d.result, tables=dataclasses.replace(d.tables, **tables))
+    return reports.word_report(result, d.lang, start_on=d.delivered_on)
 
 
 def _texts(obj) -> list[str]:
@@ -62,7 +72,7 @@ def test_every_section_is_heading_then_display_objects(diagnoses, bank, lang):
     planted = bank[1]
     d = diagnoses[(planted.unowned_top.branch_id, lang)]
     for name, section in reports.SECTIONS.items():
-        objs = section(d, pseudonymise=True)
+        objs = section(d)
         assert isinstance(objs[0], Markdown) and objs[0].data == L.heading(name, lang), name
         assert len(objs) >= 2, name
         for obj in objs[1:]:
@@ -135,7 +145,7 @@ def test_unattended_list_is_pseudonymised_by_default(diagnoses, bank):
     caption = L.text("unatt_caption", "zh")
 
     def unattended(pseudonymise):
-        return next(o for o in reports.tiers_section(d, pseudonymise=pseudonymise)
+        return next(o for o in reports.tiers_section(_as(d, pseudonymise))
                     if isinstance(o, Table) and o.caption == caption)
 
     hidden = unattended(True)
@@ -146,7 +156,7 @@ def test_unattended_list_is_pseudonymised_by_default(diagnoses, bank):
     assert all(str(r[0]).startswith("客户-") for r in hidden.rows)
     assert "化名" in (hidden.note or "")
     # the same customer gets the same token in every table of the report
-    token = reports.pseudonymiser(d).token(shown.rows[0][0], "customer")
+    token = d.people.token(shown.rows[0][0], "customer")
     assert hidden.rows[0][0] == token
     assert reports.tiers_section(d)[-1].rows[0][0] == token
 
@@ -159,7 +169,7 @@ def test_no_customer_or_staff_identity_leaks_when_pseudonymised(diagnoses, bank)
         staff = ds.table("staff", branch_id)
         secrets = (set(customers["customer_id"].astype(str)) | set(staff["staff_id"].astype(str))
                    | {n for n in staff["name"].astype(str) if len(n) >= 2})
-        text = " ".join(t for obj in reports.full_report(d, pseudonymise=True) if isinstance(obj, DISPLAY)
+        text = " ".join(t for obj in reports.full_report(d) if isinstance(obj, DISPLAY)
                         for t in _texts(obj))
         leaked = {s for s in secrets if s in text}
         assert not leaked, leaked
@@ -168,11 +178,12 @@ def test_no_customer_or_staff_identity_leaks_when_pseudonymised(diagnoses, bank)
 def test_staff_names_in_findings_are_replaced_by_tokens(diagnoses, bank):
     planted = bank[1]
     d = diagnoses[(planted.underperformer.branch_id, "zh")]
-    name = d.metrics.get("breach_names")
-    if not name:
+    ids = d.result.metrics.get("breach_staff_ids")
+    if not ids:
         pytest.skip("the diagnostic reports no policy breach for this small bank")
-    plain = " ".join(f.evidence for f in reports.executive_summary(d, pseudonymise=False) if isinstance(f, Finding))
-    hidden = " ".join(f.evidence for f in reports.executive_summary(d, pseudonymise=True) if isinstance(f, Finding))
+    name = d.result.staff_names[ids[0]]
+    plain = " ".join(f.evidence for f in reports.executive_summary(_as(d, False)) if isinstance(f, Finding))
+    hidden = " ".join(f.evidence for f in reports.executive_summary(d) if isinstance(f, Finding))
     assert name in plain and name not in hidden and "员工-" in hidden
 
 
@@ -183,12 +194,12 @@ def test_action_plan_owner_roles_and_due_dates(diagnoses, bank):
     assert labels == ["优先级", "专题", "行动", "责任岗位", "完成期限", "跟踪指标"]
     assert len(table.rows) == len(d.findings)
     roles = set(L.ROLE_LABELS["zh"].values())
-    end = month_end(d.month)
+    start = pd.Timestamp(d.delivered_on)
     by_action = {f.action: f for f in d.findings}
     for row in table.rows:
         assert row[3] in roles
         finding = by_action[row[2]]
-        assert row[4] == (end + pd.Timedelta(days=finding.due_days)).strftime("%Y-%m-%d")
+        assert row[4] == (start + pd.Timedelta(days=finding.due_days)).strftime("%Y-%m-%d")
 
 
 def test_sections_carry_expected_charts(diagnoses, bank):
@@ -212,20 +223,20 @@ def test_customer_lists_are_cut_pseudonymised_and_labelled(diagnoses, bank):
         "start_balance": [1e6] * 25, "current_balance": [5e5] * 25, "drop": [5e5] * 25,
         "drop_share": [0.5] * 25, "main_channel": ["mobile"] * 25, "outflow_txns": [3] * 25,
     })
-    with_list = dataclasses.replace(d, sections={**d.sections, "watchlist": watch})
+    with_list = _with_tables(d, watchlist=watch)
     table = next(o for o in reports.deposits_section(with_list) if isinstance(o, Table)
                  and o.caption == L.text("dep_watch_caption", "en"))
     rows = table.payload()["rows"]
     assert len(rows) == 20
-    assert rows[0][0] == reports.pseudonymiser(with_list).token("C000", "customer")
+    assert rows[0][0] == with_list.people.token("C000", "customer")
     assert rows[0][1] is None and rows[1][1].startswith("Staff-")
     channel = [c["label"] for c in table.payload()["columns"]].index(L.text("col_channel", "en"))
     assert rows[0][channel] == L.CHANNEL_LABELS["en"]["mobile"]
     assert "25 in all" in table.note and L.text("pseudo_note", "en") in table.note
-    named = next(o for o in reports.deposits_section(with_list, pseudonymise=False) if isinstance(o, Table)
+    named = next(o for o in reports.deposits_section(_as(with_list, False)) if isinstance(o, Table)
                  and o.caption == L.text("dep_watch_caption", "en"))
     assert named.payload()["rows"][0][0] == "C000" and named.note == L.text("list_note", "en", n=25, k=20)
-    empty = dataclasses.replace(d, sections={k: v for k, v in d.sections.items() if k != "watchlist"})
+    empty = _with_tables(d, watchlist=None)
     assert any(isinstance(o, Callout) and o.text == L.text("dep_watch_none", "en")
                for o in reports.deposits_section(empty))
 

@@ -1,5 +1,5 @@
-"""Worded findings: rules that turn a branch's metrics into findings and actions (zh/en)."""
+"""Finding rules: which fired on a branch's metrics (language-free), and their wording in zh or en."""
 
-from branch_consult.findings.engine import Finding, Rule, evaluate, load_rules
+from branch_consult.findings.engine import FiredRule, Rule, WordedFinding, evaluate, load_rules, word
 
-__all__ = ["Finding", "Rule", "evaluate", "load_rules"]
+__all__ = ["FiredRule", "Rule", "WordedFinding", "evaluate", "load_rules", "word"]

@@ -1,6 +1,8 @@
-"""Evaluate readable finding rules against one branch's metrics.
+"""Evaluate readable finding rules against one branch's metrics, then word what fired.
 
-Rules live in `rules.yaml` beside this module (or a consultant's own file): each names
+Evaluation is language-free (`evaluate` → `FiredRule`: rule, severity, value), so one
+computed diagnostic serves a zh and an en report; wording (`word` → `WordedFinding`)
+happens when a report section is built, from values already pseudonymised. Rules live in `rules.yaml` beside this module (or a consultant's own file): each names
 a metric, the thresholds that make it a finding of some severity, and the wording of
 title, evidence and action in zh and en.  No code is evaluated from the file: a
 condition is a metric, an operator and a number, so a consultant can edit thresholds
@@ -63,8 +65,32 @@ class Rule(BaseModel):
     kpi: Text | None = None
 
 
-class Finding(BaseModel):
-    """A worded finding with the figure that triggered it and the recommended action."""
+class FiredRule(BaseModel):
+    """A rule that fired for one branch: which rule, how severe, the triggering value. No words."""
+
+    rule: Rule
+    severity: Severity
+    value: float
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+    @property
+    def subject(self) -> str:
+        return self.rule.subject
+
+    @property
+    def owner_role(self) -> str:
+        return self.rule.owner_role
+
+    @property
+    def due_days(self) -> int:
+        return self.rule.due_days
+
+
+class WordedFinding(BaseModel):
+    """A fired rule in one language: title, evidence and action filled with the shown values."""
 
     rule_id: str
     subject: str
@@ -128,9 +154,9 @@ def _number(metrics: Mapping[str, object], name: str) -> float:
         return math.nan
 
 
-def evaluate(metrics: Mapping[str, object], rules: list[Rule] | None = None, lang: str = "zh") -> list[Finding]:
-    """Findings for one branch, most severe first; metrics missing from the map never fire."""
-    findings: list[Finding] = []
+def evaluate(metrics: Mapping[str, object], rules: list[Rule] | None = None) -> list[FiredRule]:
+    """Rules that fire on one branch's metrics, most severe first; metrics missing from the map never fire."""
+    fired: list[FiredRule] = []
     for rule in rules if rules is not None else load_rules():
         value = _number(metrics, rule.metric)
         if not all(_holds(_number(metrics, c.metric), c.op, c.value) for c in rule.also):
@@ -138,19 +164,27 @@ def evaluate(metrics: Mapping[str, object], rules: list[Rule] | None = None, lan
         level = next((lv for lv in rule.levels if _holds(value, lv.op, lv.value)), None)
         if level is None:
             continue
-        findings.append(
-            Finding(
-                rule_id=rule.id,
-                subject=rule.subject,
-                severity=level.severity,
-                title=_fmt(rule.title.get(lang), metrics),
-                evidence=_fmt(rule.evidence.get(lang), metrics),
-                action=_fmt(rule.action.get(lang), metrics),
-                owner_role=rule.owner_role,
-                due_days=rule.due_days,
-                kpi=rule.kpi.get(lang) if rule.kpi else rule.metric,
-                value=value,
-            )
-        )
-    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
-    return findings
+        fired.append(FiredRule(rule=rule, severity=level.severity, value=value))
+    fired.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return fired
+
+
+def word(fired: FiredRule, values: Mapping[str, object], lang: str) -> WordedFinding:
+    """One fired rule worded in `lang`, its templates filled from `values` (metrics as shown to the reader).
+
+    `values` must already hold what the reader may see: pseudonyms instead of names,
+    channel and hand-off words in `lang` instead of codes.
+    """
+    rule = fired.rule
+    return WordedFinding(
+        rule_id=rule.id,
+        subject=rule.subject,
+        severity=fired.severity,
+        title=_fmt(rule.title.get(lang), values),
+        evidence=_fmt(rule.evidence.get(lang), values),
+        action=_fmt(rule.action.get(lang), values),
+        owner_role=rule.owner_role,
+        due_days=rule.due_days,
+        kpi=rule.kpi.get(lang) if rule.kpi else rule.metric,
+        value=fired.value,
+    )

@@ -260,7 +260,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col_left": "离职日期", "col_score": "得分",
         "tg_none": "没有目标与完成数据，本节从略。",
         # actions
-        "act_caption": "行动计划（截止日期自报告期末 {month_end} 起算）",
+        "act_caption": "行动计划（截止日期自交付日 {start_on} 起算）",
         "act_none": "本期没有需要专项推进的行动；请按月复核同业对标指标。",
         "col_no": "序号", "col_priority": "优先级", "col_action": "行动", "col_owner_role": "责任岗位",
         "col_due": "完成期限", "col_kpi_watch": "跟踪指标", "col_subject": "专题",
@@ -390,7 +390,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col_policy_month": "Review due", "col_reviewed": "Reviewed", "col_criticisms": "Public criticisms",
         "col_left": "Left on", "col_score": "Score",
         "tg_none": "No target data: this section is left out.",
-        "act_caption": "Action plan (due dates counted from the period end, {month_end})",
+        "act_caption": "Action plan (due dates counted from the delivery date, {start_on})",
         "act_none": "No action needs a dedicated push this period; review the peer KPIs monthly.",
         "col_no": "No.", "col_priority": "Priority", "col_action": "Action", "col_owner_role": "Owner",
         "col_due": "Due", "col_kpi_watch": "KPI to watch", "col_subject": "Subject",

@@ -1,4 +1,5 @@
-"""The branch diagnostic as a report: each section of a `BranchDiagnostic` as display objects.
+"""The branch diagnostic as a report: a language-free `BranchDiagnostic`, worded for one reader
+(`word_report(result, lang)` → `DiagnosticReport`), then each section as display objects.
 
 A playbook cell calls one function per section and displays what it returns: a
 Markdown heading (fixed wording only), a short narrative computed from the metrics
@@ -8,8 +9,8 @@ escape it for HTML and sanitise it for Word.  Customer and staff lists are
 pseudonymised by default (see `pseudonyms`).
 
 One module per section (`summary`, `deposits`, `tiers`, `cross_sell`, `channel`,
-`lobby`, `referrals`, `targets`, `actions`), what they share in `common` and
-`pseudonyms`, the peer-rule names in `peer_rules`, the reading order in `report`.
+`lobby`, `referrals`, `targets`, `actions`), what they share in `common`,
+`wording` (result → report in one language) and `pseudonyms`, the peer-rule names in `peer_rules`, the reading order in `report`.
 """
 
 from branch_consult.reports.diagnostic.actions import action_plan
@@ -18,7 +19,6 @@ from branch_consult.reports.diagnostic.cross_sell import cross_sell_section
 from branch_consult.reports.diagnostic.deposits import deposits_section
 from branch_consult.reports.diagnostic.lobby import lobby_section
 from branch_consult.reports.diagnostic.peer_rules import PEER_RULES, peer_rule
-from branch_consult.reports.diagnostic.pseudonyms import pseudonymiser
 from branch_consult.reports.diagnostic.referrals import referrals_section
 from branch_consult.reports.diagnostic.report import SECTIONS, full_report, show
 from branch_consult.reports.diagnostic.summary import (
@@ -28,6 +28,7 @@ from branch_consult.reports.diagnostic.summary import (
 )
 from branch_consult.reports.diagnostic.targets import targets_section
 from branch_consult.reports.diagnostic.tiers import tiers_section
+from branch_consult.reports.diagnostic.wording import word_report
 
 __all__ = [
     "PEER_RULES",
@@ -41,10 +42,10 @@ __all__ = [
     "introduction",
     "lobby_section",
     "peer_rule",
-    "pseudonymiser",
     "referrals_section",
     "scorecard_section",
     "show",
     "targets_section",
     "tiers_section",
+    "word_report",
 ]

@@ -1,24 +1,24 @@
-"""The action plan: one row per finding with the action, its owner, the due date and the KPI to watch."""
+"""The action plan: one row per finding with the action, its owner, the due date and the KPI to watch.
+
+Due dates count from the delivery date (`start_on`, default today), not the period end:
+a report must not arrive with its deadlines already passed.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from branch_consult.analysis.balances import month_end
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout, severity_label
 from branch_consult.findings.engine import SEVERITY_ORDER
 from branch_consult.reports import labels as L
-from branch_consult.reports.diagnostic.common import Objects, heading, report_lang, table
-from branch_consult.reports.diagnostic.pseudonyms import pseudonymiser, scrub
+from branch_consult.reports.diagnostic.common import DiagnosticReport, Objects, heading, report_lang, table
 
 
-def action_plan(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def action_plan(d: DiagnosticReport) -> Objects:
     """One row per finding: the action, who owns it (the practice's role), the due date and the KPI to watch."""
     lang = report_lang(d)
-    p = pseudonymiser(d, pseudonymise)
     out: Objects = [heading("actions", lang)]
-    end = month_end(d.month)
+    start = pd.Timestamp(d.delivered_on)
     if not d.findings:
         out.append(Callout(style="tip", text=L.text("act_none", lang)))
         return out
@@ -27,14 +27,14 @@ def action_plan(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
         "no": range(1, len(ordered) + 1),
         "priority": [severity_label(f.severity, lang) for f in ordered],
         "subject": [L.label(L.SUBJECT_LABELS, f.subject, lang) for f in ordered],
-        "action": [scrub(f.action, d, p) for f in ordered],
+        "action": [f.action for f in ordered],
         "owner": [L.label(L.ROLE_LABELS, f.owner_role, lang) for f in ordered],
-        "due": [(end + pd.Timedelta(days=int(f.due_days))).strftime("%Y-%m-%d") for f in ordered],
+        "due": [(start + pd.Timedelta(days=int(f.due_days))).strftime("%Y-%m-%d") for f in ordered],
         "kpi": [f.kpi for f in ordered],
     })
     spec = [("priority", "col_priority", "text"), ("subject", "col_subject", "text"),
             ("action", "col_action", "text"), ("owner", "col_owner_role", "text"), ("due", "col_due", "date"),
             ("kpi", "col_kpi_watch", "text")]
-    out.append(table(rows, L.text("act_caption", lang, month_end=end.strftime("%Y-%m-%d")), spec, lang,
+    out.append(table(rows, L.text("act_caption", lang, start_on=start.strftime("%Y-%m-%d")), spec, lang,
                      source=L.source("rules", lang)))
     return out

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     Objects,
     as_number,
     figure,
@@ -19,7 +19,7 @@ from branch_consult.reports.diagnostic.common import (
 )
 
 
-def channel_section(d: BranchDiagnostic) -> Objects:
+def channel_section(d: DiagnosticReport) -> Objects:
     """Mobile-banking adoption against peers, by age band and by tier."""
     lang = report_lang(d)
     m = d.metrics

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -15,10 +17,13 @@ import plotly.graph_objects as go
 from IPython.display import Markdown
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
+from branch_consult.analysis.peers import PeerGroup
 from branch_consult.display import Figure, Table
+from branch_consult.findings import WordedFinding
 from branch_consult.formats import format_value
+from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as L
+from branch_consult.results import BankContext, BranchDiagnostic, DiagnosticSettings, DiagnosticTables
 
 #: a section as returned to the playbook: a heading, then display objects
 Objects = list[Any]
@@ -28,9 +33,57 @@ Spec = Sequence[tuple[str, str, str]]
 MAX_LIST_ROWS = 20
 
 
-def report_lang(d: BranchDiagnostic) -> str:
-    """The report language ("zh" unless the diagnostic was run in English)."""
-    return "en" if d.settings.lang == "en" else "zh"
+@dataclass
+class DiagnosticReport:
+    """One computed diagnostic as one reader sees it: in one language, people as shown, findings worded.
+
+    Built by `wording.word_report(result, lang, ...)`; every section function reads it.
+    The language-free `result` is shared by the zh and en reports of a branch.
+    """
+
+    result: BranchDiagnostic
+    lang: str
+    people: Pseudonymiser  # tokens (or names, when pseudonymisation is off) for customers and staff
+    metrics: dict[str, Any]  # the result's metrics as shown: codes in words, staff as tokens or names
+    findings: list[WordedFinding]  # most severe first
+    delivered_on: date  # the action plan's due dates count from here
+
+    @property
+    def tables(self) -> DiagnosticTables:
+        return self.result.tables
+
+    @property
+    def settings(self) -> DiagnosticSettings:
+        return self.result.settings
+
+    @property
+    def bank(self) -> BankContext:
+        return self.result.bank
+
+    @property
+    def branch(self) -> dict[str, Any]:
+        return self.result.branch
+
+    @property
+    def peer_group(self) -> PeerGroup:
+        return self.result.peer_group
+
+    @property
+    def scorecard(self) -> pd.DataFrame:
+        return self.result.scorecard
+
+    @property
+    def month(self) -> str:
+        return self.result.month
+
+    @property
+    def comparison_month(self) -> str:
+        return self.result.comparison_month
+
+
+def report_lang(d: DiagnosticReport) -> str:
+    """The report language (zh or en)."""
+    return "en" if d.lang == "en" else "zh"
 
 
 def heading(key: str, lang: str) -> Markdown:
@@ -62,9 +115,9 @@ def label_column(lang: str) -> str:
     return "label_zh" if lang == "zh" else "label_en"
 
 
-def section_frame(d: BranchDiagnostic, key: str) -> pd.DataFrame | None:
-    """A section frame if the diagnostic has it and it has rows."""
-    frame = d.sections.get(key)
+def section_frame(d: DiagnosticReport, key: str) -> pd.DataFrame | None:
+    """An analysis table of the diagnostic if it has it and it has rows."""
+    frame = getattr(d.tables, key)
     return frame if isinstance(frame, pd.DataFrame) and len(frame) else None
 
 

@@ -7,10 +7,10 @@ import math
 import pandas as pd
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     Objects,
     as_number,
     figure,
@@ -23,7 +23,7 @@ from branch_consult.reports.diagnostic.common import (
 from branch_consult.reports.diagnostic.pseudonyms import customer_list
 
 
-def cross_sell_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def cross_sell_section(d: DiagnosticReport) -> Objects:
     """Products per customer, penetration by tier, and the deposit-only lead list."""
     lang = report_lang(d)
     m = d.metrics
@@ -52,7 +52,7 @@ def cross_sell_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Object
         out.append(figure(fig, L.text("xs_pen_caption", lang), L.source("core", lang)))
     # deposit-only customers: their AUM is their deposits, one column says it
     out.extend(customer_list(
-        d, "leads", pseudonymise, caption="xs_leads_caption", empty="xs_leads_none", source="core",
+        d, "leads", caption="xs_leads_caption", empty="xs_leads_none", source="core",
         spec=[("customer_id", "col_customer", "text"), ("owner_staff_id", "col_owner", "text"),
               ("deposits", "col_deposits", "wan")]))
     return out

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     Objects,
     as_number,
     figure,
@@ -39,12 +39,12 @@ def _peak_runs(trend: pd.DataFrame, label: str) -> list[tuple[str, str, str]]:
     return runs
 
 
-def deposits_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def deposits_section(d: DiagnosticReport) -> Objects:
     """Balance, daily trend with peak season, the change decomposed, and the outflow watch list."""
     lang = report_lang(d)
     m = d.metrics
     out: Objects = [heading("deposits", lang)]
-    dec = d.sections.get("decomposition")
+    dec = d.tables.decomposition
     if isinstance(dec, pd.DataFrame) and len(dec):
         amounts = dec.set_index("component")["amount"]
         out.append(Callout(style="warning" if as_number(m.get("growth_gap")) >= 0.04 else "note", text=L.text(
@@ -85,7 +85,7 @@ def deposits_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
         out.append(figure(fig, L.text("dep_waterfall_caption", lang, base=d.comparison_month, month=d.month),
                           L.source("core", lang)))
     out.extend(customer_list(
-        d, "watchlist", pseudonymise, caption="dep_watch_caption", empty="dep_watch_none", source="txn",
+        d, "watchlist", caption="dep_watch_caption", empty="dep_watch_none", source="txn",
         spec=[("customer_id", "col_customer", "text"), ("owner_staff_id", "col_owner", "text"),
               ("start_balance", "col_start", "wan"), ("current_balance", "col_current", "wan"),
               ("drop", "col_drop", "wan"), ("drop_share", "col_drop_share", "pct0"),

@@ -8,11 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
+from branch_consult.analysis.lobby import WEEKDAY_LABELS
 from branch_consult.display import Callout, Scorecard, Tile
 from branch_consult.formats import format_value
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     Objects,
     as_number,
     base_fig,
@@ -32,12 +33,12 @@ def _minutes(value: Any, lang: str) -> str:
     return f"{as_number(value):.1f} 分钟" if lang == "zh" else f"{as_number(value):.1f} min"
 
 
-def lobby_section(d: BranchDiagnostic) -> Objects:
+def lobby_section(d: DiagnosticReport) -> Objects:
     """Wait figures, their distribution, when waits peak, and counters needed against counters open."""
     lang = report_lang(d)
     m = d.metrics
     out: Objects = [heading("lobby", lang)]
-    summary = d.sections.get("wait_summary")
+    summary = d.tables.wait_summary
     if summary is None:
         out.append(Callout(style="note", text=L.text("lb_none", lang)))
         return out
@@ -69,6 +70,7 @@ def lobby_section(d: BranchDiagnostic) -> Objects:
         out.append(figure(fig, L.text("lb_dist_caption", lang), L.source("queue", lang)))
     heat = section_frame(d, "heatmap")
     if heat is not None:
+        heat = heat.assign(weekday_label=[WEEKDAY_LABELS[lang][int(w)] for w in heat["weekday"]])
         order = heat.drop_duplicates("weekday").sort_values("weekday")["weekday_label"].tolist()
         matrix = heat.pivot(index="weekday_label", columns="hour", values="wait").reindex(order)
         matrix = matrix.reindex(columns=sorted(matrix.columns))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from branch_consult.analysis import peers
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.reports import labels as L
+from branch_consult.reports.diagnostic.common import DiagnosticReport
 
 #: playbook parameter `peer_rule` → how peers are chosen
 PEER_RULES: dict[str, peers.PeerRule] = {
@@ -25,7 +25,7 @@ def peer_rule(name: str) -> peers.PeerRule:
         raise ValueError(f"unknown peer rule {name!r}; choose one of {', '.join(PEER_RULES)}") from None
 
 
-def rule_words(d: BranchDiagnostic, lang: str) -> str:
+def rule_words(d: DiagnosticReport, lang: str) -> str:
     """How the diagnostic's peers were chosen, in words (a fallback or custom rule says so)."""
     if d.peer_group.fallback:
         return L.text("rule_fallback", lang)

@@ -7,10 +7,10 @@ from typing import Any
 
 from branch_consult import charts
 from branch_consult.analysis.referrals import HANDOFF_LABELS
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     MAX_LIST_ROWS,
     Objects,
     as_number,
@@ -23,7 +23,7 @@ from branch_consult.reports.diagnostic.common import (
     section_frame,
     table,
 )
-from branch_consult.reports.diagnostic.pseudonyms import list_note, pseudonymiser, staff_column
+from branch_consult.reports.diagnostic.pseudonyms import list_note, staff_column
 
 #: funnel hand-off → (stage reached, stage it is a share of)
 _HANDOFFS = {"contact_rate": ("contacted", "referred"), "proposal_rate": ("proposed", "contacted"),
@@ -34,7 +34,7 @@ def _handoff_label(code: Any, lang: str) -> Any:
     return HANDOFF_LABELS.get(str(code), {}).get(lang, code) if isinstance(code, str) else code
 
 
-def referrals_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def referrals_section(d: DiagnosticReport) -> Objects:
     """The referral funnel, conversion by referring role and by person."""
     lang = report_lang(d)
     m = d.metrics
@@ -75,7 +75,7 @@ def referrals_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects
                          source=L.source("referrals", lang)))
     by_person = section_frame(d, "referrals_by_person")
     if by_person is not None:
-        p = pseudonymiser(d, pseudonymise)
+        p = d.people
         top = by_person.head(MAX_LIST_ROWS)
         shown = top.assign(
             staff=staff_column(top, "from_staff_id", p), role=mapped(top["role"], L.ROLE_LABELS, lang),

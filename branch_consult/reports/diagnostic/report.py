@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.reports.diagnostic.actions import action_plan
 from branch_consult.reports.diagnostic.channel import channel_section
-from branch_consult.reports.diagnostic.common import Objects
+from branch_consult.reports.diagnostic.common import DiagnosticReport, Objects
 from branch_consult.reports.diagnostic.cross_sell import cross_sell_section
 from branch_consult.reports.diagnostic.deposits import deposits_section
 from branch_consult.reports.diagnostic.lobby import lobby_section
@@ -16,15 +15,15 @@ from branch_consult.reports.diagnostic.summary import executive_summary, scoreca
 from branch_consult.reports.diagnostic.targets import targets_section
 from branch_consult.reports.diagnostic.tiers import tiers_section
 
-#: the report in reading order: section name → function(d, pseudonymise)
+#: the report in reading order: section name → function(report)
 SECTIONS: dict[str, Callable[..., Objects]] = {
     "summary": executive_summary,
-    "scorecard": lambda d, pseudonymise=True: scorecard_section(d),
+    "scorecard": scorecard_section,
     "deposits": deposits_section,
     "tiers": tiers_section,
     "cross_sell": cross_sell_section,
-    "channel": lambda d, pseudonymise=True: channel_section(d),
-    "lobby": lambda d, pseudonymise=True: lobby_section(d),
+    "channel": channel_section,
+    "lobby": lobby_section,
     "referrals": referrals_section,
     "targets": targets_section,
     "actions": action_plan,
@@ -39,9 +38,9 @@ def show(objects: Objects) -> None:
         display(obj)
 
 
-def full_report(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def full_report(d: DiagnosticReport) -> Objects:
     """Every section in reading order (for batch use and tests; the playbook shows them cell by cell)."""
     out: Objects = []
     for section in SECTIONS.values():
-        out.extend(section(d, pseudonymise=pseudonymise))
+        out.extend(section(d))
     return out

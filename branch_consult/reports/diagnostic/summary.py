@@ -9,13 +9,12 @@ import pandas as pd
 from IPython.display import Markdown
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout, Finding, Scorecard, Tile, severity_label
 from branch_consult.findings.engine import SEVERITY_ORDER
 from branch_consult.formats import clean_text
-from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     Objects,
     figure,
     formatted,
@@ -26,7 +25,6 @@ from branch_consult.reports.diagnostic.common import (
     table,
 )
 from branch_consult.reports.diagnostic.peer_rules import rule_words
-from branch_consult.reports.diagnostic.pseudonyms import pseudonymiser, scrub
 
 #: KPIs shown as tiles in the executive summary (those present in the scorecard)
 SUMMARY_KPIS = ("deposits", "deposits_growth", "products_per_customer", "mobile_adoption",
@@ -36,7 +34,7 @@ _STATUS = {"green": "green", "amber": "amber", "red": "red"}
 _STATUS_COLORS = {"green": "#4a8b5c", "amber": "#d68910", "red": "#b5473a"}
 
 
-def introduction(d: BranchDiagnostic) -> Objects:
+def introduction(d: DiagnosticReport) -> Objects:
     """What the report covers and how to read it (fixed wording)."""
     return [Markdown(L.text("intro", report_lang(d)))]
 
@@ -49,17 +47,17 @@ def _joined(items: Iterable[str], lang: str) -> str:
 # --------------------------------------------------------------------------- executive summary
 
 
-def _findings(d: BranchDiagnostic, p: Pseudonymiser) -> list[Finding]:
+def _findings(d: DiagnosticReport) -> list[Finding]:
     lang = report_lang(d)
     ordered = sorted(d.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
     return [
-        Finding(severity=f.severity, title=scrub(f.title, d, p), evidence=scrub(f.evidence, d, p),
-                action=scrub(f.action, d, p), subject=L.label(L.SUBJECT_LABELS, f.subject, lang))
+        Finding(severity=f.severity, title=f.title, evidence=f.evidence,
+                action=f.action, subject=L.label(L.SUBJECT_LABELS, f.subject, lang))
         for f in ordered
     ]
 
 
-def _tiles(d: BranchDiagnostic, kpis: Sequence[str] | None = None) -> list[Tile]:
+def _tiles(d: DiagnosticReport, kpis: Sequence[str] | None = None) -> list[Tile]:
     lang = report_lang(d)
     card = d.scorecard.set_index("kpi")
     names = [k for k in (kpis or card.index.tolist()) if k in card.index]
@@ -84,10 +82,9 @@ def _severity_counts(counts: Mapping[str, int], lang: str) -> str:
                     for sev, n in counts.items() if n], lang)
 
 
-def executive_summary(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def executive_summary(d: DiagnosticReport) -> Objects:
     """Who was reviewed, the overall verdict, the top findings (at most 5) and the key KPI tiles."""
     lang = report_lang(d)
-    p = pseudonymiser(d, pseudonymise)
     b = d.branch
     out: Objects = [heading("summary", lang)]
     out.append(Callout(style="note", title=L.text("profile_title", lang), text=L.text(
@@ -107,7 +104,7 @@ def executive_summary(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects
     tiles = _tiles(d, SUMMARY_KPIS)
     if tiles:
         out.append(Scorecard(caption=L.text("tiles_caption", lang), tiles=tiles))
-    findings = _findings(d, p)
+    findings = _findings(d)
     if findings:
         out.append(heading("findings", lang))
         out.extend(findings[:MAX_SUMMARY_FINDINGS])
@@ -131,7 +128,7 @@ def _range(low: Any, high: Any, fmt: str, lang: str) -> str:
     return f"{a} – {b}"
 
 
-def scorecard_section(d: BranchDiagnostic) -> Objects:
+def scorecard_section(d: DiagnosticReport) -> Objects:
     """Every KPI against the peer quartiles with a red/amber/green status, and a percentile chart."""
     lang = report_lang(d)
     card = d.scorecard[d.scorecard["status"].astype(str) != "n/a"].reset_index(drop=True)

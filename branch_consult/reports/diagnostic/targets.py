@@ -8,11 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     MAX_LIST_ROWS,
     Objects,
     as_number,
@@ -25,7 +25,7 @@ from branch_consult.reports.diagnostic.common import (
     section_frame,
     table,
 )
-from branch_consult.reports.diagnostic.pseudonyms import list_note, pseudonymiser, staff_column
+from branch_consult.reports.diagnostic.pseudonyms import list_note, staff_column
 
 #: target metrics counted in yuan (shown in 万); the others are counts
 _METRIC_FORMATS = {"deposits": "wan", "aum": "wan", "wealth_sales": "wan", "fund_sales": "wan",
@@ -39,11 +39,11 @@ def _with_role_labels(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown
 
 
-def targets_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def targets_section(d: DiagnosticReport) -> Objects:
     """Completion against time elapsed, the leaderboard, and staff kept past (or lost despite) the policy."""
     lang = report_lang(d)
     m = d.metrics
-    p = pseudonymiser(d, pseudonymise)
+    p = d.people
     out: Objects = [heading("targets", lang)]
     progress = section_frame(d, "target_progress")
     if progress is None:
@@ -96,7 +96,7 @@ def _progress(rows: pd.DataFrame, lang: str) -> Objects:
     return out
 
 
-def _leaderboard(d: BranchDiagnostic, p: Pseudonymiser, lang: str) -> Objects:
+def _leaderboard(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     """Staff ranked by completion this month, those behind pace highlighted."""
     board = section_frame(d, "leaderboard")
     if board is None:
@@ -117,7 +117,7 @@ def _leaderboard(d: BranchDiagnostic, p: Pseudonymiser, lang: str) -> Objects:
                   source=L.source("targets", lang), highlight=behind, note=note or None)]
 
 
-def _breaches(d: BranchDiagnostic, p: Pseudonymiser, lang: str) -> Objects:
+def _breaches(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     """Staff past the policy's streak of missed targets, and what was done about them."""
     breaches = section_frame(d, "breaches")
     if breaches is not None and "breach" in breaches:
@@ -137,7 +137,7 @@ def _breaches(d: BranchDiagnostic, p: Pseudonymiser, lang: str) -> Objects:
                   note=list_note(len(shown), len(shown), lang, p.enabled))]
 
 
-def _exits(d: BranchDiagnostic, p: Pseudonymiser, lang: str) -> Objects:
+def _exits(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     """Staff who left, with how often they had been criticised in public."""
     exits = section_frame(d, "exits")
     if exits is None:

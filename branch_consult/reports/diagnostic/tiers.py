@@ -8,10 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from branch_consult import charts
-from branch_consult.diagnostic import BranchDiagnostic
 from branch_consult.display import Callout
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
     Objects,
     as_number,
     base_fig,
@@ -45,13 +45,13 @@ def _grouped_bar(categories: Sequence[str], series: Mapping[str, Sequence[float]
     return fig
 
 
-def tiers_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
+def tiers_section(d: DiagnosticReport) -> Objects:
     """Tier mix, migration, claim and contact coverage, and the unattended top-tier list."""
     lang = report_lang(d)
     m = d.metrics
     out: Objects = [heading("tiers", lang)]
     dist = section_frame(d, "tier_distribution")
-    migration = d.sections.get("migration")
+    migration = d.tables.migration
     if dist is not None:
         top = dist.set_index("tier")
         out.append(Callout(
@@ -86,7 +86,7 @@ def tiers_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
                           ("share", "col_share", "pct1")], lang, source=L.source("core", lang)))
     out.extend(_claims(d))
     out.extend(customer_list(
-        d, "unattended", pseudonymise, caption="unatt_caption", empty="unatt_none", source="crm",
+        d, "unattended", caption="unatt_caption", empty="unatt_none", source="crm",
         spec=[("customer_id", "col_customer", "text"), ("aum", "col_aum", "wan"),
               ("owner_staff_id", "col_owner", "text"), ("days_since_contact", "col_days", "int"),
               ("required_days", "col_required", "int"), ("reason", "col_reason", "text")],
@@ -94,13 +94,13 @@ def tiers_section(d: BranchDiagnostic, pseudonymise: bool = True) -> Objects:
     return out
 
 
-def _claims(d: BranchDiagnostic) -> Objects:
+def _claims(d: DiagnosticReport) -> Objects:
     """Per tier: customers claimed by an owner and contacted within the required days."""
     lang = report_lang(d)
     cov = section_frame(d, "claim_coverage")
     if cov is None:
         return []
-    comp = d.sections.get("contact_compliance")
+    comp = d.tables.contact_compliance
     merged = cov.copy()
     if isinstance(comp, pd.DataFrame) and len(comp):
         merged = merged.merge(comp[["tier", "required_days", "contacted_in_time", "compliance"]], on="tier", how="left")

@@ -1,6 +1,10 @@
-"""The branch diagnostic: every analysis for one branch, its peers, metrics and findings.
+"""The branch diagnostic as a language-free result: every analysis for one branch, its peers, metrics, fired rules.
 
-`diagnose(ds, settings)` is what the `branch_diagnostic` playbook calls.  Bank-wide
+`diagnose(ds, settings)` is what the `branch_diagnostic` playbook calls (through
+`results.cache.cached_diagnose`, so a zh + en pair computes it once).  Nothing here
+is worded: metrics hold numbers and codes (a channel code, a hand-off code, staff
+ids), findings are the rules that fired with their values; the report words them in
+zh or en (`reports.diagnostic`).  Bank-wide
 figures (KPIs of every branch, for the peer comparison) are computed once in a
 `BankContext`, which a batch over all branches can build once and pass to every
 run; the per-branch analyses then only touch the branch's slice of the data.  The
@@ -11,7 +15,7 @@ are listed in `METRICS`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pandas as pd
@@ -32,7 +36,7 @@ from branch_consult.analysis.balances import month_end
 from branch_consult.analysis.overview import pick_months
 from branch_consult.data import DataProblems, Dataset
 from branch_consult.data.dataset import empty_table
-from branch_consult.findings import Finding, evaluate, load_rules
+from branch_consult.findings import FiredRule, evaluate, load_rules
 
 #: metric name -> meaning; the finding rules may use any of these
 METRICS: dict[str, str] = {
@@ -43,7 +47,7 @@ METRICS: dict[str, str] = {
     "outflow_amount_wan": "their total drop, 10k yuan",
     "outflow_largest_wan": "largest single drop, 10k yuan",
     "outflow_largest_share": "largest drop as a share of that customer's start balance",
-    "outflow_main_channel": "main outflow channel of the largest drop",
+    "outflow_main_channel": "main outflow channel of the largest drop (code: mobile, online, counter, atm)",
     "top_customers": "top-tier customers",
     "top_unattended_count": "top-tier customers unclaimed or overdue for contact",
     "top_unattended_share": "top_unattended_count / top_customers",
@@ -69,24 +73,24 @@ METRICS: dict[str, str] = {
     "referral_conversion": "referrals sold / referred",
     "peer_referral_conversion": "peer median",
     "referral_gap": "peer_referral_conversion - referral_conversion",
-    "weakest_handoff": "the hand-off with the lowest conversion",
+    "weakest_handoff": "the hand-off with the lowest conversion (code: contact_rate, proposal_rate, close_rate)",
     "weakest_handoff_rate": "its conversion",
     "target_completion": "year-to-date deposit target completion",
     "time_elapsed": "share of the year elapsed",
     "pace_gap": "time_elapsed - target_completion",
     "policy_breaches": "staff past the review policy without a review",
-    "breach_names": "who",
+    "breach_staff_ids": "who (staff ids; the report shows names or pseudonyms as breach_names)",
     "longest_miss_streak": "longest current streak of missed months",
     "policy_months": "the review policy length, months",
     "breach_first_month": "month the policy should have fired",
     "top_performer_exits": "recent resignations of over-target staff after public criticism",
-    "exit_names": "who",
+    "exit_staff_ids": "who (staff ids; the report shows names or pseudonyms as exit_names)",
     "exit_criticisms": "public criticisms before the resignation",
 }
 
 
 class DiagnosticSettings(BaseModel):
-    """The consultant's choices for one diagnostic (all have working defaults)."""
+    """The consultant's choices for one diagnostic (all have working defaults); no language: see the report."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -95,7 +99,6 @@ class DiagnosticSettings(BaseModel):
     comparison_month: str = ""  # empty: 12 months earlier, else the earliest month
     peer_rule: peers.PeerRule = Field(default_factory=peers.PeerRule)
     thresholds: tiers.TierThresholds = Field(default_factory=tiers.TierThresholds)
-    lang: str = "zh"
     outflow_threshold_yuan: float = 1_000_000
     outflow_min_drop_share: float = 0.3
     lead_min_deposits: float = 200_000
@@ -117,8 +120,61 @@ class BankContext:
 
 
 @dataclass
+class DiagnosticTables:
+    """The analysis tables of one branch's diagnostic; None when the data for it is absent."""
+
+    # deposits
+    trend: pd.DataFrame | None = None  # daily deposits with moving averages
+    monthly: pd.DataFrame | None = None  # month-end deposits and growth
+    decomposition: pd.DataFrame | None = None  # change since the comparison month, by cause
+    watchlist: pd.DataFrame | None = None  # large customers with outflows
+    # tiers
+    tiers: pd.DataFrame | None = None  # one row per customer with tier and AUM
+    tier_distribution: pd.DataFrame | None = None
+    migration: pd.DataFrame | None = None  # tier then → tier now
+    claim_coverage: pd.DataFrame | None = None
+    contact_compliance: pd.DataFrame | None = None
+    unattended: pd.DataFrame | None = None  # top-tier customers unclaimed or overdue
+    # cross-sell and channel
+    product_counts: pd.DataFrame | None = None
+    penetration: pd.DataFrame | None = None
+    leads: pd.DataFrame | None = None  # the 1+N lead list
+    adoption_by_tier: pd.DataFrame | None = None
+    adoption_by_age: pd.DataFrame | None = None
+    # lobby
+    wait_summary: lobby.WaitSummary | None = None
+    wait_distribution: pd.DataFrame | None = None
+    heatmap: pd.DataFrame | None = None  # weekday (0 = Monday) × hour; labelled by the report
+    counters: pd.DataFrame | None = None  # counters needed against open, per hour
+    # referrals
+    funnel: pd.DataFrame | None = None
+    referrals_by_role: pd.DataFrame | None = None
+    referrals_by_person: pd.DataFrame | None = None
+    referral_summary: dict[str, Any] | None = None
+    # targets and people
+    target_progress: pd.DataFrame | None = None
+    staff_progress: pd.DataFrame | None = None
+    leaderboard: pd.DataFrame | None = None
+    streaks: pd.DataFrame | None = None
+    breaches: pd.DataFrame | None = None
+    exits: pd.DataFrame | None = None
+
+    def update(self, **tables: Any) -> None:
+        """Set several tables at once; a name that is not a field is a programming error."""
+        for name, value in tables.items():
+            if name not in self.names():
+                raise AttributeError(f"DiagnosticTables has no table {name!r}")
+            setattr(self, name, value)
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """Every table name, in declaration order."""
+        return [f.name for f in fields(cls)]
+
+
+@dataclass
 class BranchDiagnostic:
-    """Everything the report shows about one branch."""
+    """Everything computed about one branch, in no language; the report words it."""
 
     settings: DiagnosticSettings
     bank: BankContext
@@ -126,8 +182,9 @@ class BranchDiagnostic:
     peer_group: peers.PeerGroup
     scorecard: pd.DataFrame
     metrics: dict[str, Any]
-    findings: list[Finding]
-    sections: dict[str, Any] = field(default_factory=dict)
+    findings: list[FiredRule]
+    tables: DiagnosticTables = field(default_factory=DiagnosticTables)
+    staff_names: dict[str, str] = field(default_factory=dict)  # staff_id → name, the branch's staff
 
     @property
     def month(self) -> str:
@@ -156,7 +213,7 @@ def _optional(ds: Dataset, name: str, branch_id: str | None = None) -> pd.DataFr
 def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
                  settings: DiagnosticSettings | None = None) -> BankContext:
     """KPIs of every branch for the peer comparison (the expensive, shareable part)."""
-    s = settings or DiagnosticSettings(branch_id="")
+    choices = settings or DiagnosticSettings(branch_id="")
     months = ds.distinct("holdings", "month")
     month, base = pick_months(months, month)
     if comparison_month and comparison_month not in months:
@@ -167,21 +224,21 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
     extra: list[pd.DataFrame] = []
     tickets = _optional(ds, "queue_tickets")
     if tickets is not None:
-        lk = lobby.lobby_kpis(tickets, threshold_min=s.wait_threshold_min).reset_index()
+        lk = lobby.lobby_kpis(tickets, threshold_min=choices.wait_threshold_min).reset_index()
         lk = lk.rename(columns={"median_wait": "wait_median_min", "p90_wait": "wait_p90_min",
-                                f"share_over_{s.wait_threshold_min:g}": "share_over_15",
+                                f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
                                 "lunch_ratio": "lunch_wait_ratio"})
         extra.append(lk[["branch_id", "wait_median_min", "wait_p90_min", "share_over_15",
                          "lunch_wait_ratio", "lunch_median_wait"]])
     as_of = month_end(month)
-    tiered = tiers.assign_tiers(customers, holdings, month, s.thresholds)
-    unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, s.thresholds)
+    tiered = tiers.assign_tiers(customers, holdings, month, choices.thresholds)
+    unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, choices.thresholds)
     top = tiered[tiered["tier"].astype("str") == "top"].groupby("branch_id").size()
     share = (unattended.groupby("branch_id").size().reindex(top.index, fill_value=0) / top)
     extra.append(pd.DataFrame({"branch_id": top.index.astype(str), "top_unattended_share": share.to_numpy()}))
     extra += _referral_and_target_kpis(ds, month)
     kpis = peers.branch_kpis(branches, customers, holdings, staff, month, comparison,
-                             thresholds=s.thresholds, extra=extra)
+                             thresholds=choices.thresholds, extra=extra)
     return BankContext(month, comparison, branches, kpis)
 
 
@@ -204,15 +261,15 @@ class _Run:
     """What every step of one branch's diagnostic reads and writes."""
 
     ds: Dataset
-    s: DiagnosticSettings
+    settings: DiagnosticSettings
     bank: BankContext
     peers: pd.DataFrame  # KPI rows of the peer branches
     own: pd.Series  # the branch's KPI row
     customers: pd.DataFrame
     staff: pd.DataFrame
     holdings: pd.DataFrame
-    m: dict[str, Any] = field(default_factory=dict)
-    sec: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    tables: DiagnosticTables = field(default_factory=DiagnosticTables)
 
     def own_value(self, column: str) -> float:
         value = self.own.get(column)
@@ -222,72 +279,73 @@ class _Run:
         return _median(self.peers[column]) if column in self.peers else math.nan
 
     def table(self, name: str) -> pd.DataFrame | None:
-        return _optional(self.ds, name, self.s.branch_id)
+        return _optional(self.ds, name, self.settings.branch_id)
 
 
 def diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None) -> BranchDiagnostic:
-    """Run every analysis of the diagnostic for one branch and word its findings."""
-    s = settings
-    bank = bank or bank_context(ds, s.month, s.comparison_month, s)
+    """Run every analysis of the diagnostic for one branch and evaluate the finding rules (no wording)."""
+    bank = bank or bank_context(ds, settings.month, settings.comparison_month, settings)
     branches = bank.branches
-    if s.branch_id not in set(branches["branch_id"]):
-        raise DataProblems([], headline=f"unknown branch {s.branch_id!r}; branches: {', '.join(sorted(branches['branch_id']))}")
-    branch = branches.set_index("branch_id").loc[s.branch_id].to_dict() | {"branch_id": s.branch_id}
-    group = peers.peer_group(branches, bank.kpis, s.branch_id, s.peer_rule)
+    b = settings.branch_id
+    if b not in set(branches["branch_id"]):
+        raise DataProblems([], headline=f"unknown branch {b!r}; branches: {', '.join(sorted(branches['branch_id']))}")
+    branch = branches.set_index("branch_id").loc[b].to_dict() | {"branch_id": b}
+    group = peers.peer_group(branches, bank.kpis, b, settings.peer_rule)
     kpis = bank.kpis.set_index("branch_id")
-    b = s.branch_id
-    run = _Run(ds, s, bank, kpis.reindex([p for p in group.peers if p != b]), kpis.loc[b],
+    run = _Run(ds, settings, bank, kpis.reindex([p for p in group.peers if p != b]), kpis.loc[b],
                ds.table("customers", b), ds.table("staff", b), ds.table("holdings", b),
-               m={"policy_months": s.policy_months})
+               metrics={"policy_months": settings.policy_months})
     for step in (_deposits, _tiers, _cross_sell_and_channel, _lobby, _referrals, _targets):
         step(run)
-    findings = evaluate(run.m, load_rules(s.rules_path or None), s.lang)
+    fired = evaluate(run.metrics, load_rules(settings.rules_path or None))
     card = peers.scorecard(bank.kpis, b, group)
-    return BranchDiagnostic(s, bank, branch, group, card, run.m, findings, run.sec)
+    names = run.staff.dropna(subset=["staff_id"]).set_index("staff_id")["name"] if "name" in run.staff else pd.Series()
+    staff_names = {str(k): str(v) for k, v in names.items() if isinstance(v, str) and v.strip()}
+    return BranchDiagnostic(settings, bank, branch, group, card, run.metrics, fired, run.tables, staff_names)
 
 
 def _deposits(r: _Run) -> None:
     """Trend, decomposition of the change, and large customers' outflows."""
-    month, base, b = r.bank.month, r.bank.comparison_month, r.s.branch_id
+    month, base, b = r.bank.month, r.bank.comparison_month, r.settings.branch_id
     daily = r.table("branch_daily")
     if daily is not None:
-        r.sec["trend"] = deposits.deposit_trend(daily, b)
-        r.sec["monthly"] = deposits.period_growth(r.sec["trend"], "month")
-    r.sec["decomposition"] = deposits.deposit_change_decomposition(r.customers, r.holdings, base, month, b)
+        r.tables.trend = deposits.deposit_trend(daily, b)
+        r.tables.monthly = deposits.period_growth(r.tables.trend, "month")
+    r.tables.decomposition = deposits.deposit_change_decomposition(r.customers, r.holdings, base, month, b)
     txns = r.table("transactions")
     watch = deposits.outflow_watchlist(
         r.holdings, txns if txns is not None else empty_table("transactions"), r.customers, month,
-        threshold_yuan=r.s.outflow_threshold_yuan, min_drop_share=r.s.outflow_min_drop_share)
-    r.sec["watchlist"] = watch
-    m = r.m
-    m["deposit_growth"] = r.own_value("deposits_growth")
-    m["peer_deposit_growth"] = r.peer_median("deposits_growth")
-    m["growth_gap"] = m["peer_deposit_growth"] - m["deposit_growth"]
-    m["outflow_customers"] = len(watch)
-    m["outflow_amount_wan"] = float(watch["drop"].sum()) / 1e4 if len(watch) else 0.0
+        threshold_yuan=r.settings.outflow_threshold_yuan, min_drop_share=r.settings.outflow_min_drop_share)
+    r.tables.watchlist = watch
+    metrics = r.metrics
+    metrics["deposit_growth"] = r.own_value("deposits_growth")
+    metrics["peer_deposit_growth"] = r.peer_median("deposits_growth")
+    metrics["growth_gap"] = metrics["peer_deposit_growth"] - metrics["deposit_growth"]
+    metrics["outflow_customers"] = len(watch)
+    metrics["outflow_amount_wan"] = float(watch["drop"].sum()) / 1e4 if len(watch) else 0.0
     if len(watch):
         top_row = watch.iloc[0]
-        m["outflow_largest_wan"] = float(top_row["drop"]) / 1e4
-        m["outflow_largest_share"] = float(top_row["drop_share"])
-        m["outflow_main_channel"] = _channel_word(top_row.get("main_channel"), r.s.lang)
+        metrics["outflow_largest_wan"] = float(top_row["drop"]) / 1e4
+        metrics["outflow_largest_share"] = float(top_row["drop_share"])
+        metrics["outflow_main_channel"] = str(top_row.get("main_channel"))
 
 
 def _tiers(r: _Run) -> None:
     """Tiers, migration, claim coverage and contact compliance, unattended top customers."""
-    month, base, s = r.bank.month, r.bank.comparison_month, r.s
+    month, base, choices = r.bank.month, r.bank.comparison_month, r.settings
     as_of = month_end(month)
-    tiered = tiers.assign_tiers(r.customers, r.holdings, month, s.thresholds)
-    unattended = tiers.unattended_top_customers(tiered, r.customers, r.staff, as_of, s.thresholds)
-    r.sec.update(
+    tiered = tiers.assign_tiers(r.customers, r.holdings, month, choices.thresholds)
+    unattended = tiers.unattended_top_customers(tiered, r.customers, r.staff, as_of, choices.thresholds)
+    r.tables.update(
         tiers=tiered,
         tier_distribution=tiers.tier_distribution(tiered),
-        migration=tiers.tier_migration(r.customers, r.holdings, base, month, s.thresholds),
+        migration=tiers.tier_migration(r.customers, r.holdings, base, month, choices.thresholds),
         claim_coverage=tiers.claim_coverage(tiered, r.customers, r.staff, as_of),
-        contact_compliance=tiers.contact_compliance(tiered, r.customers, as_of, s.thresholds),
+        contact_compliance=tiers.contact_compliance(tiered, r.customers, as_of, choices.thresholds),
         unattended=unattended,
     )
     n_top = int((tiered["tier"].astype("str") == "top").sum())
-    r.m.update(
+    r.metrics.update(
         top_customers=n_top,
         top_unattended_count=len(unattended),
         top_unattended_share=_ratio(len(unattended), n_top),
@@ -298,24 +356,24 @@ def _tiers(r: _Run) -> None:
 
 def _cross_sell_and_channel(r: _Run) -> None:
     """Products per customer, penetration, the 1+N lead list; mobile adoption."""
-    month, s, m = r.bank.month, r.s, r.m
-    tiered = r.sec["tiers"]
+    month, choices, metrics = r.bank.month, r.settings, r.metrics
+    tiered = r.tables.tiers
     counts = cross_sell.products_per_customer(r.customers, r.holdings, month)
-    leads = cross_sell.lead_list(r.customers, r.holdings, month, s.lead_min_deposits)
-    r.sec.update(
+    leads = cross_sell.lead_list(r.customers, r.holdings, month, choices.lead_min_deposits)
+    r.tables.update(
         product_counts=cross_sell.product_count_distribution(counts),
         penetration=cross_sell.penetration_by_tier(tiered, r.holdings, month),
         leads=leads,
         adoption_by_tier=channel.adoption_by_tier(r.customers, tiered),
         adoption_by_age=channel.adoption_by_age(r.customers, month_end(month).year),
     )
-    m["cross_sell_leads"] = len(leads)
-    m["lead_deposits_wan"] = float(leads["deposits"].sum()) / 1e4 if len(leads) else 0.0
-    m["products_per_customer"] = r.own_value("products_per_customer")
-    m["peer_products_per_customer"] = r.peer_median("products_per_customer")
-    m["mobile_adoption"] = r.own_value("mobile_adoption")
-    m["peer_mobile_adoption"] = r.peer_median("mobile_adoption")
-    m["mobile_gap"] = m["peer_mobile_adoption"] - m["mobile_adoption"]
+    metrics["cross_sell_leads"] = len(leads)
+    metrics["lead_deposits_wan"] = float(leads["deposits"].sum()) / 1e4 if len(leads) else 0.0
+    metrics["products_per_customer"] = r.own_value("products_per_customer")
+    metrics["peer_products_per_customer"] = r.peer_median("products_per_customer")
+    metrics["mobile_adoption"] = r.own_value("mobile_adoption")
+    metrics["peer_mobile_adoption"] = r.peer_median("mobile_adoption")
+    metrics["mobile_gap"] = metrics["peer_mobile_adoption"] - metrics["mobile_adoption"]
 
 
 def _lobby(r: _Run) -> None:
@@ -323,18 +381,18 @@ def _lobby(r: _Run) -> None:
     tickets = r.table("queue_tickets")
     if tickets is None or not len(tickets):
         return
-    s, m = r.s, r.m
-    summary = lobby.wait_summary(tickets, s.wait_threshold_min)
+    choices, metrics = r.settings, r.metrics
+    summary = lobby.wait_summary(tickets, choices.wait_threshold_min)
     lunch = lobby.lunchtime_ratio(tickets)
-    counters = lobby.counter_requirement(tickets, s.target_wait_min, s.target_share)
-    r.sec.update(
+    counters = lobby.counter_requirement(tickets, choices.target_wait_min, choices.target_share)
+    r.tables.update(
         wait_summary=summary,
         wait_distribution=lobby.wait_distribution(tickets),
-        heatmap=lobby.weekday_hour_heatmap(tickets, lang=s.lang),
+        heatmap=lobby.weekday_hour_heatmap(tickets).drop(columns="weekday_label"),
         counters=counters,
     )
     lunch_hours = counters[counters["hour"].isin([11, 12, 13])]
-    m.update(
+    metrics.update(
         median_wait=summary.median_wait,
         p90_wait=summary.p90_wait,
         share_over_15=summary.share_over,
@@ -344,8 +402,8 @@ def _lobby(r: _Run) -> None:
         peer_lunch_wait_ratio=r.peer_median("lunch_wait_ratio"),
         peak_counter_gap=float(lunch_hours["gap"].max()) if len(lunch_hours) else math.nan,
     )
-    m["share_over_15_vs_peers"] = _ratio(m["share_over_15"], m["peer_share_over_15"])
-    m["lunch_ratio_vs_peers"] = _ratio(m["lunch_wait_ratio"], m["peer_lunch_wait_ratio"])
+    metrics["share_over_15_vs_peers"] = _ratio(metrics["share_over_15"], metrics["peer_share_over_15"])
+    metrics["lunch_ratio_vs_peers"] = _ratio(metrics["lunch_wait_ratio"], metrics["peer_lunch_wait_ratio"])
 
 
 def _referrals(r: _Run) -> None:
@@ -353,21 +411,21 @@ def _referrals(r: _Run) -> None:
     refs = r.table("referrals")
     if refs is None or not len(refs):
         return
-    m = r.m
+    metrics = r.metrics
     summary = referrals.funnel_summary(refs)
-    r.sec.update(
+    r.tables.update(
         funnel=referrals.funnel(refs),
         referrals_by_role=referrals.funnel_by_role(refs, r.staff),
         referrals_by_person=referrals.funnel_by_person(refs, r.staff),
         referral_summary=summary,
     )
-    m["referral_conversion"] = r.own_value("referral_conversion")
-    m["peer_referral_conversion"] = r.peer_median("referral_conversion")
-    m["referral_gap"] = m["peer_referral_conversion"] - m["referral_conversion"]
+    metrics["referral_conversion"] = r.own_value("referral_conversion")
+    metrics["peer_referral_conversion"] = r.peer_median("referral_conversion")
+    metrics["referral_gap"] = metrics["peer_referral_conversion"] - metrics["referral_conversion"]
     weakest = summary.get("weakest_handoff")
     if isinstance(weakest, str) and weakest in referrals.HANDOFF_LABELS:
-        m["weakest_handoff"] = referrals.HANDOFF_LABELS[weakest][r.s.lang]
-        m["weakest_handoff_rate"] = float(summary["weakest_handoff_rate"])
+        metrics["weakest_handoff"] = weakest
+        metrics["weakest_handoff_rate"] = float(summary["weakest_handoff_rate"])
 
 
 def _targets(r: _Run) -> None:
@@ -375,51 +433,41 @@ def _targets(r: _Run) -> None:
     tg = r.table("targets")
     if tg is None or not len(tg):
         return
-    month, b, m, staff = r.bank.month, r.s.branch_id, r.m, r.staff
+    month, b, metrics, staff = r.bank.month, r.settings.branch_id, r.metrics, r.staff
     progress = targets.ytd_progress(tg, month, level="branch", ids=[b])
-    r.sec.update(
+    r.tables.update(
         target_progress=progress,
         staff_progress=targets.branch_progress(tg, staff, b, month),
         leaderboard=targets.leaderboard(tg, staff, month, "deposits", branch_id=b),
     )
     dep = progress[progress["metric"] == "deposits"]
     if len(dep):
-        m["target_completion"] = float(dep["completion"].iloc[0])
-        m["time_elapsed"] = float(dep["time_elapsed"].iloc[0])
-        m["pace_gap"] = m["time_elapsed"] - m["target_completion"]
+        metrics["target_completion"] = float(dep["completion"].iloc[0])
+        metrics["time_elapsed"] = float(dep["time_elapsed"].iloc[0])
+        metrics["pace_gap"] = metrics["time_elapsed"] - metrics["target_completion"]
     events = r.table("staff_events")
     events = events if events is not None else empty_table("staff_events")
     staff_targets = tg[tg["level"] == "staff"]
     main = targets.role_main_metrics(staff_targets, staff)
     streaks = targets.miss_streaks(staff_targets, main)
-    breaches = targets.policy_breaches(streaks, staff, events, r.s.policy_months)
-    r.sec["streaks"], r.sec["breaches"] = streaks, breaches
+    breaches = targets.policy_breaches(streaks, staff, events, r.settings.policy_months)
+    r.tables.streaks, r.tables.breaches = streaks, breaches
     # the finding is about people kept *now*: a breach on the current, still running streak
     current = streaks.set_index("staff_id")["current_start"]
     ongoing = breaches["streak_start"].astype(str) == breaches["staff_id"].map(current).astype(str)
     open_breaches = breaches[breaches["breach"] & ongoing]
-    m["policy_breaches"] = len(open_breaches)
+    metrics["policy_breaches"] = len(open_breaches)
     if len(open_breaches):
-        names = staff.set_index("staff_id")["name"]
-        m["breach_names"] = "、".join(names.reindex(open_breaches["staff_id"]).fillna("").astype(str))
+        metrics["breach_staff_ids"] = [str(x) for x in open_breaches["staff_id"]]
         worst = open_breaches.sort_values("streak").iloc[-1]
-        m["longest_miss_streak"] = float(worst["streak"])
-        m["breach_first_month"] = str(worst["fire_month"])
+        metrics["longest_miss_streak"] = float(worst["streak"])
+        metrics["breach_first_month"] = str(worst["fire_month"])
     exits = staff_fit.top_performer_exits(staff_targets, staff, events, month, main=main)
-    r.sec["exits"] = exits
-    m["top_performer_exits"] = len(exits)
+    r.tables.exits = exits
+    metrics["top_performer_exits"] = len(exits)
     if len(exits):
-        m["exit_names"] = "、".join(exits["name"].astype(str))
-        m["exit_criticisms"] = float(exits["public_criticisms"].max())
+        metrics["exit_staff_ids"] = [str(x) for x in exits["staff_id"]]
+        metrics["exit_criticisms"] = float(exits["public_criticisms"].max())
 
 
-_CHANNEL_WORDS = {"mobile": ("手机银行", "mobile banking"), "online": ("网上银行", "online banking"),
-                  "counter": ("柜面", "the counter"), "atm": ("自助设备", "ATMs")}
-
-
-def _channel_word(channel_name: object, lang: str) -> str:
-    zh, en = _CHANNEL_WORDS.get(str(channel_name), (str(channel_name), str(channel_name)))
-    return zh if lang == "zh" else en
-
-
-__all__ = ["METRICS", "BankContext", "BranchDiagnostic", "DiagnosticSettings", "bank_context", "diagnose"]
+__all__ = ["METRICS", "BankContext", "BranchDiagnostic", "DiagnosticSettings", "DiagnosticTables", "bank_context", "diagnose"]

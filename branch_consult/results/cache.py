@@ -1,0 +1,126 @@
+"""A disk cache of language-free results, so a zh + en pair (or a batch re-run) computes once.
+
+The key is everything the result depends on and nothing it does not: the data source
+(its identity and fingerprint, and any branch slice), the settings (which hold no
+language), the finding rules file's content and the package's own code.  The report
+language, pseudonymisation and delivery date are applied later, when wording.
+
+The cache lives in `$BRANCH_CONSULT_CACHE_DIR`, else `$XDG_CACHE_HOME/branch-consult/results`
+(`~/.cache/...`), in a folder only its owner can read (results hold customer data).
+Entries are pickles written atomically; a computation appends one line to
+`computations.log` beside them, which is how a test counts computations across kernels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from branch_consult.data import Dataset
+from branch_consult.findings.engine import DEFAULT_RULES
+from branch_consult.results.branch_diagnostic import BankContext, BranchDiagnostic, DiagnosticSettings, diagnose
+
+T = TypeVar("T")
+ENV_DIR = "BRANCH_CONSULT_CACHE_DIR"
+LOG_NAME = "computations.log"
+
+
+def default_cache_dir() -> Path:
+    """`$BRANCH_CONSULT_CACHE_DIR`, else the user's cache folder (XDG_CACHE_HOME respected)."""
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "branch-consult" / "results"
+
+
+@cache
+def code_version() -> str:
+    """A hash of the package's Python sources: a changed analysis never reads an old result."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def data_identity(ds: Dataset) -> dict[str, object]:
+    """The data a result was computed from: source kind and location, fingerprint, branch slice."""
+    source = ds.source
+    location = getattr(source, "path", None) or ds.label
+    return {"kind": source.kind, "location": str(location), "fingerprint": ds.fingerprint(),
+            "branches": list(ds.branch_filter or ())}
+
+
+def diagnostic_key(ds: Dataset, settings: DiagnosticSettings) -> str:
+    """The cache key of one branch diagnostic (no language in it: settings hold none)."""
+    rules = Path(settings.rules_path) if settings.rules_path else DEFAULT_RULES
+    parts = {
+        "result": "branch_diagnostic",
+        "data": data_identity(ds),
+        "settings": settings.model_dump(mode="json"),
+        "rules": hashlib.sha256(rules.read_bytes()).hexdigest() if rules.is_file() else str(rules),
+        "code": code_version(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+class ResultCache:
+    """Pickled results by key in one private folder; `get_or_compute` is the only way in."""
+
+    def __init__(self, folder: str | os.PathLike[str] | None = None):
+        self.folder = Path(folder) if folder else default_cache_dir()
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.folder / f"{kind}-{key}.pickle"
+
+    def get_or_compute(self, kind: str, key: str, compute: Callable[[], T]) -> T:
+        """The cached result for `key`, or `compute()`'s, stored for next time (best effort)."""
+        path = self.path(kind, key)
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)  # noqa: S301 - our own private folder, written by us
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass  # absent or unreadable (older code): compute again
+        result = compute()
+        self._store(path, result, kind, key)
+        return result
+
+    def computations(self) -> list[str]:
+        """One line per computation recorded in this folder (kind, key, time)."""
+        log = self.folder / LOG_NAME
+        return log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+
+    def _store(self, path: Path, result: object, kind: str, key: str) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with (self.folder / LOG_NAME).open("a", encoding="utf-8") as log:
+                log.write(f"{kind} {key} {datetime.now(UTC).isoformat(timespec='seconds')}\n")
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only or full cache folder costs a recomputation, never the run
+
+
+def cached_diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None,
+                    cache: ResultCache | None = None) -> BranchDiagnostic:
+    """`diagnose`, computed once per data, settings, rules and code across runs and languages."""
+    store = cache or ResultCache()
+    return store.get_or_compute("branch_diagnostic", diagnostic_key(ds, settings),
+                                lambda: diagnose(ds, settings, bank))
