@@ -12,6 +12,8 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
+from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
@@ -38,3 +40,16 @@ class LocalKernelManager(AsyncKernelManager):
     @default("ip")
     def _default_ip(self) -> str:
         return os.path.join(_socket_dir(), "kernel")
+
+    #: variables added to the inherited environment of this manager's kernels (see `with_env`)
+    run_env: Mapping[str, str] = {}
+
+    @classmethod
+    def with_env(cls, env: Mapping[str, str]) -> type[LocalKernelManager]:
+        """A manager class whose kernels also get `env` (per run, without touching this process's environment)."""
+        return type(cls.__name__, (cls,), {"run_env": dict(env)})
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.run_env:
+            kw["env"] = {**kw.get("env", os.environ), **self.run_env}
+        return await super()._async_pre_start_kernel(**kw)

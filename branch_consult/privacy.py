@@ -27,7 +27,9 @@ import hashlib
 import hmac
 import os
 import secrets
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -146,7 +148,7 @@ class Pseudonymiser:
         if known is not None and (known or not name):
             return  # already recorded, with at least as much as we know now
         self._recorded[(kind, ident)] = name
-        new = not self.key_file.exists()
+        new = not self.key_file.exists() or self.key_file.stat().st_size == 0
         fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
@@ -187,3 +189,29 @@ def finish_key_file(recorded: str | os.PathLike[str], destination: str | os.Path
     source.unlink(missing_ok=True)
     return dest
 
+
+
+class KeyRecording:
+    """The parent's side of the key protocol: a private file the kernel appends issued tokens to.
+
+    `env` goes into the kernel's environment (`LocalKernelManager.with_env`); after the
+    deliverables are written, `finish(<out>/<stem>.key.csv)` moves the key beside them
+    (mode 0600).  A failed run leaves nothing: the private folder is removed when this
+    object is collected or the process exits.  A workspace configuration can pass its
+    pseudonym secret the same way (`env` with `SECRET_ENV`).
+    """
+
+    def __init__(self, secret: str | None = None):
+        self._folder = tempfile.mkdtemp(prefix="bc-key-")  # mode 0700
+        self.path = Path(self._folder) / "key.csv"
+        self.env: dict[str, str] = {KEY_FILE_ENV: str(self.path)}
+        if secret:
+            self.env[SECRET_ENV] = secret
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, True)
+
+    def finish(self, destination: str | os.PathLike[str]) -> Path | None:
+        """Move the recorded key to `destination`; None when the run issued no token."""
+        try:
+            return finish_key_file(self.path, destination)
+        finally:
+            self._cleanup()

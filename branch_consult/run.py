@@ -26,6 +26,7 @@ import nbformat
 from branch_consult.kernels import LocalKernelManager
 from branch_consult.params import ParameterError
 from branch_consult.playbooks import Playbook, get_playbook
+from branch_consult.privacy import KeyRecording
 from branch_consult.provenance import build_provenance, utc_now
 
 FORMATS = ("docx", "html")
@@ -294,12 +295,13 @@ def run_playbook(
     fd, running = tempfile.mkstemp(prefix=f".{stem}.", suffix=".running.ipynb", dir=out)
     os.close(fd)
     running_path = Path(running)
+    key = KeyRecording()  # tokens the kernel issues → <stem>.key.csv beside the deliverables
     started_at = utc_now()
     try:
         papermill.execute_notebook(
             str(playbook.path), str(running_path), parameters=values, kernel_name=kernel_name,
             progress_bar=False, log_output=False, cwd=str(playbook.path.parent),
-            execution_timeout=execution_timeout, kernel_manager_class=LocalKernelManager,
+            execution_timeout=execution_timeout, kernel_manager_class=LocalKernelManager.with_env(key.env),
         )
     except PapermillExecutionError as exc:
         os.replace(running_path, failed_nb)
@@ -349,6 +351,7 @@ def run_playbook(
     outputs = {fmt: atomic_write(out / f"{stem}.{EXPORTERS[fmt][0]}", rendered[EXPORTERS[fmt][0]])
                for fmt in formats}
     atomic_write(final_nb, nbformat.writes(nb).encode("utf-8"))
+    key.finish(out / f"{stem}.key.csv")
     failed_nb.unlink(missing_ok=True)
     return RunResult(
         playbook=playbook.name, parameters=values, notebook=final_nb, outputs=outputs,

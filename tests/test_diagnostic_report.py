@@ -14,9 +14,9 @@ from IPython.display import Markdown
 from branch_consult import reports
 from branch_consult.data import open_dataset
 from branch_consult.data.generator import write_sample_bank
-from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 from branch_consult.display import Callout, Figure, Finding, Scorecard, Table
 from branch_consult.reports import labels as L
+from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 
 DISPLAY = (Table, Figure, Finding, Scorecard, Callout)
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -279,3 +279,68 @@ def test_consultant_rules_file_is_used_and_relative_paths_work(tmp_path, monkeyp
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "Lunchtime waits are far longer" not in html
     assert result.parameters["rules"] == str(tmp_path / "my_rules.yaml")
+
+
+def _named_staff(d, breach_name: str, others: str):
+    """The diagnostic's result with the kept under-performer named `breach_name`, every other staff `others`,
+    and the long-waits rule firing too (its action says 高峰时段增开柜台 / "open extra counters at peaks")."""
+    from branch_consult.findings import evaluate
+
+    result = d.result
+    breach_id = result.metrics["breach_staff_ids"][0]
+    names = {sid: (breach_name if sid == breach_id else others) for sid in result.staff_names}
+    metrics = {**result.metrics, "share_over_15": 0.4, "share_over_15_vs_peers": 2.0}
+    return dataclasses.replace(result, staff_names=names, metrics=metrics, findings=evaluate(metrics))
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "高峰"), ("en", "a")])
+def test_names_that_are_common_words_leave_the_finding_text_intact(diagnoses, bank, lang, name):
+    """Pseudonyms replace the *values* findings are worded from, never substrings of the finished text."""
+    from branch_consult.findings import load_rules
+
+    d = diagnoses[(bank[1].underperformer.branch_id, lang)]
+    if not d.result.metrics.get("breach_staff_ids"):
+        pytest.skip("the diagnostic reports no policy breach for this small bank")
+    result = _named_staff(d, name, others=name)
+    rules = {r.id: r for r in load_rules()}
+    hidden = reports.word_report(result, lang)
+    plain = reports.word_report(result, lang, pseudonymise=False)
+    by_rule = {f.rule_id: f for f in hidden.findings}
+    # actions name nobody: pseudonymised or not, their text is the same (nothing inside a word replaced)
+    assert [f.action for f in hidden.findings] == [f.action for f in plain.findings]
+    assert [f.title for f in hidden.findings] == [f.title for f in plain.findings]
+    assert by_rule["long_waits"].action == rules["long_waits"].action.get(lang)
+    if lang == "zh":
+        assert "高峰时段增开柜台" in by_rule["long_waits"].action
+    assert by_rule["underperformer_kept"].evidence.startswith("员工-" if lang == "zh" else "Staff-")
+    assert not any(f"{name}-" in f.evidence or "StStaff" in f.evidence for f in hidden.findings)
+    plain_kept = next(f for f in plain.findings if f.rule_id == "underperformer_kept")
+    assert plain_kept.evidence.startswith(name + " ")
+    # the shown summary cards carry the same, intact text
+    cards = [o for o in reports.executive_summary(hidden) if isinstance(o, Finding)]
+    assert any(c.action == rules["long_waits"].action.get(lang) for c in cards)
+
+
+def test_one_result_words_both_languages_with_the_same_tokens(diagnoses, bank):
+    """Customer-11BB94 in en is 客户-11BB94 in zh: one computed result, two readers."""
+    zh = diagnoses[(bank[1].unowned_top.branch_id, "zh")]
+    en = diagnoses[(bank[1].unowned_top.branch_id, "en")]
+    assert zh.result is en.result  # computed once
+    caption = {lang: L.text("unatt_caption", lang) for lang in ("zh", "en")}
+    rows = {r.lang: next(o for o in reports.tiers_section(r) if isinstance(o, Table) and o.caption == caption[r.lang]).rows
+            for r in (zh, en)}
+    assert [str(r[0]).split("-")[1] for r in rows["zh"]] == [str(r[0]).split("-")[1] for r in rows["en"]]
+    assert str(rows["zh"][0][0]).startswith("客户-") and str(rows["en"][0][0]).startswith("Customer-")
+
+
+def test_action_plan_counts_from_the_delivery_date(diagnoses, bank):
+    d = diagnoses[(bank[1].unowned_top.branch_id, "en")]
+    later = reports.word_report(d.result, "en", start_on="2027-01-15")
+    table = next(o for o in reports.action_plan(later) if isinstance(o, Table))
+    due = [row[4] for row in table.rows]
+    expected = [(pd.Timestamp("2027-01-15") + pd.Timedelta(days=f.due_days)).strftime("%Y-%m-%d")
+                for f in sorted(later.findings, key=lambda f: (["high", "medium", "low", "info"].index(f.severity),
+                                                                f.due_days))]
+    assert due == expected and "2027-01-15" in table.caption
+    with pytest.raises(ValueError, match="start_on must be a date"):
+        reports.word_report(d.result, "en", start_on="15/01/2027")

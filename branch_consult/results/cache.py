@@ -26,7 +26,12 @@ from typing import TypeVar
 
 from branch_consult.data import Dataset
 from branch_consult.findings.engine import DEFAULT_RULES
-from branch_consult.results.branch_diagnostic import BankContext, BranchDiagnostic, DiagnosticSettings, diagnose
+from branch_consult.results.branch_diagnostic import (
+    BankContext,
+    BranchDiagnostic,
+    DiagnosticSettings,
+    diagnose,
+)
 
 T = TypeVar("T")
 ENV_DIR = "BRANCH_CONSULT_CACHE_DIR"

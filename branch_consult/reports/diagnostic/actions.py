@@ -11,7 +11,13 @@ import pandas as pd
 from branch_consult.display import Callout, severity_label
 from branch_consult.findings.engine import SEVERITY_ORDER
 from branch_consult.reports import labels as L
-from branch_consult.reports.diagnostic.common import DiagnosticReport, Objects, heading, report_lang, table
+from branch_consult.reports.diagnostic.common import (
+    DiagnosticReport,
+    Objects,
+    heading,
+    report_lang,
+    table,
+)
 
 
 def action_plan(d: DiagnosticReport) -> Objects:

@@ -23,7 +23,12 @@ from branch_consult.findings import WordedFinding
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as L
-from branch_consult.results import BankContext, BranchDiagnostic, DiagnosticSettings, DiagnosticTables
+from branch_consult.results import (
+    BankContext,
+    BranchDiagnostic,
+    DiagnosticSettings,
+    DiagnosticTables,
+)
 
 #: a section as returned to the playbook: a heading, then display objects
 Objects = list[Any]

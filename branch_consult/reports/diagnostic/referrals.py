@@ -10,8 +10,8 @@ from branch_consult.analysis.referrals import HANDOFF_LABELS
 from branch_consult.display import Callout
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
-    DiagnosticReport,
     MAX_LIST_ROWS,
+    DiagnosticReport,
     Objects,
     as_number,
     figure,

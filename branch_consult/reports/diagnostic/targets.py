@@ -12,8 +12,8 @@ from branch_consult.display import Callout
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as L
 from branch_consult.reports.diagnostic.common import (
-    DiagnosticReport,
     MAX_LIST_ROWS,
+    DiagnosticReport,
     Objects,
     as_number,
     figure,
