@@ -12,6 +12,7 @@ import numpy as np
 
 from branch_consult import charts
 from branch_consult.display import Figure
+from branch_consult.export import chart_renderer
 from branch_consult.export.docx_exporter import notebook_to_docx
 
 N_CHARTS = 10
@@ -21,7 +22,7 @@ class ColdRenderer:
     """Starts and stops Chromium for every figure: the per-call start-up we avoid."""
 
     def to_png(self, fig, width=900, height=450, scale=2.0) -> bytes:
-        return charts.render_png_cold(fig, width, height, scale)
+        return chart_renderer.render_png_cold(fig, width, height, scale)
 
 
 def report() -> nbformat.NotebookNode:
@@ -45,7 +46,7 @@ def report() -> nbformat.NotebookNode:
 def main() -> None:
     nb = report()
     t0 = time.perf_counter()
-    with charts.StaticRenderer() as warm:
+    with chart_renderer.StaticRenderer() as warm:
         warm_bytes = notebook_to_docx(nb, renderer=warm)
     t_warm = time.perf_counter() - t0  # includes the one Chromium start and stop
     t0 = time.perf_counter()

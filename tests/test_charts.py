@@ -8,6 +8,7 @@ import plotly.io as pio
 import pytest
 
 from branch_consult import charts
+from branch_consult.export.chart_renderer import StaticRenderer
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -76,7 +77,7 @@ def test_axis_title():
 def test_warm_renderer_renders_chinese_and_reuses_browser():
     fig = charts.bar_chart(["城东支行", "城西支行"], [1.0, 2.0], title="各网点存款余额（万元）", highlight="城西支行")
     blank = charts.bar_chart(["", ""], [None, None])
-    with charts.StaticRenderer() as r:
+    with StaticRenderer() as r:
         png = r.to_png(fig, width=600, height=300, scale=2)
         png2 = r.to_png(fig.to_plotly_json() | {}, width=300, height=200, scale=1)
         empty = r.to_png(blank, width=600, height=300, scale=2)
@@ -93,7 +94,7 @@ def test_renderer_accepts_payload_dict():
     from branch_consult.display import Figure
 
     payload = Figure(fig=charts.funnel_chart(["推荐", "成交"], [10, 3]), caption="c").payload()
-    with charts.StaticRenderer() as r:
+    with StaticRenderer() as r:
         png = r.to_png(payload["figure"], 400, 300, 1)
     assert _png_size(png) == (400, 300)
 

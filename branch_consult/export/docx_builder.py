@@ -494,7 +494,7 @@ class DocxBuilder:
 
     def figure_payload(self, p: Mapping[str, Any]) -> None:
         if self.renderer is None:
-            raise RuntimeError("a figure needs a renderer (branch_consult.charts.StaticRenderer)")
+            raise RuntimeError("a figure needs a renderer (branch_consult.export.chart_renderer.StaticRenderer)")
         width, height = int(p.get("width") or 900), int(p.get("height") or 450)
         from branch_consult.charts import compact_layout  # plotly only when a figure is drawn
 

@@ -107,7 +107,7 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
     meta = dict((nb.get("metadata") or {}).get("branch_consult") or {})
     lang = lang or meta.get("lang") or "zh"
     if renderer is None and _has_figures(nb):
-        from branch_consult.charts import get_renderer
+        from branch_consult.export.chart_renderer import get_renderer
 
         renderer = get_renderer()
     builder = DocxBuilder(reference, lang=lang, renderer=renderer)
