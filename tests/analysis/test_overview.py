@@ -5,12 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from branch_consult.analysis.overview import (
-    compute_overview,
-    observations,
-    overview_table,
-    pick_months,
-)
+from branch_consult.analysis.overview import compute_overview, pick_months
+from branch_consult.reports.bank_overview import observations, overview_table
 
 
 def branches(n=4):
