@@ -1,16 +1,16 @@
-"""Rich display objects for playbooks: tables, figures, findings, scorecards, callouts.
+"""The display objects (models): tables, figures, findings, scorecards, callouts.
 
 Each object is a pydantic model whose fields *are* the machine-readable payload of the
 shared display contract (``application/vnd.branch-consult+json``). In a notebook they
 render as escaped HTML; exporters read the payload back from the executed notebook and
 render it natively (real Word tables, charts re-rendered from the plotly JSON). Data is
-carried, never scraped back from HTML.
+carried, never scraped back from HTML.  Their notebook HTML is built in `display.html`,
+the fixed words in `display.words`, the inline stylesheet in `display.css`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +18,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from branch_consult.display import html
+from branch_consult.display.words import finding_word, get_display_lang, severity_label
 from branch_consult.formats import (
     NUMERIC_FORMATS,
     Format,
@@ -25,7 +27,6 @@ from branch_consult.formats import (
     format_value,
     is_null,
     numeric_column,
-    text_units,
 )
 
 PAYLOAD_MIME = "application/vnd.branch-consult+json"
@@ -35,54 +36,6 @@ Severity = Literal["high", "medium", "low", "info"]
 Status = Literal["red", "amber", "green", "none"]
 CalloutStyle = Literal["note", "warning", "tip"]
 Cell = str | int | float | bool | None
-
-_LANG = {"value": "zh"}
-
-_SEVERITY_LABEL = {
-    "zh": {"high": "高", "medium": "中", "low": "低", "info": "提示"},
-    "en": {"high": "High", "medium": "Medium", "low": "Low", "info": "Info"},
-}
-_FINDING_WORDS = {
-    "zh": {"evidence": "依据", "action": "建议行动", "severity": "严重程度", "source": "来源"},
-    "en": {"evidence": "Evidence", "action": "Recommended action", "severity": "Severity", "source": "Source"},
-}
-
-
-def set_display_lang(lang: str) -> None:
-    """Language used for number formats and labels in notebook HTML ("zh" or "en")."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    _LANG["value"] = lang
-
-
-def get_display_lang() -> str:
-    return _LANG["value"]
-
-
-def severity_label(severity: str, lang: str = "zh") -> str:
-    """Human word for a finding severity in ``lang``."""
-    return _SEVERITY_LABEL.get(lang, _SEVERITY_LABEL["en"]).get(severity, severity)
-
-
-def finding_word(key: str, lang: str = "zh") -> str:
-    """Fixed words of a finding box ("evidence", "action", ...) in ``lang``."""
-    return _FINDING_WORDS.get(lang, _FINDING_WORDS["en"])[key]
-
-
-def label_colon(lang: str = "zh") -> str:
-    """The colon after a label: full-width in Chinese text, ": " in English."""
-    return "：" if lang == "zh" else ": "
-
-
-def source_line(source: str, lang: str = "zh") -> str:
-    """"来源：核心系统" / "Source: core banking": the one wording every renderer uses."""
-    return finding_word("source", lang) + label_colon(lang) + clean_text(source)
-
-
-def _esc(value: Any) -> str:
-    """Escape untrusted text for HTML: control characters dropped, newlines as <br>."""
-    return html.escape(clean_text(value), quote=True).replace("\n", "<br>")
-
 
 def to_cell(value: Any) -> Cell:
     """Convert a pandas/numpy/python value to a JSON scalar (NaN, NaT, NA → None)."""
@@ -240,34 +193,7 @@ class Table(_Display):
         ]
 
     def to_html(self, lang: str | None = None) -> str:
-        lang = lang or get_display_lang()
-        rows = self.formatted_rows(lang)
-        kinds = ["bc-num" if n else "bc-text" for n in self.numeric_columns(lang)]
-        # short text (names, regions, labels) never wraps mid-word; long text (actions) still may
-        keep = [k == "bc-text" and max((text_units(r[i]) for r in rows), default=0) <= SHORT_TEXT_UNITS
-                for i, k in enumerate(kinds)]
-        cell_kinds = [f"{k} bc-keep" if kp else k for k, kp in zip(kinds, keep, strict=True)]
-        head = "".join(
-            f'<th class="{k}{" bc-keep" if text_units(c.label) <= SHORT_HEADER_UNITS else ""}">{_esc(c.label)}</th>'
-            for c, k in zip(self.columns, kinds, strict=True)
-        )
-        body = []
-        marked = set(self.highlight_rows)
-        for i, row in enumerate(rows):
-            cells = "".join(f'<td class="{k}">{_esc(v)}</td>' for v, k in zip(row, cell_kinds, strict=True))
-            cls_attr = ' class="bc-highlight"' if i in marked else ""
-            body.append(f"<tr{cls_attr}>{cells}</tr>")
-        foot = ""
-        if self.note:
-            foot += f'<p class="bc-note">{_esc(self.note)}</p>'
-        if self.source:
-            foot += f'<p class="bc-source">{_esc(source_line(self.source, lang))}</p>'
-        return (
-            f'<div class="bc-table-wrap">{_INLINE_CSS}<table class="bc-table">'
-            f'<caption class="bc-caption">{_esc(self.caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</div>"
-        )
-
+        return html.table_html(self, lang or get_display_lang())
     def to_text(self, lang: str | None = None) -> str:
         lang = lang or get_display_lang()
         lines = [clean_text(self.caption)]
@@ -329,13 +255,7 @@ class Figure(_Display):
         return {"data": fig.get("data", []), "layout": layout, "config": {"displaylogo": False}}
 
     def to_html(self, lang: str | None = None) -> str:
-        lang = lang or get_display_lang()
-        src = f'<p class="bc-source">{_esc(source_line(self.source, lang))}</p>' if self.source else ""
-        return (
-            f'<figure class="bc-figure">{_INLINE_CSS}'
-            f'<figcaption class="bc-caption">{_esc(self.caption)}</figcaption>{src}</figure>'
-        )
-
+        return html.figure_html(self, lang or get_display_lang())
     def to_text(self, lang: str | None = None) -> str:
         return f"[Figure] {clean_text(self.caption)}"
 
@@ -356,18 +276,7 @@ class Finding(_Display):
     subject: str | None = None
 
     def to_html(self, lang: str | None = None) -> str:
-        lang = lang or get_display_lang()
-        subject = f'<span class="bc-subject">{_esc(self.subject)}</span>' if self.subject else ""
-        return (
-            f'<div class="bc-finding bc-sev-{self.severity}">{_INLINE_CSS}'
-            f'<div class="bc-finding-head"><span class="bc-badge">{_esc(severity_label(self.severity, lang))}</span>'
-            f'<strong class="bc-finding-title">{_esc(self.title)}</strong>{subject}</div>'
-            f'<p class="bc-evidence"><strong>{_esc(finding_word("evidence", lang) + label_colon(lang))}</strong>'
-            f'{_esc(self.evidence)}</p>'
-            f'<p class="bc-action"><strong>{_esc(finding_word("action", lang) + label_colon(lang))}</strong>'
-            f'{_esc(self.action)}</p></div>'
-        )
-
+        return html.finding_html(self, lang or get_display_lang())
     def to_text(self, lang: str | None = None) -> str:
         lang = lang or get_display_lang()
         return (
@@ -400,19 +309,7 @@ class Scorecard(_Display):
     tiles: list[Tile]
 
     def to_html(self, lang: str | None = None) -> str:
-        lang = lang or get_display_lang()
-        tiles = "".join(
-            f'<div class="bc-tile bc-status-{t.status}"><div class="bc-tile-label">{_esc(t.label)}</div>'
-            f'<div class="bc-tile-value">{_esc(format_value(t.value, t.format, lang))}</div>'
-            + (f'<div class="bc-tile-note">{_esc(t.note)}</div>' if t.note else "")
-            + "</div>"
-            for t in self.tiles
-        )
-        return (
-            f'<div class="bc-scorecard">{_INLINE_CSS}<div class="bc-caption">{_esc(self.caption)}</div>'
-            f'<div class="bc-tiles">{tiles}</div></div>'
-        )
-
+        return html.scorecard_html(self, lang or get_display_lang())
     def to_text(self, lang: str | None = None) -> str:
         lang = lang or get_display_lang()
         parts = [f"{clean_text(t.label)}: {format_value(t.value, t.format, lang)}" for t in self.tiles]
@@ -428,12 +325,7 @@ class Callout(_Display):
     text: str
 
     def to_html(self, lang: str | None = None) -> str:
-        title = f'<div class="bc-callout-title">{_esc(self.title)}</div>' if self.title else ""
-        return (
-            f'<div class="bc-callout bc-callout-{self.style}">{_INLINE_CSS}{title}'
-            f'<div class="bc-callout-text">{_esc(self.text)}</div></div>'
-        )
-
+        return html.callout_html(self, lang or get_display_lang())
     def to_text(self, lang: str | None = None) -> str:
         head = f"{clean_text(self.title)}: " if self.title else ""
         return f"[{self.style}] {head}{clean_text(self.text)}"
@@ -452,47 +344,3 @@ def from_payload(payload: Mapping[str, Any]) -> _Display:
     if payload.get("version", 1) != 1:
         raise ValueError(f"unsupported payload version {payload.get('version')!r}")
     return _KINDS[kind].from_payload(payload)
-
-
-# Minimal, scoped styling so objects look right in JupyterLab; the HTML deliverable's
-# stylesheet overrides these (same class names). Repeated <style> blocks are harmless.
-#: Text columns whose widest cell is at most this many half-width units never wrap in HTML.
-SHORT_TEXT_UNITS = 16
-#: Headers up to this width (优先级, Region) stay on one line; longer ones wrap.
-SHORT_HEADER_UNITS = 8
-
-_INLINE_CSS = (
-    "<style>"
-    ".bc-table{border-collapse:collapse;font-size:13px;margin:6px 0;table-layout:auto}"
-    ".bc-table .bc-keep{white-space:nowrap}"
-    ".bc-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}"
-    ".bc-table th{background:#1f3b5c;color:#fff;padding:4px 8px;font-weight:600}"
-    ".bc-table td{padding:3px 8px;border-bottom:1px solid #e3e7ec}"
-    ".bc-table .bc-num{text-align:right;font-variant-numeric:tabular-nums}"
-    ".bc-table tr.bc-highlight td{background:#fff4d6;font-weight:600}"
-    ".bc-source,.bc-note{font-size:11px;color:#6b7785;margin:2px 0}"
-    ".bc-finding{border-left:5px solid #8aa0b8;background:#f3f6f9;padding:8px 12px;margin:8px 0}"
-    ".bc-sev-high{border-color:#c0392b;background:#fbeceb}"
-    ".bc-sev-medium{border-color:#d68910;background:#fdf3e1}"
-    ".bc-badge{display:inline-block;font-size:11px;padding:1px 6px;margin-right:8px;border-radius:3px;background:#8aa0b8;color:#fff}"
-    ".bc-sev-high .bc-badge{background:#c0392b}.bc-sev-medium .bc-badge{background:#d68910}"
-    ".bc-finding p{margin:4px 0}"
-    ".bc-subject{color:#6b7785;margin-left:.5em}.bc-subject::before{content:'· '}"
-    ".bc-tiles{display:flex;flex-wrap:wrap;gap:8px}"
-    ".bc-tile{border:1px solid #d5dbe2;border-top:4px solid #aab4bf;padding:6px 10px;min-width:120px}"
-    ".bc-status-red{border-top-color:#c0392b}.bc-status-amber{border-top-color:#d68910}"
-    ".bc-status-green{border-top-color:#2e8b57}"
-    ".bc-tile-label{font-size:11px;color:#4a5563}.bc-tile-value{font-size:20px;font-weight:600}"
-    ".bc-tile-note{font-size:11px;color:#6b7785}"
-    ".bc-callout{border:1px solid #c9d6e3;background:#f1f6fb;padding:8px 12px;margin:8px 0}"
-    ".bc-callout-warning{border-color:#e5b55b;background:#fdf6e7}"
-    ".bc-callout-tip{border-color:#9cc9a8;background:#eef8f1}"
-    ".bc-callout-title{font-weight:600}"
-    "</style>"
-)
-
-__all__ = [
-    "PAYLOAD_MIME", "PLOTLY_MIME", "Callout", "Column", "Figure", "Finding", "Scorecard", "Table",
-    "Tile", "finding_word", "from_payload", "get_display_lang", "label_colon", "set_display_lang",
-    "severity_label", "source_line", "to_cell",
-]
