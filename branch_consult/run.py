@@ -203,7 +203,7 @@ def _document_meta(playbook: Playbook, params: Mapping[str, Any], dataset: Calla
         "title": playbook.title(lang),
         "subtitle": playbook.text("subtitle", lang),
         "lang": lang,
-        "date": datetime.now(UTC).date().isoformat(),
+        "date": str(params.get("start_on") or "") or datetime.now(UTC).date().isoformat(),  # delivery date
         "confidentiality": playbook.text("confidentiality", lang) or None,
     }
     if params.get("client"):

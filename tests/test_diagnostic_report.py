@@ -342,5 +342,7 @@ def test_action_plan_counts_from_the_delivery_date(diagnoses, bank):
                 for f in sorted(later.findings, key=lambda f: (["high", "medium", "low", "info"].index(f.severity),
                                                                 f.due_days))]
     assert due == expected and "2027-01-15" in table.caption
+    intro = " ".join(o.text for o in reports.introduction(later) if isinstance(o, Callout))
+    assert f"Period: {d.month} (compared with {d.comparison_month}); delivered: 2027-01-15" in intro
     with pytest.raises(ValueError, match="start_on must be a date"):
         reports.word_report(d.result, "en", start_on="15/01/2027")

@@ -136,6 +136,7 @@ TEXT: dict[str, dict[str, str]] = {
         "intro": "本报告对网点的存款与资金、客户分层与维护、交叉销售、渠道迁移、厅堂服务、联动营销和目标进度逐项诊断，"
                  "并与同类网点对标。每一项发现都给出依据、建议行动、责任岗位和完成期限；文末的行动计划汇总全部行动。"
                  "金额单位为万元；客户与员工默认以化名显示。",
+        "intro_dates": "报告期：{month}（对比 {base}）；交付日期：{delivered}。行动计划的完成期限自交付日起算。",
         # executive summary
         "profile_title": "诊断对象",
         "profile": "{name}（{branch_id}），{region}，{area}网点；报告期 {month}，对比期 {base}。"
@@ -271,6 +272,8 @@ TEXT: dict[str, dict[str, str]] = {
                  "Every finding comes with its evidence, the recommended action, the owning role and a due date; the "
                  "action plan at the end collects them all. Amounts are in wan (10,000 CNY); customers and staff are "
                  "shown under pseudonyms by default.",
+        "intro_dates": "Period: {month} (compared with {base}); delivered: {delivered}. Due dates in the action plan "
+                       "count from the delivery date.",
         "profile_title": "Branch under review",
         "profile": "{name} ({branch_id}), {region}, a {area} branch; period {month}, compared with {base}. "
                    "Compared against {n_peers} peer branches ({rule}).",

@@ -35,8 +35,11 @@ _STATUS_COLORS = {"green": "#4a8b5c", "amber": "#d68910", "red": "#b5473a"}
 
 
 def introduction(d: DiagnosticReport) -> Objects:
-    """What the report covers and how to read it (fixed wording)."""
-    return [Markdown(L.text("intro", report_lang(d)))]
+    """What the report covers and how to read it; the period and the delivery date, stated apart."""
+    lang = report_lang(d)
+    dates = L.text("intro_dates", lang, month=d.month, base=d.comparison_month,
+                   delivered=d.delivered_on.isoformat())
+    return [Markdown(L.text("intro", lang)), Callout(style="note", text=dates)]
 
 
 def _joined(items: Iterable[str], lang: str) -> str:

@@ -9,7 +9,7 @@ searched and replaced: a staff member named 高峰 cannot corrupt "高峰时段�
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from branch_consult.analysis.referrals import HANDOFF_LABELS
@@ -51,7 +51,7 @@ def shown_metrics(result: BranchDiagnostic, lang: str, people: Pseudonymiser) ->
 
 
 def delivery_date(start_on: date | str | None = None) -> date:
-    """The delivery date due dates count from: `start_on` (YYYY-MM-DD) or today."""
+    """The delivery date due dates count from: `start_on` (YYYY-MM-DD) or today (UTC, as on the cover)."""
     if isinstance(start_on, date):
         return start_on
     if start_on:
@@ -59,7 +59,7 @@ def delivery_date(start_on: date | str | None = None) -> date:
             return date.fromisoformat(str(start_on))
         except ValueError:
             raise ValueError(f"start_on must be a date YYYY-MM-DD, got {start_on!r}") from None
-    return date.today()
+    return datetime.now(UTC).date()
 
 
 def word_report(result: BranchDiagnostic, lang: str = "zh", *, pseudonymise: bool = True,
