@@ -15,7 +15,7 @@ from branch_consult import reports
 from branch_consult.data import open_dataset
 from branch_consult.data.generator import write_sample_bank
 from branch_consult.display import Callout, Figure, Finding, Scorecard, Table
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 
 DISPLAY = (Table, Figure, Finding, Scorecard, Callout)
@@ -73,7 +73,7 @@ def test_every_section_is_heading_then_display_objects(diagnoses, bank, lang):
     d = diagnoses[(planted.unowned_top.branch_id, lang)]
     for name, section in reports.SECTIONS.items():
         objs = section(d)
-        assert isinstance(objs[0], Markdown) and objs[0].data == L.heading(name, lang), name
+        assert isinstance(objs[0], Markdown) and objs[0].data == labels.heading(name, lang), name
         assert len(objs) >= 2, name
         for obj in objs[1:]:
             assert isinstance(obj, (Markdown, *DISPLAY)), (name, type(obj))
@@ -88,7 +88,7 @@ def test_markdown_holds_only_fixed_wording(diagnoses, bank, lang):
     for (branch_id, lg), d in diagnoses.items():
         if lg != lang:
             continue
-        fixed = set(L.HEADINGS[lang].values()) | {L.text("intro", lang)}
+        fixed = set(labels.HEADINGS[lang].values()) | {labels.text("intro", lang)}
         for obj in [*reports.introduction(d), *reports.full_report(d)]:
             if isinstance(obj, Markdown):
                 assert obj.data in fixed
@@ -142,7 +142,7 @@ def test_unattended_list_is_pseudonymised_by_default(diagnoses, bank):
     planted = bank[1]
     d = diagnoses[(planted.unowned_top.branch_id, "zh")]
     planted_ids = set(planted.unowned_top.customer_ids)
-    caption = L.text("unatt_caption", "zh")
+    caption = labels.text("unatt_caption", "zh")
 
     def unattended(pseudonymise):
         return next(o for o in reports.tiers_section(_as(d, pseudonymise))
@@ -190,10 +190,10 @@ def test_staff_names_in_findings_are_replaced_by_tokens(diagnoses, bank):
 def test_action_plan_owner_roles_and_due_dates(diagnoses, bank):
     d = diagnoses[(bank[1].unowned_top.branch_id, "zh")]
     table = next(o for o in reports.action_plan(d) if isinstance(o, Table))
-    labels = [c.label for c in table.columns]
-    assert labels == ["优先级", "专题", "行动", "责任岗位", "完成期限", "跟踪指标"]
+    column_labels = [c.label for c in table.columns]
+    assert column_labels == ["优先级", "专题", "行动", "责任岗位", "完成期限", "跟踪指标"]
     assert len(table.rows) == len(d.findings)
-    roles = set(L.ROLE_LABELS["zh"].values())
+    roles = set(labels.ROLE_LABELS["zh"].values())
     start = pd.Timestamp(d.delivered_on)
     by_action = {f.action: f for f in d.findings}
     for row in table.rows:
@@ -208,9 +208,9 @@ def test_sections_carry_expected_charts(diagnoses, bank):
     for key in ("dep_trend_caption", "tier_dist_chart", "claim_chart", "xs_pen_caption", "ch_age_caption",
                 "lb_dist_caption", "lb_heat_caption", "lb_counter_caption", "rf_funnel_caption",
                 "tg_progress_caption", "sc_pct_caption"):
-        assert L.text(key, "zh") in captions, key
+        assert labels.text(key, "zh") in captions, key
     trend = next(o for o in reports.deposits_section(d) if isinstance(o, Figure))
-    assert trend.source == L.source("daily", "zh")
+    assert trend.source == labels.source("daily", "zh")
     assert trend.figure["layout"]["shapes"], "peak season is shaded"
     assert "万元" in trend.figure["layout"]["yaxis"]["title"]["text"]
 
@@ -225,19 +225,19 @@ def test_customer_lists_are_cut_pseudonymised_and_labelled(diagnoses, bank):
     })
     with_list = _with_tables(d, watchlist=watch)
     table = next(o for o in reports.deposits_section(with_list) if isinstance(o, Table)
-                 and o.caption == L.text("dep_watch_caption", "en"))
+                 and o.caption == labels.text("dep_watch_caption", "en"))
     rows = table.payload()["rows"]
     assert len(rows) == 20
     assert rows[0][0] == with_list.people.token("C000", "customer")
     assert rows[0][1] is None and rows[1][1].startswith("Staff-")
-    channel = [c["label"] for c in table.payload()["columns"]].index(L.text("col_channel", "en"))
-    assert rows[0][channel] == L.CHANNEL_LABELS["en"]["mobile"]
-    assert "25 in all" in table.note and L.text("pseudo_note", "en") in table.note
+    channel = [c["label"] for c in table.payload()["columns"]].index(labels.text("col_channel", "en"))
+    assert rows[0][channel] == labels.CHANNEL_LABELS["en"]["mobile"]
+    assert "25 in all" in table.note and labels.text("pseudo_note", "en") in table.note
     named = next(o for o in reports.deposits_section(_as(with_list, False)) if isinstance(o, Table)
-                 and o.caption == L.text("dep_watch_caption", "en"))
-    assert named.payload()["rows"][0][0] == "C000" and named.note == L.text("list_note", "en", n=25, k=20)
+                 and o.caption == labels.text("dep_watch_caption", "en"))
+    assert named.payload()["rows"][0][0] == "C000" and named.note == labels.text("list_note", "en", n=25, k=20)
     empty = _with_tables(d, watchlist=None)
-    assert any(isinstance(o, Callout) and o.text == L.text("dep_watch_none", "en")
+    assert any(isinstance(o, Callout) and o.text == labels.text("dep_watch_none", "en")
                for o in reports.deposits_section(empty))
 
 
@@ -326,7 +326,7 @@ def test_one_result_words_both_languages_with_the_same_tokens(diagnoses, bank):
     zh = diagnoses[(bank[1].unowned_top.branch_id, "zh")]
     en = diagnoses[(bank[1].unowned_top.branch_id, "en")]
     assert zh.result is en.result  # computed once
-    caption = {lang: L.text("unatt_caption", lang) for lang in ("zh", "en")}
+    caption = {lang: labels.text("unatt_caption", lang) for lang in ("zh", "en")}
     rows = {r.lang: next(o for o in reports.tiers_section(r) if isinstance(o, Table) and o.caption == caption[r.lang]).rows
             for r in (zh, en)}
     assert [str(r[0]).split("-")[1] for r in rows["zh"]] == [str(r[0]).split("-")[1] for r in rows["en"]]

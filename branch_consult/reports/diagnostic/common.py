@@ -22,7 +22,7 @@ from branch_consult.display import Figure, Table
 from branch_consult.findings import WordedFinding
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.results import (
     BankContext,
     BranchDiagnostic,
@@ -93,7 +93,7 @@ def report_lang(d: DiagnosticReport) -> str:
 
 def heading(key: str, lang: str) -> Markdown:
     """A section heading: fixed wording only, so Markdown is safe."""
-    return Markdown(L.heading(key, lang))
+    return Markdown(labels.heading(key, lang))
 
 
 def formatted(value: Any, fmt: str, lang: str) -> str:
@@ -128,12 +128,12 @@ def section_frame(d: DiagnosticReport, key: str) -> pd.DataFrame | None:
 
 def mapped(series: pd.Series, table: Mapping[str, Mapping[str, str]], lang: str) -> pd.Series:
     """Codes replaced by their labels in `lang` (non-text values kept as they are)."""
-    return series.map(lambda v: L.label(table, v, lang) if isinstance(v, str) else v).astype("object")
+    return series.map(lambda v: labels.label(table, v, lang) if isinstance(v, str) else v).astype("object")
 
 
 def tier_labels(series: pd.Series, lang: str) -> list[str]:
     """Tier codes as labels in `lang`."""
-    return [L.label(L.TIER_LABELS, t, lang) for t in series.astype(str)]
+    return [labels.label(labels.TIER_LABELS, t, lang) for t in series.astype(str)]
 
 
 def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: str | None = None,
@@ -143,7 +143,7 @@ def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: s
     sub = frame[[c for c, _, _ in cols]]
     return Table.from_frame(
         sub, caption=caption, source=source, note=note, highlight=list(highlight),
-        formats={c: fmt for c, _, fmt in cols}, labels={c: L.text(lab, lang) for c, lab, _ in cols},
+        formats={c: fmt for c, _, fmt in cols}, labels={c: labels.text(lab, lang) for c, lab, _ in cols},
     )
 
 

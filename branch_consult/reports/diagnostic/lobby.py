@@ -11,7 +11,7 @@ from branch_consult import charts
 from branch_consult.analysis.lobby import WEEKDAY_LABELS
 from branch_consult.display import Callout, Scorecard, Tile
 from branch_consult.formats import format_value
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
     DiagnosticReport,
     Objects,
@@ -40,34 +40,34 @@ def lobby_section(d: DiagnosticReport) -> Objects:
     out: Objects = [heading("lobby", lang)]
     summary = d.tables.wait_summary
     if summary is None:
-        out.append(Callout(style="note", text=L.text("lb_none", lang)))
+        out.append(Callout(style="note", text=labels.text("lb_none", lang)))
         return out
     threshold = float(getattr(summary, "threshold_min", d.settings.wait_threshold_min))
     worse = as_number(m.get("share_over_15_vs_peers")) >= 1.3 or as_number(m.get("lunch_ratio_vs_peers")) >= 1.5
-    out.append(Callout(style="warning" if worse else "note", text=L.text(
+    out.append(Callout(style="warning" if worse else "note", text=labels.text(
         "lb_narr", lang, median=_minutes(summary.median_wait, lang), p90=_minutes(summary.p90_wait, lang),
         over=formatted(summary.share_over, "pct0", lang), threshold=threshold,
         peer_over=formatted(m.get("peer_share_over_15"), "pct0", lang),
         lunch=_minutes(m.get("lunch_median_wait"), lang))))
     over_status = ("red" if as_number(m.get("share_over_15_vs_peers")) >= 1.3 else
                    "green" if as_number(m.get("share_over_15_vs_peers")) <= 1.0 else "amber")
-    out.append(Scorecard(caption=L.text("lb_tiles", lang), tiles=[
-        Tile(label=L.text("lb_t_median", lang), value=summary.median_wait, format="min1"),
-        Tile(label=L.text("lb_t_p90", lang), value=summary.p90_wait, format="min1"),
-        Tile(label=L.text("lb_t_over", lang, threshold=threshold), value=summary.share_over, format="pct1",
+    out.append(Scorecard(caption=labels.text("lb_tiles", lang), tiles=[
+        Tile(label=labels.text("lb_t_median", lang), value=summary.median_wait, format="min1"),
+        Tile(label=labels.text("lb_t_p90", lang), value=summary.p90_wait, format="min1"),
+        Tile(label=labels.text("lb_t_over", lang, threshold=threshold), value=summary.share_over, format="pct1",
              status=over_status if has_value(m.get("share_over_15_vs_peers")) else "none",
-             note=L.text("tile_note", lang, median=formatted(m.get("peer_share_over_15"), "pct1", lang))
+             note=labels.text("tile_note", lang, median=formatted(m.get("peer_share_over_15"), "pct1", lang))
              if has_value(m.get("peer_share_over_15")) else None),
-        Tile(label=L.text("lb_t_walk", lang), value=summary.walk_away_rate, format="pct1"),
-        Tile(label=L.text("lb_t_lunch", lang), value=m.get("lunch_median_wait"), format="min1"),
+        Tile(label=labels.text("lb_t_walk", lang), value=summary.walk_away_rate, format="pct1"),
+        Tile(label=labels.text("lb_t_lunch", lang), value=m.get("lunch_median_wait"), format="min1"),
     ]))
     dist = section_frame(d, "wait_distribution")
     if dist is not None:
         fig = charts.bar_chart(dist["bin"].astype(str).tolist(), dist["share"].astype("float64").tolist(),
-                               value_title=L.text("lb_dist_axis", lang), value_format="pct1", lang=lang, height=360,
+                               value_title=labels.text("lb_dist_axis", lang), value_format="pct1", lang=lang, height=360,
                                highlight=[b for b, lo in zip(dist["bin"], dist["lower"], strict=True) if lo >= threshold])
-        fig.update_xaxes(title_text=L.text("lb_dist_x", lang), type="category")
-        out.append(figure(fig, L.text("lb_dist_caption", lang), L.source("queue", lang)))
+        fig.update_xaxes(title_text=labels.text("lb_dist_x", lang), type="category")
+        out.append(figure(fig, labels.text("lb_dist_caption", lang), labels.source("queue", lang)))
     heat = section_frame(d, "heatmap")
     if heat is not None:
         heat = heat.assign(weekday_label=[WEEKDAY_LABELS[lang][int(w)] for w in heat["weekday"]])
@@ -75,12 +75,12 @@ def lobby_section(d: DiagnosticReport) -> Objects:
         matrix = heat.pivot(index="weekday_label", columns="hour", values="wait").reindex(order)
         matrix = matrix.reindex(columns=sorted(matrix.columns))
         matrix.columns = [f"{int(h)}" for h in matrix.columns]
-        fig = charts.heatmap_chart(matrix, x_title=L.text("lb_heat_x", lang), y_title=L.text("lb_heat_y", lang),
-                                   value_title=L.text("lb_heat_value", lang), value_format="int", lang=lang, height=380)
-        out.append(figure(fig, L.text("lb_heat_caption", lang), L.source("queue", lang)))
+        fig = charts.heatmap_chart(matrix, x_title=labels.text("lb_heat_x", lang), y_title=labels.text("lb_heat_y", lang),
+                                   value_title=labels.text("lb_heat_value", lang), value_format="int", lang=lang, height=380)
+        out.append(figure(fig, labels.text("lb_heat_caption", lang), labels.source("queue", lang)))
     counters = section_frame(d, "counters")
     if counters is not None:
-        out.append(figure(_counter_chart(counters, lang), L.text("lb_counter_caption", lang), L.source("queue", lang)))
+        out.append(figure(_counter_chart(counters, lang), labels.text("lb_counter_caption", lang), labels.source("queue", lang)))
     return out
 
 
@@ -92,11 +92,11 @@ def _counter_chart(counters: pd.DataFrame, lang: str) -> go.Figure:
     fig = base_fig(380)
     short = [n is not None and n > o + 0.5 for n, o in zip(needed, opened, strict=True)]
     colors = [charts.NEGATIVE_COLOR if s else charts.BASE_COLOR for s in short]
-    fig.add_trace(go.Bar(x=hours, y=needed, name=L.text("lb_counter_needed", lang), marker_color=colors,
+    fig.add_trace(go.Bar(x=hours, y=needed, name=labels.text("lb_counter_needed", lang), marker_color=colors,
                          text=[formatted(v, "int", lang) for v in needed], textposition="outside", cliponaxis=False))
-    fig.add_trace(go.Scatter(x=hours, y=opened, name=L.text("lb_counter_open", lang), mode="lines+markers",
+    fig.add_trace(go.Scatter(x=hours, y=opened, name=labels.text("lb_counter_open", lang), mode="lines+markers",
                              line=dict(color=charts.HIGHLIGHT_COLOR, width=3), marker=dict(size=7)))
-    fig.update_yaxes(title_text=L.text("lb_counter_axis", lang), rangemode="tozero")
-    fig.update_xaxes(title_text=L.text("lb_counter_x", lang), type="category")
+    fig.update_yaxes(title_text=labels.text("lb_counter_axis", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=labels.text("lb_counter_x", lang), type="category")
     fig.update_layout(showlegend=True)
     return fig

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from branch_consult.analysis import peers
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import DiagnosticReport
 
 #: playbook parameter `peer_rule` → how peers are chosen
@@ -28,9 +28,9 @@ def peer_rule(name: str) -> peers.PeerRule:
 def rule_words(d: DiagnosticReport, lang: str) -> str:
     """How the diagnostic's peers were chosen, in words (a fallback or custom rule says so)."""
     if d.peer_group.fallback:
-        return L.text("rule_fallback", lang)
+        return labels.text("rule_fallback", lang)
     rule = d.settings.peer_rule
     for name, known in PEER_RULES.items():
         if rule == known:
-            return L.text(_RULE_WORDS[name], lang)
-    return L.text("rule_custom", lang)
+            return labels.text(_RULE_WORDS[name], lang)
+    return labels.text("rule_custom", lang)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from branch_consult.display import Callout
 from branch_consult.privacy import Pseudonymiser
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
     MAX_LIST_ROWS,
     DiagnosticReport,
@@ -50,9 +50,9 @@ def list_note(n: int, k: int, lang: str, pseudonymised: bool) -> str | None:
     """The note under a list: how many rows of how many are shown, and that names are pseudonyms."""
     parts = []
     if n > k:
-        parts.append(L.text("list_note", lang, n=n, k=k))
+        parts.append(labels.text("list_note", lang, n=n, k=k))
     if pseudonymised:
-        parts.append(L.text("pseudo_note", lang))
+        parts.append(labels.text("pseudo_note", lang))
     return (" " if lang == "en" else "").join(parts) or None
 
 
@@ -66,7 +66,7 @@ def customer_list(d: DiagnosticReport, key: str, *, caption: str, empty: str, sp
     lang = report_lang(d)
     frame = section_frame(d, key)
     if frame is None:
-        return [Callout(style="tip", text=L.text(empty, lang))]
+        return [Callout(style="tip", text=labels.text(empty, lang))]
     p = d.people
     staff_names = d.result.staff_names
     shown = frame.head(MAX_LIST_ROWS).assign(
@@ -74,5 +74,5 @@ def customer_list(d: DiagnosticReport, key: str, *, caption: str, empty: str, sp
         owner_staff_id=lambda f: people(f["owner_staff_id"], p, "staff", staff_names),
     )
     shown = shown.assign(**{col: to_label(shown[col]) for col, to_label in (relabel or {}).items()})
-    return [table(shown, L.text(caption, lang), spec, lang, source=L.source(source, lang),
+    return [table(shown, labels.text(caption, lang), spec, lang, source=labels.source(source, lang),
                   note=list_note(len(frame), len(shown), lang, p.enabled))]

@@ -12,7 +12,7 @@ from branch_consult import charts
 from branch_consult.display import Callout, Finding, Scorecard, Tile, severity_label
 from branch_consult.findings.engine import SEVERITY_ORDER
 from branch_consult.formats import clean_text
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
     DiagnosticReport,
     Objects,
@@ -37,9 +37,9 @@ _STATUS_COLORS = {"green": "#4a8b5c", "amber": "#d68910", "red": "#b5473a"}
 def introduction(d: DiagnosticReport) -> Objects:
     """What the report covers and how to read it; the period and the delivery date, stated apart."""
     lang = report_lang(d)
-    dates = L.text("intro_dates", lang, month=d.month, base=d.comparison_month,
+    dates = labels.text("intro_dates", lang, month=d.month, base=d.comparison_month,
                    delivered=d.delivered_on.isoformat())
-    return [Markdown(L.text("intro", lang)), Callout(style="note", text=dates)]
+    return [Markdown(labels.text("intro", lang)), Callout(style="note", text=dates)]
 
 
 def _joined(items: Iterable[str], lang: str) -> str:
@@ -55,7 +55,7 @@ def _findings(d: DiagnosticReport) -> list[Finding]:
     ordered = sorted(d.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
     return [
         Finding(severity=f.severity, title=f.title, evidence=f.evidence,
-                action=f.action, subject=L.label(L.SUBJECT_LABELS, f.subject, lang))
+                action=f.action, subject=labels.label(labels.SUBJECT_LABELS, f.subject, lang))
         for f in ordered
     ]
 
@@ -74,14 +74,14 @@ def _tiles(d: DiagnosticReport, kpis: Sequence[str] | None = None) -> list[Tile]
         tiles.append(Tile(
             label=str(row[label_column(lang)]),
             value=float(row["value"]), format=fmt, status=_STATUS.get(str(row["status"]), "none"),
-            note=L.text("tile_note", lang, median=formatted(median, fmt, lang)) if has_value(median) else None,
+            note=labels.text("tile_note", lang, median=formatted(median, fmt, lang)) if has_value(median) else None,
         ))
     return tiles
 
 
 def _severity_counts(counts: Mapping[str, int], lang: str) -> str:
     """"高优先级 2 项、中优先级 1 项" / "2 high, 1 medium": only the severities that occur."""
-    return _joined([L.text("sev_count", lang, n=n, label=severity_label(sev, lang) if lang == "zh" else sev)
+    return _joined([labels.text("sev_count", lang, n=n, label=severity_label(sev, lang) if lang == "zh" else sev)
                     for sev, n in counts.items() if n], lang)
 
 
@@ -90,30 +90,30 @@ def executive_summary(d: DiagnosticReport) -> Objects:
     lang = report_lang(d)
     b = d.branch
     out: Objects = [heading("summary", lang)]
-    out.append(Callout(style="note", title=L.text("profile_title", lang), text=L.text(
+    out.append(Callout(style="note", title=labels.text("profile_title", lang), text=labels.text(
         "profile", lang, name=clean_text(b.get("name", "")), branch_id=b.get("branch_id", ""),
-        region=clean_text(b.get("region", "")), area=L.label(L.AREA_LABELS, b.get("area_type", ""), lang),
+        region=clean_text(b.get("region", "")), area=labels.label(labels.AREA_LABELS, b.get("area_type", ""), lang),
         month=d.month, base=d.comparison_month, n_peers=len(d.peer_group.peers), rule=rule_words(d, lang))))
     status = d.scorecard["status"].astype(str)
     counts = {s: sum(f.severity == s for f in d.findings) for s in ("high", "medium", "low", "info")}
     if d.findings:
-        out.append(Callout(style="warning" if counts["high"] else "note", title=L.text("overview_title", lang),
-                           text=L.text("overview", lang, n=len(d.findings), plural="" if len(d.findings) == 1 else "s", counts=_severity_counts(counts, lang),
+        out.append(Callout(style="warning" if counts["high"] else "note", title=labels.text("overview_title", lang),
+                           text=labels.text("overview", lang, n=len(d.findings), plural="" if len(d.findings) == 1 else "s", counts=_severity_counts(counts, lang),
                                        n_kpi=int((status != "n/a").sum()),
                                        green=int((status == "green").sum()), red=int((status == "red").sum()))))
     else:
-        out.append(Callout(style="tip", title=L.text("overview_title", lang), text=L.text("no_findings", lang)))
+        out.append(Callout(style="tip", title=labels.text("overview_title", lang), text=labels.text("no_findings", lang)))
     # tiles before the findings: the figures at a glance, then what they mean
     tiles = _tiles(d, SUMMARY_KPIS)
     if tiles:
-        out.append(Scorecard(caption=L.text("tiles_caption", lang), tiles=tiles))
+        out.append(Scorecard(caption=labels.text("tiles_caption", lang), tiles=tiles))
     findings = _findings(d)
     if findings:
         out.append(heading("findings", lang))
         out.extend(findings[:MAX_SUMMARY_FINDINGS])
         if len(findings) > MAX_SUMMARY_FINDINGS:
             more = len(findings) - MAX_SUMMARY_FINDINGS
-            out.append(Callout(style="note", text=L.text("more_findings", lang, n=more, plural="" if more == 1 else "s",
+            out.append(Callout(style="note", text=labels.text("more_findings", lang, n=more, plural="" if more == 1 else "s",
                                                          verb="is" if more == 1 else "are")))
     return out
 
@@ -141,8 +141,8 @@ def scorecard_section(d: DiagnosticReport) -> Objects:
     label_col = label_column(lang)
     red = card[card["status"] == "red"]
     green = int((card["status"] == "green").sum())
-    narrative = (L.text("sc_narr", lang, green=green, red_list=_joined(red[label_col], lang))
-                 if len(red) else L.text("sc_narr_none_red", lang, green=green))
+    narrative = (labels.text("sc_narr", lang, green=green, red_list=_joined(red[label_col], lang))
+                 if len(red) else labels.text("sc_narr_none_red", lang, green=green))
     out.append(Callout(style="warning" if len(red) else "note", text=narrative))
     # percentile turned round for lower-is-better KPIs, so "higher is better" holds for every row
     standing = [p if hib else 100 - p for p, hib in zip(card["percentile"].astype("float64"),
@@ -153,17 +153,17 @@ def scorecard_section(d: DiagnosticReport) -> Objects:
         "peer_median": [formatted(v, f, lang) for v, f in zip(card["peer_median"], card["fmt"], strict=True)],
         "peer_iqr": [_range(a, b, f, lang) for a, b, f in zip(card["peer_q1"], card["peer_q3"], card["fmt"], strict=True)],
         "standing": standing,
-        "status": [L.label(L.STATUS_LABELS, s, lang) for s in card["status"]],
+        "status": [labels.label(labels.STATUS_LABELS, s, lang) for s in card["status"]],
     })
     spec = [("kpi", "col_kpi", "text"), ("value", "col_value", "text"), ("peer_median", "col_median", "text"),
             ("peer_iqr", "col_iqr", "text"), ("standing", "col_pct", "int"), ("status", "col_status", "text")]
-    out.append(table(rows, L.text("sc_caption", lang, month=d.month), spec, lang, source=L.source("peers", lang),
-                     note=L.text("sc_note", lang), highlight=red.index.tolist()))
+    out.append(table(rows, labels.text("sc_caption", lang, month=d.month), spec, lang, source=labels.source("peers", lang),
+                     note=labels.text("sc_note", lang), highlight=red.index.tolist()))
     fig = charts.bar_chart(card[label_col].astype(str).tolist(), standing,
-                           value_title=L.text("sc_pct_axis", lang), value_format="int", horizontal=True,
+                           value_title=labels.text("sc_pct_axis", lang), value_format="int", horizontal=True,
                            lang=lang, height=max(320, 30 * len(card) + 110))
     fig.update_traces(marker_color=[_STATUS_COLORS.get(s, charts.BASE_COLOR) for s in card["status"]])
     fig.update_xaxes(range=[0, 110], tickformat=",d")
     fig.add_vline(x=50, line=dict(color="#7d8b99", width=1, dash="dot"))
-    out.append(figure(fig, L.text("sc_pct_caption", lang), L.source("peers", lang)))
+    out.append(figure(fig, labels.text("sc_pct_caption", lang), labels.source("peers", lang)))
     return out

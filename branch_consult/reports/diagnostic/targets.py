@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from branch_consult import charts
 from branch_consult.display import Callout
 from branch_consult.privacy import Pseudonymiser
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
     MAX_LIST_ROWS,
     DiagnosticReport,
@@ -35,7 +35,7 @@ _METRIC_FORMATS = {"deposits": "wan", "aum": "wan", "wealth_sales": "wan", "fund
 def _with_role_labels(shown: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The frame with its role codes (if any) as labels in `lang`."""
     if "role" in shown:
-        shown["role"] = mapped(shown["role"], L.ROLE_LABELS, lang)
+        shown["role"] = mapped(shown["role"], labels.ROLE_LABELS, lang)
     return shown
 
 
@@ -47,14 +47,14 @@ def targets_section(d: DiagnosticReport) -> Objects:
     out: Objects = [heading("targets", lang)]
     progress = section_frame(d, "target_progress")
     if progress is None:
-        out.append(Callout(style="note", text=L.text("tg_none", lang)))
+        out.append(Callout(style="note", text=labels.text("tg_none", lang)))
         return out
     completion, elapsed = m.get("target_completion"), m.get("time_elapsed")
     dep = progress[progress["metric"] == "deposits"] if "metric" in progress else progress.iloc[:0]
     if not has_value(completion) and len(dep):
         completion, elapsed = dep["completion"].iloc[0], dep["time_elapsed"].iloc[0]
     if has_value(completion):
-        out.append(Callout(style="warning" if as_number(m.get("pace_gap")) >= 0.05 else "note", text=L.text(
+        out.append(Callout(style="warning" if as_number(m.get("pace_gap")) >= 0.05 else "note", text=labels.text(
             "tg_narr", lang, completion=formatted(completion, "pct1", lang), elapsed=formatted(elapsed, "pct1", lang))))
     if {"metric", "completion"} <= set(progress.columns):
         out.extend(_progress(progress.dropna(subset=["completion"]), lang))
@@ -68,20 +68,20 @@ def _progress(rows: pd.DataFrame, lang: str) -> Objects:
     """Completion per target metric, as a chart against time elapsed and as a table."""
     if not len(rows):
         return []
-    labels_ = [L.label(L.TARGET_METRIC_LABELS, x, lang) for x in rows["metric"]]
+    labels_ = [labels.label(labels.TARGET_METRIC_LABELS, x, lang) for x in rows["metric"]]
     fig = charts.bar_chart(labels_, rows["completion"].astype("float64").tolist(),
-                           value_title=L.text("tg_completion", lang), value_format="pct0", lang=lang,
+                           value_title=labels.text("tg_completion", lang), value_format="pct0", lang=lang,
                            height=380)
     if "time_elapsed" in rows and has_value(rows["time_elapsed"].iloc[0]):
         te = float(rows["time_elapsed"].iloc[0])
         fig.add_trace(go.Scatter(
             x=labels_, y=[te] * len(labels_), mode="lines", line=dict(color="#7d8b99", width=2, dash="dash"),
-            name=f"{L.text('tg_elapsed', lang)} {formatted(te, 'pct0', lang)}"))
+            name=f"{labels.text('tg_elapsed', lang)} {formatted(te, 'pct0', lang)}"))
         fig.update_layout(showlegend=True)
         fig.update_traces(marker_color=[charts.NEGATIVE_COLOR if c < te else charts.PALETTE[0]
                                         for c in rows["completion"].astype("float64")],
-                          name=L.text("tg_completion", lang), selector=dict(type="bar"))
-    out: Objects = [figure(fig, L.text("tg_progress_caption", lang), L.source("targets", lang))]
+                          name=labels.text("tg_completion", lang), selector=dict(type="bar"))
+    out: Objects = [figure(fig, labels.text("tg_progress_caption", lang), labels.source("targets", lang))]
     units = [_METRIC_FORMATS.get(str(x), "int") for x in rows["metric"]]
     shown = rows.assign(
         metric=labels_,
@@ -90,7 +90,7 @@ def _progress(rows: pd.DataFrame, lang: str) -> Objects:
     spec = [("metric", "col_metric", "text"), ("annual_target", "col_target", "text"),
             ("actual_ytd", "col_actual", "text"), ("completion", "col_completion", "pct1"),
             ("time_elapsed", "col_elapsed", "pct1")]
-    out.append(table(shown, L.text("tg_progress_caption", lang), spec, lang, source=L.source("targets", lang),
+    out.append(table(shown, labels.text("tg_progress_caption", lang), spec, lang, source=labels.source("targets", lang),
                      highlight=[i for i, c in enumerate(rows["completion"])
                                 if c < as_number(rows["time_elapsed"].iloc[0])]))
     return out
@@ -111,10 +111,10 @@ def _leaderboard(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
             ("completion", "col_completion", "pct1"), ("ytd_completion", "col_completion", "pct1")]
     spec = [s for s in spec if not (s[0] == "ytd_completion" and "completion" in shown)]
     behind = [i for i, b in enumerate(shown.get("behind_pace", pd.Series(dtype=bool)).tolist()) if b is True]
-    note = " ".join(x for x in (L.text("tg_behind_note", lang) if behind else "",
+    note = " ".join(x for x in (labels.text("tg_behind_note", lang) if behind else "",
                                 list_note(len(board), len(shown), lang, p.enabled) or "") if x)
-    return [table(shown, L.text("tg_board_caption", lang, month=d.month), spec, lang,
-                  source=L.source("targets", lang), highlight=behind, note=note or None)]
+    return [table(shown, labels.text("tg_board_caption", lang, month=d.month), spec, lang,
+                  source=labels.source("targets", lang), highlight=behind, note=note or None)]
 
 
 def _breaches(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
@@ -128,12 +128,12 @@ def _breaches(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     shown["staff"] = staff_column(shown, "staff_id", p)
     shown = _with_role_labels(shown, lang)
     if "metric" in shown:
-        shown["metric"] = mapped(shown["metric"], L.TARGET_METRIC_LABELS, lang)
+        shown["metric"] = mapped(shown["metric"], labels.TARGET_METRIC_LABELS, lang)
     month_col = "fire_month" if "fire_month" in shown else "policy_month"
     spec = [("staff", "col_staff", "text"), ("role", "col_role", "text"), ("metric", "col_metric", "text"),
             ("streak", "col_streak", "int"), (month_col, "col_policy_month", "month"),
             ("action_taken", "col_reviewed", "text")]
-    return [table(shown, L.text("tg_breach_caption", lang), spec, lang, source=L.source("targets", lang),
+    return [table(shown, labels.text("tg_breach_caption", lang), spec, lang, source=labels.source("targets", lang),
                   note=list_note(len(shown), len(shown), lang, p.enabled))]
 
 
@@ -149,5 +149,5 @@ def _exits(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     shown = _with_role_labels(shown, lang)
     spec = [("staff", "col_staff", "text"), ("role", "col_role", "text"),
             ("public_criticisms", "col_criticisms", "int"), ("left_on", "col_left", "date")]
-    return [table(shown, L.text("tg_exit_caption", lang), spec, lang, source=L.source("targets", lang),
+    return [table(shown, labels.text("tg_exit_caption", lang), spec, lang, source=labels.source("targets", lang),
                   note=list_note(len(shown), len(shown), lang, p.enabled))]

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from branch_consult import charts
 from branch_consult.display import Callout
-from branch_consult.reports import labels as L
+from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
     DiagnosticReport,
     Objects,
@@ -56,7 +56,7 @@ def tiers_section(d: DiagnosticReport) -> Objects:
         top = dist.set_index("tier")
         out.append(Callout(
             style="warning" if as_number(m.get("top_unattended_share")) >= 0.15 else "note",
-            text=L.text("tier_narr", lang, top=int(m.get("top_customers", top.at["top", "customers"])),
+            text=labels.text("tier_narr", lang, top=int(m.get("top_customers", top.at["top", "customers"])),
                         top_share=formatted(top.at["top", "share"], "pct1", lang),
                         top_aum_share=formatted(top.at["top", "aum_share"], "pct1", lang),
                         unattended=int(as_number(m.get("top_unattended_count")) or 0),
@@ -65,32 +65,32 @@ def tiers_section(d: DiagnosticReport) -> Objects:
         shown = dist.assign(tier=tier_labels(dist["tier"], lang))
         spec = [("tier", "col_tier", "text"), ("customers", "col_customers", "int"), ("share", "col_share", "pct1"),
                 ("aum", "col_aum", "wan"), ("aum_share", "col_aum_share", "pct1")]
-        out.append(table(shown, L.text("tier_dist_caption", lang, month=d.month), spec, lang,
-                         source=L.source("core", lang)))
-        fig = _grouped_bar(shown["tier"].tolist(), {L.text("series_customers", lang): dist["share"].tolist(),
-                                                    L.text("series_aum", lang): dist["aum_share"].tolist()},
-                           value_title=L.text("share_axis", lang), value_format="pct0", lang=lang)
-        out.append(figure(fig, L.text("tier_dist_chart", lang), L.source("core", lang)))
+        out.append(table(shown, labels.text("tier_dist_caption", lang, month=d.month), spec, lang,
+                         source=labels.source("core", lang)))
+        fig = _grouped_bar(shown["tier"].tolist(), {labels.text("series_customers", lang): dist["share"].tolist(),
+                                                    labels.text("series_aum", lang): dist["aum_share"].tolist()},
+                           value_title=labels.text("share_axis", lang), value_format="pct0", lang=lang)
+        out.append(figure(fig, labels.text("tier_dist_chart", lang), labels.source("core", lang)))
     if migration is not None and hasattr(migration, "matrix"):
         matrix = migration.matrix.copy()
         matrix.index = tier_labels(pd.Series(matrix.index), lang)
         matrix.columns = tier_labels(pd.Series(matrix.columns), lang)
-        fig = charts.heatmap_chart(matrix, x_title=L.text("mig_to", lang), y_title=L.text("mig_from", lang),
+        fig = charts.heatmap_chart(matrix, x_title=labels.text("mig_to", lang), y_title=labels.text("mig_from", lang),
                                    value_title="", value_format="int", lang=lang, height=380)
-        out.append(figure(fig, L.text("mig_caption", lang, base=d.comparison_month, month=d.month),
-                          L.source("core", lang)))
+        out.append(figure(fig, labels.text("mig_caption", lang, base=d.comparison_month, month=d.month),
+                          labels.source("core", lang)))
         summary = migration.summary()
-        summary = summary.assign(direction=mapped(summary["direction"], L.MIGRATION_LABELS, lang))
-        out.append(table(summary, L.text("mig_summary_caption", lang),
+        summary = summary.assign(direction=mapped(summary["direction"], labels.MIGRATION_LABELS, lang))
+        out.append(table(summary, labels.text("mig_summary_caption", lang),
                          [("direction", "col_direction", "text"), ("customers", "col_customers", "int"),
-                          ("share", "col_share", "pct1")], lang, source=L.source("core", lang)))
+                          ("share", "col_share", "pct1")], lang, source=labels.source("core", lang)))
     out.extend(_claims(d))
     out.extend(customer_list(
         d, "unattended", caption="unatt_caption", empty="unatt_none", source="crm",
         spec=[("customer_id", "col_customer", "text"), ("aum", "col_aum", "wan"),
               ("owner_staff_id", "col_owner", "text"), ("days_since_contact", "col_days", "int"),
               ("required_days", "col_required", "int"), ("reason", "col_reason", "text")],
-        relabel={"reason": lambda s: mapped(s, L.REASON_LABELS, lang), "tier": lambda s: tier_labels(s, lang)}))
+        relabel={"reason": lambda s: mapped(s, labels.REASON_LABELS, lang), "tier": lambda s: tier_labels(s, lang)}))
     return out
 
 
@@ -110,12 +110,12 @@ def _claims(d: DiagnosticReport) -> Objects:
     spec = [("tier", "col_tier", "text"), ("customers", "col_customers", "int"), ("claimed", "col_claimed", "int"),
             ("coverage", "col_coverage", "pct1"), ("required_days", "col_required", "int"),
             ("contacted_in_time", "col_in_time", "int"), ("compliance", "col_compliance", "pct1")]
-    out: Objects = [table(merged, L.text("claim_caption", lang), spec, lang, source=L.source("crm", lang))]
-    series = {L.text("series_coverage", lang): merged["coverage"].tolist()}
+    out: Objects = [table(merged, labels.text("claim_caption", lang), spec, lang, source=labels.source("crm", lang))]
+    series = {labels.text("series_coverage", lang): merged["coverage"].tolist()}
     if "compliance" in merged:
-        series[L.text("series_compliance", lang)] = merged["compliance"].tolist()
-    fig = _grouped_bar(merged["tier"].tolist(), series, value_title=L.text("share_axis", lang),
+        series[labels.text("series_compliance", lang)] = merged["compliance"].tolist()
+    fig = _grouped_bar(merged["tier"].tolist(), series, value_title=labels.text("share_axis", lang),
                        value_format="pct0", lang=lang)
     fig.update_yaxes(range=[0, 1.15])
-    out.append(figure(fig, L.text("claim_chart", lang), L.source("crm", lang)))
+    out.append(figure(fig, labels.text("claim_chart", lang), labels.source("crm", lang)))
     return out
