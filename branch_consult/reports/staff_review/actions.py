@@ -35,13 +35,23 @@ def root_cause_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = Tr
                          "category": L.label(L.CATEGORY_LABELS, cause.category, lang),
                          "cause": fill(rule.text.get(lang), values)})
     if rows:
-        out.append(table(pd.DataFrame(rows), L.text("rc_caption", lang),
+        out.append(table(_merged(rows, "cause", lang), L.text("rc_caption", lang),
                          [("person", "col_person", "text"), ("category", "col_category", "text"),
                           ("cause", "col_cause", "text")], lang, source=L.text("src_rules", lang)))
     else:
         out.append(Callout(style="note", text=L.text("rc_none", lang)))
     out.append(cost_table(r, lang, p))
     return out
+
+
+def _merged(rows: list[dict[str, object]], text_column: str, lang: str) -> pd.DataFrame:
+    """Rows with the same wording (a team-level cause or step shared by a pair) shown once, for both people."""
+    frame = pd.DataFrame(rows)
+    sep = "、" if lang == "zh" else ", "
+    people = frame.groupby(text_column, sort=False)["person"].agg(lambda s: sep.join(dict.fromkeys(s)))
+    first = frame.drop_duplicates(text_column).set_index(text_column)
+    first["person"] = people
+    return first.reset_index()[frame.columns]
 
 
 def cost_table(r: StaffReview, lang: str, p) -> Table:
@@ -78,7 +88,9 @@ def recommendations_section(r: StaffReview, lang: str = "zh", pseudonymise: bool
                          "checkpoints": "、".join(day(d) for d in rec.checkpoints) if lang == "zh"
                          else ", ".join(day(d) for d in rec.checkpoints)})
     if rows:
-        out.append(table(pd.DataFrame(rows), L.text("rec_caption", lang, date=day(r.review_date)),
+        merged = _merged(rows, "rec", lang)
+        merged["no"] = range(1, len(merged) + 1)
+        out.append(table(merged, L.text("rec_caption", lang, date=day(r.review_date)),
                          [("no", "col_no", "int"), ("person", "col_person", "text"), ("rec", "col_rec", "text"),
                           ("owner", "col_owner", "text"), ("checkpoints", "col_checkpoints", "text")], lang,
                          source=L.text("src_rules", lang)))

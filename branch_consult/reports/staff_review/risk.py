@@ -38,8 +38,9 @@ def risk_chart(r: StaffReview, pr: PersonReview, lang: str) -> go.Figure:
     resigned = pr.person.resigned_on or pr.person.left_on
     if resigned is not None and M.of(resigned) in months:
         fig.add_vline(x=M.of(resigned), line=dict(color=charts.NEGATIVE_COLOR, width=2))
-        fig.add_annotation(x=M.of(resigned), y=1, yref="paper", text=L.text("resigned_marker", lang), showarrow=False,
-                           yanchor="bottom", font=dict(size=11, color=charts.NEGATIVE_COLOR))
+        fig.add_annotation(x=M.of(resigned), y=0.98, yref="paper", text=L.text("resigned_marker", lang),
+                           showarrow=False, yanchor="top", xanchor="right", xshift=-4,
+                           font=dict(size=11, color=charts.NEGATIVE_COLOR))
     fig.update_layout(barmode="stack", margin=dict(t=72))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title_text=L.text("risk_axis", lang))

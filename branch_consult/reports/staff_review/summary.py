@@ -34,7 +34,8 @@ def _top_signals(r: StaffReview, pr: PersonReview, lang: str, month: str | None 
         month = str(pr.risk_scores["month"].iloc[-1])
     rows = rows[rows["month"] == month].sort_values("points", ascending=False).head(k)
     sep = "、" if lang == "zh" else ", "
-    return sep.join(r.risk_model.signal(s).label.get(lang) for s in rows["signal"])
+    names = [r.risk_model.signal(s).label.get(lang) for s in rows["signal"]]
+    return sep.join(n if lang == "zh" or i == 0 else n[:1].lower() + n[1:] for i, n in enumerate(names))
 
 
 def answer(r: StaffReview, pr: PersonReview, lang: str, pseudonymise: bool = True) -> str:
@@ -44,14 +45,18 @@ def answer(r: StaffReview, pr: PersonReview, lang: str, pseudonymise: bool = Tru
     if len(pr.missing) >= 3:
         return L.text("missing_all", lang)
     parts = []
-    met = metric(pr.main_metric, lang) if pr.main_metric else "–"
+
+    def word(text: str) -> str:  # mid-sentence in English: "the deposits target", "risk low"
+        return text.lower() if lang == "en" else text
+
+    met = word(metric(pr.main_metric, lang)) if pr.main_metric else "–"
     if f["review_missing"]:
         parts.append(L.text("answer_under", lang, streak=f["miss_streak"], metric=met, due=f["first_review_due"],
                             delay=f["review_delay_days"]))
     elif (pr.review_checkpoints["status"] == "late").any():
         parts.append(L.text("answer_under_late", lang, metric=met))
     if f["competency_gap"] >= 1:
-        parts.append(L.text("answer_fit_gap", lang, gap=f["competency_gap"], role=role(pr.person.role, lang),
+        parts.append(L.text("answer_fit_gap", lang, gap=f["competency_gap"], role=word(role(pr.person.role, lang)),
                             fit=fmt(f["own_fit"], "pct0", lang)))
     if f["better_fit_found"]:
         b = pr.better.iloc[0]
@@ -66,9 +71,9 @@ def answer(r: StaffReview, pr: PersonReview, lang: str, pseudonymise: bool = Tru
         parts.append(L.text("answer_risk_high", lang, score=fmt(score, "int", lang), top=_top_signals(r, pr, lang)))
     elif not parts:
         parts.append(L.text("answer_steady", lang, completion=fmt(_completion_12m(pr), "pct0", lang),
-                            level=L.label(L.RISK_LABELS, pr.flight_risk_level, lang)))
+                            level=word(L.label(L.RISK_LABELS, pr.flight_risk_level, lang))))
     else:
-        parts.append(L.text("answer_risk", lang, level=L.label(L.RISK_LABELS, pr.flight_risk_level, lang),
+        parts.append(L.text("answer_risk", lang, level=word(L.label(L.RISK_LABELS, pr.flight_risk_level, lang)),
                             score=fmt(score, "int", lang)))
     if pr.recommendations:
         first = pr.recommendations[0]
