@@ -105,5 +105,6 @@ def evidence_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = True
         if len(pr.events):
             out.append(events_table(r, pr, person, lang, p))
         else:
-            out.append(Callout(style="tip", text=L.text("missing", lang, items=L.label(L.MISSING_LABELS, "events", lang))))
+            out.append(Callout(style="tip", text=L.text("missing_person", lang, person=person,
+                                                        items=L.label(L.MISSING_LABELS, "events", lang))))
     return out

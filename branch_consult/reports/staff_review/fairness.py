@@ -51,4 +51,6 @@ def fairness_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = True
                 flags["recognition_bottom_share"], "pct0", lang))))
         if not (flags["criticism_on_top"] or flags["praise_on_bottom"]):
             out.append(Callout(style="note", text=L.text("flag_none", lang)))
+    if not seen:
+        out.append(Callout(style="tip", text=L.text("team_none", lang)))
     return out

@@ -67,6 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
         "answer_next": "首要建议：{rec}",
         "answer_no_dismissal": "尚不具备解除劳动合同的法定条件（缺少：{missing}）；下一步合法步骤见建议。",
         "missing": "缺少以下资料，相关部分从略：{items}。",
+        "missing_person": "{person}：没有{items}，本部分从略。",
+        "team_none": "团队成员没有目标数据，无法比较表扬与批评的分布。",
         "missing_all": "没有此人的目标、测评和事件记录，无法形成结论；请补充资料后重新复盘。",
         "tiles": "{person}：关键指标",
         "t_streak": "当前连续未达标（月）", "t_completion": "近 12 个月完成率", "t_fit": "现岗位匹配度",
@@ -156,6 +158,8 @@ TEXT: dict[str, dict[str, str]] = {
         "answer_no_dismissal": "The legal conditions for dismissal are not met (missing: {missing}); the next lawful "
                                "step is in the recommendations.",
         "missing": "Not on record, so the related parts are left out: {items}.",
+        "missing_person": "{person}: no {items} on record, so this part is left out.",
+        "team_none": "No targets for the team, so praise and criticism cannot be set against performance.",
         "missing_all": "No targets, assessments or events on record for this person: no conclusion can be drawn; "
                        "add the data and run the review again.",
         "tiles": "{person}: key figures",

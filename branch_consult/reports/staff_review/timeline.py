@@ -70,7 +70,8 @@ def timeline_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = True
     for pr in r.people:
         person = who(r, pr.person.staff_id, p)
         if pr.completion.empty:
-            out.append(Callout(style="tip", text=L.text("missing", lang, items=L.label(L.MISSING_LABELS, "targets", lang))))
+            out.append(Callout(style="tip", text=L.text("missing_person", lang, person=person,
+                                                        items=L.label(L.MISSING_LABELS, "targets", lang))))
             continue
         fig = timeline_chart(r, pr, lang, p)
         out.append(figure(fig, L.text("timeline_caption", lang, person=person, metric=metric(pr.main_metric, lang)),

@@ -2,7 +2,12 @@
 
 import pandas as pd
 
-from branch_consult.analysis.staff_review.competency import better_fit, latest_assessment, role_fit, role_gap
+from branch_consult.analysis.staff_review.competency import (
+    better_fit,
+    latest_assessment,
+    role_fit,
+    role_gap,
+)
 
 PROFILES = pd.DataFrame({
     "role": ["sales", "sales", "sales", "back", "back"],

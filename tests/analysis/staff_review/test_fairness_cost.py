@@ -2,8 +2,17 @@
 
 import pandas as pd
 
-from branch_consult.analysis.staff_review.cost import CostAssumptions, replacement_cost, shortfall_while_waiting
-from branch_consult.analysis.staff_review.fairness import by_quartile, manager_flags, quartiles, team_fairness
+from branch_consult.analysis.staff_review.cost import (
+    CostAssumptions,
+    replacement_cost,
+    shortfall_while_waiting,
+)
+from branch_consult.analysis.staff_review.fairness import (
+    by_quartile,
+    manager_flags,
+    quartiles,
+    team_fairness,
+)
 
 
 def test_quartiles_by_rank():
