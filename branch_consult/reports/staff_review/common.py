@@ -132,8 +132,11 @@ def rule_values(pr: PersonReview, r: StaffReview, lang: str, p: Pseudonymiser) -
         else:
             values[key] = value
     values["manager"] = who(r, pr.facts.get("manager"), p)
-    values["better_role"] = role(pr.facts.get("better_role"), lang) if pr.facts.get("better_role") else "–"
-    values["metric"] = metric(pr.main_metric, lang) if pr.main_metric else "–"
+    def word(text: str) -> str:  # mid-sentence in English: "of deposits target", "the back office profile"
+        return text.lower() if lang == "en" else text
+
+    values["better_role"] = word(role(pr.facts.get("better_role"), lang)) if pr.facts.get("better_role") else "–"
+    values["metric"] = word(metric(pr.main_metric, lang)) if pr.main_metric else "–"
     values["shortfall"] = fmt(pr.facts.get("shortfall"), metric_format(pr.main_metric), lang)
     return values
 
