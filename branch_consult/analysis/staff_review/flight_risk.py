@@ -104,7 +104,8 @@ def weak_peers_kept(branch_comp: pd.DataFrame, events: pd.DataFrame, staff: pd.D
     """Colleagues still employed at `month` whose main-metric miss streak then has run more than
     `grace_months` past the month their review was due, with no review/transfer since the trigger."""
     main = branch_comp[branch_comp["main"]]
-    main = main.assign(streak=run_length_at(main, "missed"))
+    if "streak" not in main:  # monthly_risk computes it once for every month
+        main = main.assign(streak=run_length_at(main, "missed"))
     now = main[main["month"] == month]
     ev = _dated(events)
     ev = ev[ev["kind"].isin(REVIEW_KINDS)]
@@ -148,6 +149,8 @@ def monthly_risk(
               & ev["by_staff_id"].isin(seniors)]
     by_manager = ev[(ev["kind"] == "criticism") & (ev["by_staff_id"] == manager) & (ev["staff_id"] != staff_id)]
     p = model.param
+    team_main = branch_comp[branch_comp["main"]]
+    team_main = team_main.assign(streak=run_length_at(team_main, "missed"))
     rows = []
     all_counts = {}
     for month in months:
@@ -159,7 +162,7 @@ def monthly_risk(
                                      & (crit["date"] > end - pd.Timedelta(days=p("public_criticism", "window_days", 180)))).sum()),
             "no_recognition": int(run >= p("no_recognition", "min_months", 3) and not (
                 (praise["date"] <= end) & (praise["date"] > end - pd.Timedelta(days=p("no_recognition", "window_days", 180)))).any()),
-            "weak_peer_kept": len([s for s in weak_peers_kept(branch_comp, events, staff, month, review_after,
+            "weak_peer_kept": len([s for s in weak_peers_kept(team_main, events, staff, month, review_after,
                                                               int(p("weak_peer_kept", "grace_months", 1)))
                                    if s != staff_id]),
             "manager_negative_pattern": int(manager is not None and (

@@ -96,29 +96,35 @@ def ranks(
     """Where each person stands on their main metric over `months`: within the branch and within the role bank-wide.
 
     completion = Σ actual / Σ target over the months (a person with no target in
-    them is unranked).  Rank 1 is best; role_percentile is the share of the role's
+    them is unranked).  In the branch, the person is ranked among colleagues with the
+    same main metric (`main`); across the bank, among everyone in the same role who
+    carries that metric.  Rank 1 is best; role_percentile is the share of the role's
     people this person does at least as well as (0-1).
     """
     rows = targets[(targets["level"] == "staff") & targets["month"].astype(str).isin(months)]
-    rows = rows[rows["metric"].astype(str) == rows["id"].astype(str).map(main).astype(object)]
-    sums = rows.groupby(rows["id"].astype(str))[["target", "actual"]].sum()
-    comp = (sums["actual"] / sums["target"].where(sums["target"] > 0)).dropna().rename("completion")
-    people = staff.drop_duplicates("staff_id").set_index(staff["staff_id"].drop_duplicates().astype(str))
-    frame = pd.DataFrame({"completion": comp})
-    frame["branch_id"] = people["branch_id"].astype(str).reindex(frame.index)
-    frame["role"] = people["role"].astype(str).reindex(frame.index)
-    frame["metric"] = main.reindex(frame.index)
-    by_branch = frame.groupby(["branch_id", "metric"])["completion"]
-    by_role = frame.groupby(["role", "metric"])["completion"]
-    frame["branch_rank"] = by_branch.rank(method="min", ascending=False).astype("int64")
-    frame["branch_n"] = by_branch.transform("size").astype("int64")
-    frame["role_rank"] = by_role.rank(method="min", ascending=False).astype("int64")
-    frame["role_n"] = by_role.transform("size").astype("int64")
-    below_or_equal = by_role.rank(method="max", ascending=True)
-    frame["role_percentile"] = (below_or_equal / frame["role_n"]).astype("float64")
-    wanted = [str(s) for s in staff_ids if str(s) in frame.index]
-    out = frame.loc[wanted].rename_axis("staff_id").reset_index()
-    if out.empty:
+    people = staff.drop_duplicates("staff_id")
+    people = people.set_index(people["staff_id"].astype(str))
+    out = []
+    for sid in (str(s) for s in staff_ids):
+        metric = main.get(sid)
+        if metric is None or pd.isna(metric) or sid not in people.index:
+            continue
+        mine = rows[rows["metric"].astype(str) == metric]
+        sums = mine.groupby(mine["id"].astype(str))[["target", "actual"]].sum()
+        comp = (sums["actual"] / sums["target"].where(sums["target"] > 0)).dropna()
+        if sid not in comp.index:
+            continue
+        role_ids = people.index[people["role"] == people.at[sid, "role"]]
+        in_branch = people.index[people["branch_id"] == people.at[sid, "branch_id"]]
+        branch_ids = [i for i in in_branch if main.get(i) == metric]
+        by_role, by_branch = comp[comp.index.isin(role_ids)], comp[comp.index.isin(branch_ids)]
+        value = comp[sid]
+        out.append({
+            "staff_id": sid, "metric": metric, "completion": float(value),
+            "branch_rank": int((by_branch > value).sum()) + 1, "branch_n": len(by_branch),
+            "role_rank": int((by_role > value).sum()) + 1, "role_n": len(by_role),
+            "role_percentile": float((by_role <= value).sum() / len(by_role)),
+        })
+    if not out:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in RANK_COLUMNS})
-    return out[RANK_COLUMNS]
-
+    return pd.DataFrame(out, columns=RANK_COLUMNS)

@@ -91,7 +91,10 @@ def review(ds: Dataset, settings: ReviewSettings) -> StaffReview:
     profiles = _optional(ds, "role_profiles")
     model = flight_risk.load_model(s.flight_risk_path or None)
     rules = R.load_rules(s.rules_path or None)
-    main = T.role_main_metrics(staff_targets, staff)
+    # main metrics as the diagnostic decides them: from the branches' own staff and targets
+    local_staff = staff[staff["branch_id"].astype(str).isin(branches)]
+    local_targets = staff_targets[staff_targets["id"].astype(str).isin(local_staff["staff_id"].astype(str))]
+    main = T.role_main_metrics(local_targets, local_staff)
     in_window = staff_targets[staff_targets["month"].astype(str).isin(window)]
     records_start = min(months_present) if months_present else as_of
     people = [_review_person(str(i), s, staff, in_window, events, assessments, profiles, main, as_of, window,
