@@ -146,7 +146,7 @@ TEXT: dict[str, dict[str, str]] = {
         "answer_under": "Missed the {metric} target {streak} months in a row; under the policy a review was due in {due} "
                         "and has not happened ({delay} days overdue).",
         "answer_under_late": "Missed the {metric} target month after month; the review came late.",
-        "answer_fit_gap": "{gap} competencies below what the {role} role requires (fit {fit}).",
+        "answer_fit_gap": "Below the {role} role's required level on {gap} of its competencies (fit {fit}).",
         "answer_better": "Fits better: {better} (fit {better_fit}, on {assessed} of {total} competencies assessed).",
         "answer_risk_high_left": "Flight risk was high from {first_high}, before the resignation on {resigned}; "
                                  "mainly: {top}.",

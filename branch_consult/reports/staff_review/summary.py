@@ -69,7 +69,7 @@ def answer(r: StaffReview, pr: PersonReview, lang: str, pseudonymise: bool = Tru
                             top=_top_signals(r, pr, lang)))
     elif f["flight_risk_high_now"]:
         parts.append(L.text("answer_risk_high", lang, score=fmt(score, "int", lang), top=_top_signals(r, pr, lang)))
-    elif not parts:
+    elif not parts and not pr.recommendations and "targets" not in pr.missing:
         parts.append(L.text("answer_steady", lang, completion=fmt(_completion_12m(pr), "pct0", lang),
                             level=word(L.label(L.RISK_LABELS, pr.flight_risk_level, lang))))
     else:
