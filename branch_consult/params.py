@@ -46,7 +46,7 @@ _TYPE_WORDS = {
     "dict": "a mapping, e.g. {a: 1}",
 }
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-KINDS = ("branch_id", "month", "data", "path")
+KINDS = ("branch_id", "month", "data", "path", "staff_id")
 
 
 class ParameterError(ValueError):
@@ -164,11 +164,13 @@ class ParamSchema:
         values: Mapping[str, Any],
         *,
         branch_ids: Callable[[], Iterable[str]] | None = None,
+        staff_ids: Callable[[], Iterable[str]] | None = None,
     ) -> dict[str, Any]:
         """Check and coerce `values`, returning the full parameter set (defaults filled in).
 
         `branch_ids` is called lazily, only when a `branch_id`-kind parameter has a
-        value, so that a playbook without one never loads data here.
+        value, so that a playbook without one never loads data here; `staff_ids` likewise
+        for `staff_id`-kind parameters (one id, or several separated by commas).
         """
         problems: list[str] = []
         known = self.names
@@ -213,9 +215,37 @@ class ParamSchema:
                         f"parameter {spec.name!r}: unknown branch {_show(checked[spec.name])}{hint}; "
                         f"branches in the data: {', '.join(valid_ids)}"
                     )
+        staff_specs = [s for s in self.specs if s.kind == "staff_id"]
+        if staff_specs and staff_ids is not None and not problems:
+            problems += _check_staff(staff_specs, checked, staff_ids)
         if problems:
             raise ParameterError(problems)
         return checked
+
+
+def split_ids(value: Any) -> list[str]:
+    """'S001, S002' (or a list) → ['S001', 'S002']: the ids a staff_id-kind parameter names."""
+    items = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
+    return [str(i).strip() for i in items if str(i).strip()]
+
+
+def _check_staff(specs: list[ParamSpec], checked: Mapping[str, Any], staff_ids: Callable[[], Iterable[str]]) -> list[str]:
+    """Unknown staff ids, each with a did-you-mean (the staff list itself is too long to print)."""
+    problems = []
+    known: list[str] | None = None
+    for spec in specs:
+        ids = split_ids(checked[spec.name])
+        if not ids:
+            problems.append(f"parameter {spec.name!r}: give at least one staff id (staff_id in the staff table)")
+            continue
+        known = known if known is not None else list(staff_ids())
+        valid = set(known)
+        for sid in ids:
+            if sid not in valid:
+                near = difflib.get_close_matches(sid, known, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                problems.append(f"parameter {spec.name!r}: unknown staff {_show(sid)}{hint} in table staff")
+    return problems
 
 
 def _assigned_names(source: str | list[str]) -> set[str]:

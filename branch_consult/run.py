@@ -173,7 +173,8 @@ def _resolve(
         raise ParameterError([f"playbook {playbook.name!r} takes no data"])
 
     dataset = _opener(location)
-    checked = schema.validate(values, branch_ids=lambda: dataset().branch_ids())
+    checked = schema.validate(values, branch_ids=lambda: dataset().branch_ids(),
+                              staff_ids=lambda: dataset().distinct("staff", "staff_id"))
     for spec in schema.specs:  # files named on the command line, relative to the caller
         if spec.kind == "path" and checked.get(spec.name) not in ("", None):
             path = Path(_absolute(str(checked[spec.name])))
