@@ -52,25 +52,11 @@ def who(r: StaffReview, staff_id: object, p: Pseudonymiser) -> str:
     """A person as the report shows them: a token when pseudonymising, else 'name (id)'."""
     if staff_id is None or (isinstance(staff_id, float) and math.isnan(staff_id)) or str(staff_id) in ("", "None", "nan"):
         return "–"
-    if p.enabled:
-        return p.token(str(staff_id), "staff")
     names = r.directory.set_index(r.directory["staff_id"].astype(str))["name"]
     name = names.get(str(staff_id))
+    if p.enabled:
+        return p.token(str(staff_id), "staff", name=name)  # the name goes to the key file only
     return f"{name}（{staff_id}）" if name is not None else str(staff_id)
-
-
-def scrub_note(note: object, r: StaffReview, p: Pseudonymiser) -> str | None:
-    """A free-text event note with every staff name the review knows replaced by that person's token."""
-    if note is None or (isinstance(note, float) and math.isnan(note)):
-        return None
-    text = str(note)
-    if not p.enabled:
-        return text
-    pairs = [(str(n), str(i)) for n, i in zip(r.directory["name"], r.directory["staff_id"], strict=True)
-             if isinstance(n, str) and n.strip()]
-    for name, sid in sorted(pairs, key=lambda kv: -len(kv[0])):
-        text = text.replace(name, p.token(sid, "staff"))
-    return text
 
 
 def heading(key: str, lang: str) -> Markdown:

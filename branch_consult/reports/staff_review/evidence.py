@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from branch_consult.analysis.staff_review import PersonReview, StaffReview
@@ -14,7 +16,6 @@ from branch_consult.reports.staff_review.common import (
     metric,
     metric_format,
     pseudonymiser,
-    scrub_note,
     table,
     who,
 )
@@ -80,14 +81,15 @@ def events_table(r: StaffReview, pr: PersonReview, person: str, lang: str, p):
         "date": ev["date"], "kind": [L.label(L.EVENT_LABELS, k, lang) for k in ev["kind"]],
         "by": [who(r, b, p) for b in ev["by_staff_id"]],
         "public": [L.text("yes" if bool(v) else "no", lang) for v in ev["public"]],
-        "note": [scrub_note(n, r, p) for n in ev["note"]],
     })
+    if not p.enabled:  # free text may name anyone: only the internal edition shows it
+        shown["note"] = [None if n is None or (isinstance(n, float) and math.isnan(n)) else str(n) for n in ev["note"]]
     marked = [i for i, (k, pub) in enumerate(zip(ev["kind"], ev["public"], strict=True)) if k == "criticism" and bool(pub)]
     return table(shown, L.text("events_caption", lang, person=person),
                  [("date", "col_date", "date"), ("kind", "col_kind", "text"), ("by", "col_by", "text"),
                   ("public", "col_public", "text"), ("note", "col_note", "text")],
                  lang, source=L.text("src_events", lang),
-                 note=L.text("pseudo_note", lang) if p.enabled else None, highlight=marked)
+                 note=L.text("notes_withheld", lang) if p.enabled else None, highlight=marked)
 
 
 def evidence_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = True) -> Objects:
