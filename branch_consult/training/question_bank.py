@@ -40,6 +40,15 @@ class Item(BaseModel):
             raise ValueError(f"section {value!r} is not in the course")
         return value
 
+    @field_validator("options", mode="before")
+    @classmethod
+    def _option_text(cls, value: object) -> object:
+        """Numbers in YAML (``A: 0.24``) are option text too."""
+        if isinstance(value, dict):
+            return {str(k): (str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v)
+                    for k, v in value.items()}
+        return value
+
     @field_validator("answer", mode="before")
     @classmethod
     def _answer_text(cls, value: object) -> object:
