@@ -1,0 +1,59 @@
+"""What the training report sections share: Markdown-safe headings, new-page headings, show()."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from IPython.display import Markdown
+
+#: a section as returned to the playbook: headings and display objects
+Objects = list[Any]
+#: output metadata that asks the Word exporter to start a new page before the output
+PAGE_BREAK_METADATA = {"branch_consult": {"page_break": True}}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+\-.!<>&|~^$])")
+
+
+def md_escape(text: str) -> str:
+    """Course text made inert in Markdown (no emphasis, links or raw HTML): every special character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+@dataclass(frozen=True)
+class NewPage:
+    """A heading that starts a new printed page (a lecture)."""
+
+    markdown: str
+
+
+def heading(level: int, text: str, *, escape: bool = True, new_page: bool = False) -> Markdown | NewPage:
+    """A Markdown heading; course text is escaped, fixed wording may pass `escape=False`."""
+    md = "#" * level + " " + (md_escape(text) if escape else text)
+    return NewPage(md) if new_page else Markdown(md)
+
+
+def show(objects: Objects) -> None:
+    """Display a section's objects in order; a `NewPage` heading carries the page-break request."""
+    from IPython.display import display
+
+    for obj in objects:
+        if isinstance(obj, NewPage):
+            display(Markdown(obj.markdown), metadata=PAGE_BREAK_METADATA)
+        else:
+            display(obj)
+
+
+def text_of(objects: Objects) -> str:
+    """All text a section would show (headings, payload fields), for tests that search deliverables."""
+    import json
+
+    parts = []
+    for obj in objects:
+        if isinstance(obj, NewPage):
+            parts.append(obj.markdown)
+        elif isinstance(obj, Markdown):
+            parts.append(str(obj.data))
+        elif hasattr(obj, "payload"):
+            parts.append(json.dumps(obj.payload(), ensure_ascii=False))
+    return "\n".join(parts)
