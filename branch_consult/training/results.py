@@ -20,7 +20,7 @@ from branch_consult.training.item_analysis import KELLEY_FRACTION, distractors, 
 from branch_consult.training.question_bank import QuestionBank
 from branch_consult.training.quiz import QuizForm
 from branch_consult.training.reliability import Reliability, reliability
-from branch_consult.training.responses import ResponseIssue, collect_responses
+from branch_consult.training.responses import ResponseIssue, Responses, collect_responses
 from branch_consult.training.scoring import MultipleRule, branch_averages, score_sheet
 
 RULES_PATH = Path(__file__).with_name("revise_rules.yaml")
@@ -55,6 +55,8 @@ class QuizResults:
     forms: list[FormAnalysis]
     issues: list[ResponseIssue] = field(default_factory=list)
     kelley_fraction: float = KELLEY_FRACTION
+    responses: Responses | None = None
+    forms_given: list[QuizForm] = field(default_factory=list)
 
 
 def revise_reasons(items: pd.DataFrame, thresholds: dict[str, float]) -> pd.DataFrame:
@@ -100,4 +102,5 @@ def analyse_quiz(frame: pd.DataFrame, bank: QuestionBank, forms: Sequence[QuizFo
     return QuizResults(
         course=bank.course, rule=rule, source=responses.source, sheet=sheet,
         branches=branch_averages(sheet), forms=analyses, issues=responses.issues,
+        responses=responses, forms_given=list(forms),
     )
