@@ -6,7 +6,13 @@ into scores and statistics; `results` assembles them for the report; `score_shee
 writes one Word sheet per participant.
 """
 
-from branch_consult.training.course import Course, course_folder, load_course, shipped_courses, timing_plan
+from branch_consult.training.course import (
+    Course,
+    course_folder,
+    load_course,
+    shipped_courses,
+    timing_plan,
+)
 from branch_consult.training.question_bank import QuestionBank, load_bank
 from branch_consult.training.quiz import QuizForm, select_quiz
 from branch_consult.training.results import QuizResults, analyse_quiz

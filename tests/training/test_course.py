@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from branch_consult.training import DocumentError, load_bank, load_course, shipped_courses, timing_plan
+from branch_consult.training import (
+    DocumentError,
+    load_bank,
+    load_course,
+    shipped_courses,
+    timing_plan,
+)
 from branch_consult.training.course import COURSES_DIR
 
 COURSES = ["service_marketing", "campaign_planning"]

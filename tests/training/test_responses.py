@@ -9,7 +9,11 @@ from branch_consult.data.problems import DataProblems
 from branch_consult.training.handout import load_course_and_bank
 from branch_consult.training.question_bank import Item
 from branch_consult.training.quiz import QuizForm, select_quiz
-from branch_consult.training.responses import collect_responses, normalise_answer, read_responses_file
+from branch_consult.training.responses import (
+    collect_responses,
+    normalise_answer,
+    read_responses_file,
+)
 from branch_consult.training.results import analyse_quiz
 from branch_consult.training.sample import PLANTED, sample_responses
 
