@@ -61,3 +61,20 @@ def section_counts(bank: QuestionBank, form: QuizForm) -> Counter[str]:
     """How many of the form's items test each section."""
     by_id = bank.by_id
     return Counter(by_id[i].section for i in form.item_ids)
+
+
+def parse_seeds(text: str | int) -> list[int]:
+    """'1' or '1,2' -> [1, 2]: the seeds of the forms a class sat (one form per seed)."""
+    parts = [p.strip() for p in str(text).replace("，", ",").split(",") if p.strip()]
+    try:
+        seeds = [int(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"seeds must be whole numbers separated by commas, not {text!r}") from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"give one or more distinct seeds, not {text!r}")
+    return seeds
+
+
+def forms_for(bank: QuestionBank, size: int, seeds: str | int) -> list[QuizForm]:
+    """The forms drawn with each seed (the first is the main form)."""
+    return [select_quiz(bank, size, s) for s in parse_seeds(seeds)]

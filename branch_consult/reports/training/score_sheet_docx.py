@@ -194,3 +194,27 @@ def write_score_sheets(sheets: Sequence[PersonalSheet], out_dir: str | Path, ctx
         raise ValueError("two participants' ids give the same file name; make participant ids distinct")
     rendered["score_sheets_all.docx"] = merged_bytes(sheets, ctx)
     return [atomic_write(out / name, data) for name, data in rendered.items()]
+
+
+def write_class_sheets(responses: str | Path, course: str | Path, out_dir: str | Path, *, quiz_size: int = 20,
+                       seeds: str | int = "1", rule: str = "all_or_nothing", lang: str = "zh",
+                       pass_mark: float = 60.0, date: str | None = None) -> list[Path]:
+    """Score a class's export and write every participant's sheet plus the merged file.
+
+    Raises `DataProblems` (unreadable export), `DocumentError` (bad course or bank) or
+    `ValueError` (bad seeds, size or rule) before anything is written.
+    """
+    import datetime as dt
+
+    from branch_consult.training.handout import load_course_and_bank
+    from branch_consult.training.quiz import forms_for
+    from branch_consult.training.responses import read_responses_file
+    from branch_consult.training.results import analyse_quiz
+    from branch_consult.training.score_sheets import personal_sheets
+
+    c, bank = load_course_and_bank(course)
+    forms = forms_for(bank, quiz_size, seeds)
+    results = analyse_quiz(read_responses_file(responses), bank, forms, rule=rule)  # type: ignore[arg-type]
+    sheets = personal_sheets(results, bank, c, pass_mark)
+    ctx = SheetContext(c.title, date or dt.date.today().isoformat(), rule, pass_mark, lang)
+    return write_score_sheets(sheets, out_dir, ctx)
