@@ -44,10 +44,21 @@ def show(objects: Objects) -> None:
             display(obj)
 
 
-def text_of(objects: Objects) -> str:
-    """All text a section would show (headings, payload fields), for tests that search deliverables."""
-    import json
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _strings(v)]
+    return []
 
+
+def text_of(objects: Objects) -> str:
+    """All text a section would show (headings and every string of every payload), one per line.
+
+    For tests that search a deliverable for text that must (or must not) be there.
+    """
     parts = []
     for obj in objects:
         if isinstance(obj, NewPage):
@@ -55,5 +66,5 @@ def text_of(objects: Objects) -> str:
         elif isinstance(obj, Markdown):
             parts.append(str(obj.data))
         elif hasattr(obj, "payload"):
-            parts.append(json.dumps(obj.payload(), ensure_ascii=False))
+            parts += _strings(obj.payload())
     return "\n".join(parts)
