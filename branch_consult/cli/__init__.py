@@ -4,7 +4,6 @@ Each module here registers the commands of one subject on the shared `app`.
 """
 
 from branch_consult.cli import data_commands, playbook_commands  # noqa: F401  (registration)
-from branch_consult.cli import training_commands  # noqa: F401  (registration)
 from branch_consult.cli.app import app
 
 __all__ = ["app"]
