@@ -16,6 +16,9 @@ from branch_consult.training.handout import HandoutPlan
 from branch_consult.training.question_bank import Item
 
 NOTE_LINES = 7
+#: quiz rows per printed table (a short table is never split across pages)
+PARTICIPANT_ROWS_PER_TABLE = 10
+TRAINER_ROWS_PER_TABLE = 6
 
 
 def _bullets(points: list[str]) -> str:
@@ -33,7 +36,8 @@ def overview(plan: HandoutPlan, lang: str) -> Objects:
     ]
     out: Objects = [
         heading(2, word("overview", lang), escape=False),
-        Table(caption=c.title, columns=[Column(key="k", label=" "), Column(key="v", label=" ")], rows=rows),
+        Table(caption=c.title, columns=[Column(key="k", label=word("field", lang)), Column(key="v", label=word("detail", lang))],
+              rows=rows),
         Callout(style="note", title=word("objectives", lang), text=_bullets(c.objectives)),
     ]
     if c.materials:
@@ -123,12 +127,19 @@ def quiz(plan: HandoutPlan, lang: str) -> Objects:
         columns = [Column(key="no", label=word("no", lang), format="int"), Column(key="id", label=word("item", lang)),
                    Column(key="q", label=word("question", lang)), Column(key="a", label=word("answer", lang)),
                    Column(key="e", label=word("explanation", lang))]
-        out.append(Table(caption=word("answer_key", lang), note=note, columns=columns, rows=rows))
+        caption, per_table = word("answer_key", lang), TRAINER_ROWS_PER_TABLE
     else:
         rows = [[n, it.id, _question_text(it, lang), ""] for n, it in enumerate(items, 1)]
         columns = [Column(key="no", label=word("no", lang), format="int"), Column(key="id", label=word("item", lang)),
                    Column(key="q", label=word("question", lang)), Column(key="a", label=word("your_answer", lang))]
-        out.append(Table(caption=word("quiz", lang), note=note, columns=columns, rows=rows))
+        caption, per_table = word("quiz", lang), PARTICIPANT_ROWS_PER_TABLE
+    # Short tables are kept on one page by the exporters, and a table without a note below it
+    # is kept with the next one: chunks, each closed by its note, fill pages instead of leaving gaps.
+    for start in range(0, len(rows), per_table):
+        chunk = rows[start:start + per_table]
+        out.append(Table(caption=f"{caption}（{chunk[0][0]}–{chunk[-1][0]}）" if lang == "zh"
+                         else f"{caption} ({chunk[0][0]}-{chunk[-1][0]})",
+                         note=note, columns=columns, rows=chunk))
     return out
 
 

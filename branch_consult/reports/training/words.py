@@ -19,7 +19,7 @@ WORDS: dict[str, dict[str, str]] = {
         "minutes_suffix": "{n} 分钟", "input": "讲授",
         "single": "单选", "multiple": "多选", "true_false": "判断",
         "exercise": "课堂练习", "role_play": "演练", "case": "案例分享", "discussion": "讨论", "video": "视频",
-        "true": "对", "false": "错", "day_col": "日期",
+        "true": "对", "false": "错", "day_col": "日期", "field": "项目", "detail": "内容",
     },
     "en": {
         "overview": "Course overview", "course": "Course", "audience": "Audience", "duration": "Duration",
@@ -40,7 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
         "minutes_suffix": "{n} min", "input": "Input",
         "single": "Single choice", "multiple": "Multiple choice", "true_false": "True/false",
         "exercise": "Exercise", "role_play": "Role play", "case": "Case", "discussion": "Discussion", "video": "Video",
-        "true": "True", "false": "False", "day_col": "Day",
+        "true": "True", "false": "False", "day_col": "Day", "field": "Item", "detail": "Detail",
     },
 }
 
