@@ -45,14 +45,14 @@ def test_normalise_answers():
 
 
 def test_every_kind_of_fault_with_its_rule(bank):
-    form = QuizForm("f", ("SM01", "SM02", "SM03"))  # single A, true/false F, multiple ABD
+    form = QuizForm("f", ("SM01", "SM02", "SM03"))  # single A, true/false F, multiple BCD
     other = QuizForm("g", ("SM05", "SM06", "SM07"))
     rows = [
-        ["P1", "甲", "B1", "SM01", "A"], ["P1", "甲", "B1", "SM02", "F"], ["P1", "甲", "B1", "SM03", "ABD"],
+        ["P1", "甲", "B1", "SM01", "A"], ["P1", "甲", "B1", "SM02", "F"], ["P1", "甲", "B1", "SM03", "BCD"],
         ["P2", "乙", "B1", "SM01", "E"], ["P2", "乙", "B1", "SM02", ""], ["P2", "乙", "B1", "SM99", "A"],
         ["P3", "丙", "B2", "SM01", "B"], ["P3", "丙", "B2", "SM01", "A"], ["P3", "丙", "B2", "SM02", "F"],
-        ["P3", "丙", "B2", "SM03", "AB"], ["P3", "丙", "B2", "SM06", "D"],
-        ["P4", "丁", "B2", "SM01", "AB"], ["P4", "丁", "B2", "SM02", "T"], ["P4", "丁", "B2", "SM03", "ABD"],
+        ["P3", "丙", "B2", "SM03", "BC"], ["P3", "丙", "B2", "SM06", "D"],
+        ["P4", "丁", "B2", "SM01", "AB"], ["P4", "丁", "B2", "SM02", "T"], ["P4", "丁", "B2", "SM03", "BCD"],
     ]
     r = collect_responses(_frame(rows), bank, [form, other])
     got = {(i.kind, i.participant_id, i.question_id, i.row) for i in r.issues}
