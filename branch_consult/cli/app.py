@@ -7,3 +7,4 @@ app = typer.Typer(
     add_completion=False,
     help="branch-consult: branch diagnostics, case reviews, campaign plans and workshop handouts.",
 )
+from branch_consult.cli import training_commands  # noqa: E402, F401  (registers score-sheets; after `app` exists)

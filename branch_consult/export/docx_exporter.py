@@ -127,6 +127,8 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
             md.write(_source(cell))
         elif kind == "code" and "remove-output" not in tags:
             for out in cell.get("outputs") or []:
+                if ((out.get("metadata") or {}).get("branch_consult") or {}).get("page_break"):
+                    builder.page_break()  # an output that starts a page (a handout's lecture)
                 _write_output(builder, md, out)
     builder.finish_toc()
     builder.header_footer(meta)

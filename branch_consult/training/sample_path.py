@@ -1,0 +1,12 @@
+"""Where the committed sample quiz export lives (data_samples/training/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_samples" / "training"
+
+
+def sample_responses_path() -> Path:
+    """The 40-participant sample export with planted faults (see its README)."""
+    return SAMPLE_DIR / "quiz_responses.csv"
