@@ -151,9 +151,10 @@ class Dataset:
         return sorted(self.table("branches")["branch_id"].dropna().astype(str).tolist())
 
     def month_counts(self, name: str = "holdings", column: str = "month") -> dict[str, int]:
-        """Rows per month of a table (cheaply where the engine can); raises DataProblems
+        """Rows per month of the whole table, across all branches even for a branch's view
+        (a report's period is bank-wide); cheaply where the engine can. Raises DataProblems
         when some months cannot be real (after today, or far beyond the bulk of the data)."""
-        scan = self.source.duckdb_scan(name) if name in self.tables() and self.branch_filter is None else None
+        scan = self.source.duckdb_scan(name) if name in self.tables() else None
         counts: dict[str, int] | None = None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan
@@ -166,7 +167,7 @@ class Dataset:
             if rows is not None and all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)) for m, _ in rows):
                 counts = {str(m): int(n) for m, n in rows}
         if counts is None:
-            values = self.table(name)[column].dropna().astype(str)
+            values = Dataset(self.source).table(name)[column].dropna().astype(str)
             counts = {str(m): int(n) for m, n in values.value_counts().items()}
         strays = stray_months(counts)
         if strays:
@@ -380,7 +381,7 @@ class Dataset:
             report.problems += list(problems)
             if self.branch_filter and any(c.kind == "month" for c in TABLES[name].columns):
                 try:
-                    Dataset(self.source).month_counts(name)
+                    self.month_counts(name)
                 except DataProblems as exc:  # a stray month elsewhere in the bank moves this branch's period too
                     report.problems += [p for p in exc.problems if p not in report.problems]
         return report

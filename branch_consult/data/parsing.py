@@ -448,13 +448,25 @@ _PARSERS = {
 }
 
 
+def _longest(text: pd.Series) -> int:
+    """Length of the longest string (Arrow-backed columns without a Python loop)."""
+    to_arrow = getattr(text.array, "__arrow_array__", None)
+    if to_arrow is not None:
+        import pyarrow.compute as pc
+
+        longest = pc.max(pc.utf8_length(to_arrow())).as_py()
+    else:
+        longest = text.str.len().max()
+    return 0 if longest is None or pd.isna(longest) else int(longest)
+
+
 def _too_long(text: pd.Series, col: Column, source: str, table: str, limits: Limits) -> list[Problem]:
     """Absurdly long cells (a 1 MB branch name) are refused rather than carried into reports."""
     limit = limits.id_chars if col.kind == "id" else limits.text_chars
+    if not len(text) or _longest(text) <= limit:
+        return []
     lengths = text.str.len()
     long = (lengths > limit).fillna(False).astype(bool)
-    if not long.any():
-        return []
     longest = int(lengths[long].max())
     examples = tuple(f"{v[:20]!r}… ({len(v):,} characters)" for v in text[long].head(3))
     return [Problem(source, table, f"{int(long.sum())} value(s) longer than {limit:,} characters "

@@ -289,7 +289,7 @@ def _add_all(folder):
 @pytest.mark.parametrize(("make", "code", "message"), [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])
 def test_bad_input_catalogue(tiny_csv, make, code, message):
     make(tiny_csv)
-    result = runner.invoke(app, ["validate", str(tiny_csv), "-P", "bank_overview"])
+    result = runner.invoke(app, ["validate", str(tiny_csv)])
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert message in result.output, result.output
@@ -299,7 +299,7 @@ def test_bad_input_catalogue(tiny_csv, make, code, message):
 def test_catalogue_clean_baseline(tiny_csv):
     """Every optional table the catalogue adds is valid on its own (so each case tests one fault)."""
     _add_all(tiny_csv)
-    result = runner.invoke(app, ["validate", str(tiny_csv), "-P", "bank_overview"])
+    result = runner.invoke(app, ["validate", str(tiny_csv)])
     assert result.exit_code == 0 and "No problems found." in result.output, result.output
 
 
@@ -390,3 +390,10 @@ def test_empty_table_in_a_branch_slice_of_parquet(tiny_parquet):
     frame.to_parquet(tiny_parquet / "holdings.parquet")
     with pytest.raises(DataProblems, match="holdings: the table has a header but no data rows"):
         open_dataset(tiny_parquet).table("holdings", "B001")
+
+
+def test_stray_month_of_another_branch_fails_a_branch_validate(tiny_csv):
+    _append(tiny_csv, "holdings", "C3,2031-01,wealth,100\n")  # C3 is a customer of B002
+    result = runner.invoke(app, ["validate", str(tiny_csv), "-b", "B001"])
+    assert result.exit_code == 1, result.output
+    assert "holdings › month: 1 row(s) dated 2031-01: after the current month" in result.output
