@@ -9,6 +9,7 @@ such as 04/05/2017 is refused, not read).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,19 +88,25 @@ class UncachedFormula(str):
     """An Excel formula whose result was never saved (the file was written without calculating)."""
 
 
-def _uncached_formulas(path: Path, sheet: str | int) -> dict[tuple[int, int], str]:
-    """(row, column) -> formula text for formula cells with no saved value (0-based)."""
+@functools.lru_cache(maxsize=32)
+def _has_formulas(path: str, mtime_ns: int, size: int) -> bool:
+    """Whether any sheet of the workbook holds a formula (scanned once per file version)."""
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as zf:
-            has_formula = any(
-                b"<f>" in zf.read(n) or b"<f " in zf.read(n)
+            return any(
+                re.search(rb"<f[ >]", zf.read(n)) is not None
                 for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
             )
     except (zipfile.BadZipFile, OSError, KeyError):
-        return {}
-    if not has_formula:
+        return False
+
+
+def _uncached_formulas(path: Path, sheet: str | int) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula text for formula cells with no saved value (0-based)."""
+    st = path.stat()
+    if not _has_formulas(str(path), st.st_mtime_ns, st.st_size):
         return {}
     import openpyxl
 
