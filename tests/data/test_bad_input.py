@@ -202,7 +202,7 @@ def _inflate(path, placeholder, size):
             zf.writestr(name, data)
 
 
-def _huge_string_workbook(path, sheet_title=None):
+def _huge_string_workbook(path, sheet_title=None, size=3_000_000):
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -213,7 +213,7 @@ def _huge_string_workbook(path, sheet_title=None):
     sheet.append(["B001", "PLACEHOLDER", "东区", "community", "2010-03-01", 5, 12])
     sheet.append(["B002", "高新园区支行", "西区", "park", "2015-06-18", 4, 9.5])
     book.save(path)
-    _inflate(path, "PLACEHOLDER", 3_000_000)
+    _inflate(path, "PLACEHOLDER", size)
     assert path.stat().st_size < 100_000
 
 
@@ -397,3 +397,31 @@ def test_stray_month_of_another_branch_fails_a_branch_validate(tiny_csv):
     result = runner.invoke(app, ["validate", str(tiny_csv), "-b", "B001"])
     assert result.exit_code == 1, result.output
     assert "holdings › month: 1 row(s) dated 2031-01: after the current month" in result.output
+
+
+def test_run_refuses_a_stray_month_in_one_message(tiny_csv, tmp_path):
+    _append(tiny_csv, "holdings", "C3,2031-01,wealth,100\n")
+    result = runner.invoke(app, ["run", "branch_diagnostic", "--data", str(tiny_csv), "--out", str(tmp_path / "out"),
+                                 "-p", "branch_id", "B001"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "holdings › month: 1 row(s) dated 2031-01: after the current month" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_non_finite_numbers_in_parquet(tiny_parquet):
+    frame = pd.read_parquet(tiny_parquet / "holdings.parquet")
+    frame.loc[1, "balance"] = float("inf")
+    frame.to_parquet(tiny_parquet / "holdings.parquet")
+    report, text = _problems(tiny_parquet)
+    assert "holdings › balance: cannot read 1 value(s); expected a finite number" in text and "(row 2)" in text
+    assert "holdings" in report.unusable
+
+
+def test_zip_bomb_workbook_refused_with_default_limits(tmp_path):
+    """17 MiB packed into a few KB: refused by its packing ratio, before openpyxl sees it."""
+    _huge_string_workbook(tmp_path / "bank.xlsx", "branches", size=17 * 2**20)
+    result = runner.invoke(app, ["validate", str(tmp_path / "bank.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "refused before loading: part xl/worksheets/sheet1.xml unpacks" in result.output
+    assert "limit 200 times" in result.output and "Traceback" not in result.output
