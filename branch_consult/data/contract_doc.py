@@ -80,6 +80,8 @@ def _hardening_rules() -> list[str]:
         "## What is refused",
         "",
         "- Numbers that are not finite (`inf`, `Infinity`, `-inf`, `1e309`).",
+        "- Dates after today (except `staff.left_on`, a planned leaving date); set",
+        "  `BRANCH_CONSULT_TODAY` to judge as of another day.",
         "- A table present with a header but no data rows (remove the file if the data is not available).",
         f"- Months after the current month, or more than {periods.MAX_MONTHS_BEYOND} months after the last",
         "  month holding most of the rows (a stray row would otherwise become the report month).",

@@ -22,7 +22,7 @@ import pandas as pd
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
-from branch_consult.data.periods import stray_months
+from branch_consult.data.periods import stray_months, today
 from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
@@ -281,6 +281,7 @@ class Dataset:
                                         "fill it, or remove it if the data is not available"))
         if not filters:
             problems += _stray_month_problems(typed, name, raw.label)
+        problems += _future_date_problems(typed, name, raw.label)
         if not any(p.column is None and "missing required" in p.message for p in problems):
             problems += _not_again(check_table(typed, name, raw.label), problems)
             problems += self._reference_problems(name, typed, raw.label, branches)
@@ -417,6 +418,23 @@ def _stray_month_problems(frame: pd.DataFrame, name: str, label: str) -> list[Pr
             rows = values.astype(str) == month
             problems.append(Problem(label, name, f"{counts[month]:,} row(s) dated {month}: {why}", col.name,
                                     rows_of(frame.index[rows.to_numpy()]), (repr(month),)))
+    return problems
+
+
+def _future_date_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:
+    """Dates after today (data cannot come from the future), except where the contract allows it."""
+    problems: list[Problem] = []
+    end_of_today = pd.Timestamp(today()) + pd.Timedelta(days=1)
+    for col in TABLES[name].columns:
+        if col.kind not in ("date", "datetime") or col.future_ok or col.name not in frame.columns:
+            continue
+        values = frame[col.name]
+        late = (values >= end_of_today).fillna(False).astype(bool)
+        if late.any():
+            problems.append(Problem(label, name, f"{int(late.sum())} value(s) after today "
+                                    f"({end_of_today - pd.Timedelta(days=1):%Y-%m-%d}): data cannot be dated in the future",
+                                    col.name, rows_of(frame.index[late.to_numpy()]),
+                                    examples_of(f"{v:%Y-%m-%d}" for v in values[late])))
     return problems
 
 

@@ -9,8 +9,11 @@ last month that holds the bulk of the rows.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from statistics import median
+
+from branch_consult.data.problems import DataProblems
 
 #: a month holding at least this share of the usual rows holds "the bulk" of the data
 BULK_SHARE = 0.5
@@ -23,9 +26,24 @@ def month_number(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
-def _this_month(today: dt.date | None) -> str:
-    today = today or dt.date.today()
-    return f"{today.year:04d}-{today.month:02d}"
+#: set to an ISO date to judge "the future" as of another day (a back-dated rerun, tests)
+TODAY_ENV = "BRANCH_CONSULT_TODAY"
+
+
+def today() -> dt.date:
+    """The date data may not lie after: $BRANCH_CONSULT_TODAY when set, else the system date."""
+    text = os.environ.get(TODAY_ENV, "").strip()
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise DataProblems([], headline=f"{TODAY_ENV} must be a date such as 2026-11-30, not {text!r}") from None
+    return dt.date.today()
+
+
+def _this_month(day: dt.date | None) -> str:
+    today_ = day or today()
+    return f"{today_.year:04d}-{today_.month:02d}"
 
 
 def bulk_months(counts: Mapping[str, int]) -> list[str]:

@@ -71,3 +71,15 @@ def test_diagnostic_period_skips_a_partial_month_and_refuses_a_future_one(tiny_c
         fh.write("C3,2031-01,wealth,100\n")  # another branch's customer, years ahead
     with pytest.raises(DataProblems, match=r"holdings › month: 1 row\(s\) dated 2031-01: after the current month"):
         bank_context(open_dataset(tiny_csv).branch("B001"))
+
+
+def test_today_can_be_set_for_a_back_dated_check(monkeypatch):
+    from branch_consult.data import DataProblems
+    from branch_consult.data.periods import today
+
+    monkeypatch.setenv("BRANCH_CONSULT_TODAY", "2026-09-15")
+    assert today() == dt.date(2026, 9, 15)
+    assert list(stray_months(FULL)) == ["2026-10"]
+    monkeypatch.setenv("BRANCH_CONSULT_TODAY", "15/09/2026")
+    with pytest.raises(DataProblems, match="BRANCH_CONSULT_TODAY must be a date"):
+        today()

@@ -231,6 +231,9 @@ CATALOGUE = [
     # (case, make the bad input, validate exit code, the message it must print)
     ("future month", lambda d: _append(d, "holdings", "C3,2031-01,wealth,100\n"), 1,
      "bank_csv/holdings.csv › holdings › month: 1 row(s) dated 2031-01: after the current month"),
+    ("future date", lambda d: _edit(d, "customers", lambda f: f.assign(onboarded_on=["2015-01-01", "2020-02-02",
+                                                                                  "2031-03-03", "2016-04-04"])), 1,
+     "customers › onboarded_on: 1 value(s) after today ("),
     ("inf amount", lambda d: _append(d, "holdings", "C3,2026-10,wealth,inf\n"), 1,
      "holdings › balance: cannot read 1 value(s); expected a finite number"),
     ("Infinity amount", lambda d: _append(d, "holdings", "C3,2026-10,wealth,Infinity\n"), 1,
