@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from branch_consult.analysis.report_period import choose_months
+from branch_consult.analysis.report_period import PeriodChoice, choose_months
 from branch_consult.formats import clean_text, format_value
 
 
@@ -26,6 +26,7 @@ class Overview:
     base_month: str | None
     branches: pd.DataFrame  # one row per branch, sorted by deposits (largest first)
     totals: dict[str, Any] = field(default_factory=dict)
+    period: PeriodChoice | None = None  # how the months were chosen (stated when a month was left out)
 
 
 def pick_months(available: list[str], month: str = "") -> tuple[str, str | None]:
@@ -85,7 +86,9 @@ def bank_overview(ds: Any, month: str = "") -> Overview:
     month, base_month = choice.month, choice.base_month
     current = branch_balances(ds, month)
     base = branch_balances(ds, base_month) if base_month else None
-    return compute_overview(ds.table("branches"), current, base, month, base_month)
+    ov = compute_overview(ds.table("branches"), current, base, month, base_month)
+    ov.period = choice
+    return ov
 
 
 # ------------------------------------------------------------------ wording
@@ -129,6 +132,8 @@ def observations(ov: Overview, lang: str = "zh") -> list[str]:
         month=ov.month, n=tot["branches"], deposits=format_value(tot["deposits"], "wan", lang),
         aum=format_value(tot["aum"], "wan", lang), customers=format_value(tot["customers"], "int", lang),
     )]
+    if ov.period is not None and ov.period.skipped:  # say why the latest month is not the one reported
+        out.append(ov.period.note(lang))
     grown = f.dropna(subset=["growth"])
     if ov.base_month is None or grown.empty:
         out.append(t["no_base"])

@@ -41,7 +41,8 @@ class PeriodChoice:
             text = f"报告月份为数据中最近的月份{self.month}。" if zh else f"Report month {self.month}, the latest in the data."
         else:
             left = "、".join(f"{m}（{n}行，此前通常约{u:,.0f}行）" for m, n, u in self.skipped) if zh else \
-                "; ".join(f"{m} ({n:,} rows against about {u:,.0f} before)" for m, n, u in self.skipped)
+                "; ".join(f"{m} ({n:,} row{'' if n == 1 else 's'} against about {u:,.0f} before)"
+                          for m, n, u in self.skipped)
             text = (f"报告月份为数据完整的最近月份{self.month}；未采用数据不完整的月份：{left}。" if zh else
                     f"Report month {self.month}, the latest month with complete data; left out as incomplete: {left}.")
         if self.base_month:

@@ -83,3 +83,15 @@ def test_today_can_be_set_for_a_back_dated_check(monkeypatch):
     monkeypatch.setenv("BRANCH_CONSULT_TODAY", "15/09/2026")
     with pytest.raises(DataProblems, match="BRANCH_CONSULT_TODAY must be a date"):
         today()
+
+
+def test_overview_states_a_left_out_month(tiny_csv):
+    from branch_consult.analysis.overview import bank_overview, observations
+    from branch_consult.data import open_dataset
+
+    with open(tiny_csv / "holdings.csv", "a", encoding="utf-8") as fh:
+        fh.write("C1,2026-11,deposit_time,1260000\n")
+    ov = bank_overview(open_dataset(tiny_csv))
+    assert (ov.month, ov.base_month) == ("2026-10", "2026-09")
+    text = observations(ov, "en")
+    assert "Report month 2026-10, the latest month with complete data; left out as incomplete: 2026-11 (1 row against about 4 before)" in text[1]
