@@ -23,7 +23,7 @@ from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
 from branch_consult.data.periods import stray_months, today
-from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
+from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
 from branch_consult.data.sources import Source, open_source
@@ -261,7 +261,7 @@ class Dataset:
             raise
         except Exception as exc:  # unreadable file, broken workbook, driver error: a message, not a traceback
             raise DataProblems(
-                [Problem(self.label, name, f"cannot be read: {type(exc).__name__}: {exc}")],
+                [Problem(self.label, name, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
                 headline=f"table {name} from {self.label} cannot be read",
             ) from None
         problems = list(raw.problems)
@@ -275,7 +275,7 @@ class Dataset:
                 typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
         if len(typed) == 0:
             if whole_table_empty is None:
-                whole_table_empty = not where or not self.source.has_rows(name)
+                whole_table_empty = not where or not self._has_rows(name)
             if whole_table_empty:
                 problems.append(Problem(raw.label, name, "the table has a header but no data rows; "
                                         "fill it, or remove it if the data is not available"))
@@ -387,6 +387,15 @@ class Dataset:
                     report.problems += [p for p in exc.problems if p not in report.problems]
         return report
 
+    def _has_rows(self, name: str) -> bool:
+        """Whether a table has data rows; an unreadable table counts as having some (reading it says why)."""
+        try:
+            return self.source.has_rows(name)
+        except DataProblems:
+            raise
+        except Exception:
+            return True
+
     def preflight(self, playbook: str) -> None:
         """Refuse, before a playbook starts, data it cannot use: a required table missing or
         empty, an optional table present but empty, or months that cannot be real."""
@@ -397,7 +406,7 @@ class Dataset:
         problems = [Problem(self.label, t, f"missing; playbook {playbook} requires it") for t in needs.required
                     if t not in present]
         for name in (*needs.required, *needs.optional):
-            if name in present and not self.source.has_rows(name):
+            if name in present and not self._has_rows(name):
                 problems.append(Problem(self.label, name, "the table has a header but no data rows; "
                                         "fill it, or remove it if the data is not available"))
         if problems:

@@ -42,7 +42,7 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"
 
 
-def read_csv_cells(path: Path, label: str = "", table: str = "-") -> pd.DataFrame:
+def read_csv_cells(path: Path, label: str = "", table: str = "-", nrows: int | None = None) -> pd.DataFrame:
     """All cells of a CSV as strings, header not yet located.
 
     An empty file, or one whose later lines are in another encoding than its start,
@@ -61,6 +61,7 @@ def read_csv_cells(path: Path, label: str = "", table: str = "-") -> pd.DataFram
             keep_default_na=False,
             encoding=encoding,
             skip_blank_lines=False,
+            nrows=nrows,
         )
     except UnicodeDecodeError:
         raise DataProblems([_encoding_problem(path, encoding, label, table)],

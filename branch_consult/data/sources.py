@@ -31,7 +31,7 @@ from branch_consult.data.parsing import (
     read_csv_cells,
     read_excel_cells,
 )
-from branch_consult.data.problems import DataProblems, Problem
+from branch_consult.data.problems import DataProblems, Problem, first_line
 
 #: conditions ANDed together, each "column IN values"; None reads the whole table
 Where = Sequence[tuple[str, Sequence[str]]] | None
@@ -240,7 +240,7 @@ class FolderSource(Source):
         except DataProblems:
             raise
         except Exception as exc:  # unreadable file: name the file, not just the folder
-            raise DataProblems([Problem(label, table, f"cannot be read: {type(exc).__name__}: {exc}")],
+            raise DataProblems([Problem(label, table, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
                                headline=f"table {table} cannot be read") from None
         frame, mult, problems = frame_from_cells(cells, spec, label)
         return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
@@ -250,6 +250,18 @@ class FolderSource(Source):
         if file.suffix.lower() != ".parquet":
             return None
         return _duck(), f"read_parquet('{_sql_literal(file)}')"
+
+    #: lines of a CSV read to tell whether it has data rows (title rows + header + a few)
+    HEAD_LINES = 40
+
+    def has_rows(self, table: str) -> bool:
+        file = self._file(table)
+        if file.suffix.lower() != ".csv":
+            return super().has_rows(table)
+        cells = read_csv_cells(file, f"{self.label}/{file.name}", table, nrows=self.HEAD_LINES)
+        frame, _, _ = frame_from_cells(cells, TABLES[table], file.name)
+        # no data in the first lines of a long file: let the full read judge
+        return len(frame) > 0 or len(cells) >= self.HEAD_LINES
 
 
 def _sql_literal(path: Path) -> str:

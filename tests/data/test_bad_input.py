@@ -428,3 +428,13 @@ def test_zip_bomb_workbook_refused_with_default_limits(tmp_path):
     assert result.exit_code == 2, result.output
     assert "refused before loading: part xl/worksheets/sheet1.xml unpacks" in result.output
     assert "limit 200 times" in result.output and "Traceback" not in result.output
+
+
+def test_run_on_a_corrupt_parquet_is_one_message(tiny_parquet, tmp_path):
+    (tiny_parquet / "staff_events.parquet").write_bytes(b"PAR1 garbage")
+    (tiny_parquet / "holdings.parquet").write_bytes(b"PAR1 garbage")
+    result = runner.invoke(app, ["run", "branch_diagnostic", "--data", str(tiny_parquet), "--out", str(tmp_path / "o"),
+                                 "-p", "branch_id", "B001"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "holdings" in result.output
+    assert "LINE 1" not in result.output  # the driver's SQL context is not part of the message
