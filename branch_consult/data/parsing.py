@@ -488,8 +488,9 @@ def _finish(values: pd.Series, col: Column, multiplier: float, source: str, tabl
     kind = col.kind
     if kind in ("int", "float", "money"):
         out = pd.to_numeric(values, errors="coerce").astype("float64") * multiplier
-        infinite = pd.Series(np.isinf(out.to_numpy()), index=out.index)
-        if infinite.any():
+        infinite_np = np.isinf(out.to_numpy())
+        if infinite_np.any():
+            infinite = pd.Series(infinite_np, index=out.index)
             problems.append(Problem(source, table, f"cannot read {int(infinite.sum())} value(s); expected a finite "
                                     "number (inf, Infinity or a number too large to hold is not an amount)",
                                     col.name, rows_of(out.index[infinite.to_numpy()]),
