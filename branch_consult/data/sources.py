@@ -338,9 +338,17 @@ class DuckDBSource(Source):
             self._con = duckdb.connect(str(self.path), read_only=True)
         return self._con
 
+    def _names(self) -> set[str]:
+        return {r[0] for r in self.con().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
     def tables(self) -> list[str]:
-        names = {r[0] for r in self.con().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        names = self._names()
         return [t for t in TABLES if t in names]
+
+    @property
+    def ignored(self) -> dict[str, str]:
+        """Tables in the database that are not contract tables (validate lists them)."""
+        return {f"table {n}": "not a contract table name" for n in sorted(self._names()) if n not in TABLES}
 
     def version(self) -> str:
         return _stat_version([self.path])

@@ -438,3 +438,25 @@ def test_run_on_a_corrupt_parquet_is_one_message(tiny_parquet, tmp_path):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "holdings" in result.output
     assert "LINE 1" not in result.output  # the driver's SQL context is not part of the message
+
+
+def test_workbook_sheet_formula_and_duckdb_extra_table(tmp_path):
+    import duckdb
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "网点"
+    sheet.append(["网点号", "网点名称", "区域", "区域类型", "开业日期", "柜台数", "员工数"])
+    sheet.append(["B001", "城东支行", "东区", "community", "2010-03-01", "=2+3", 12])
+    book.create_sheet("说明").append(["free text"])
+    book.save(tmp_path / "bank.xlsx")
+    result = runner.invoke(app, ["validate", str(tmp_path / "bank.xlsx")])
+    assert "bank.xlsx › 网点 › branches › counters: cannot read 1 value(s): formula(s) with no saved result" in result.output
+    assert "found: '=2+3'" in result.output and "ignored: sheet 说明 (not named after a contract table)" in result.output
+
+    con = duckdb.connect(str(tmp_path / "bank.duckdb"))
+    con.execute("CREATE TABLE scratch (x INTEGER)")
+    con.close()
+    result = runner.invoke(app, ["validate", str(tmp_path / "bank.duckdb")])
+    assert result.exit_code == 1 and "ignored: table scratch (not a contract table name)" in result.output
