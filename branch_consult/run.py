@@ -175,6 +175,8 @@ def _resolve(
     dataset = _opener(location)
     checked = schema.validate(values, branch_ids=lambda: dataset().branch_ids(),
                               staff_ids=lambda: dataset().distinct("staff", "staff_id"))
+    if location is not None:  # tables missing or empty, months that cannot be real: refuse before the kernel
+        dataset().preflight(playbook.name)
     for spec in schema.specs:  # files named on the command line, relative to the caller
         if spec.kind == "path" and checked.get(spec.name) not in ("", None):
             path = Path(_absolute(str(checked[spec.name])))

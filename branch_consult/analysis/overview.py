@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from branch_consult.analysis.report_period import PeriodChoice, choose_months
+
 GROWTH_LOOKBACK = 12  # months: year-on-year when the data reaches back that far
 
 
@@ -25,27 +27,13 @@ class Overview:
     base_month: str | None
     branches: pd.DataFrame  # one row per branch, sorted by deposits (largest first)
     totals: dict[str, Any] = field(default_factory=dict)
-
-
-def _months_back(month: str, n: int) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    idx = year * 12 + (mon - 1) - n
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+    period: PeriodChoice | None = None  # how the months were chosen (stated when a month was left out)
 
 
 def pick_months(available: list[str], month: str = "") -> tuple[str, str | None]:
     """The report month (latest if empty) and the base month for growth (12 months earlier, else earliest)."""
-    months = sorted(set(available))
-    if not months:
-        raise ValueError("the holdings table has no months")
-    if month and month not in months:
-        raise ValueError(f"month {month} is not in the data; months available: {months[0]} to {months[-1]}")
-    month = month or months[-1]
-    wanted = _months_back(month, GROWTH_LOOKBACK)
-    earlier = [m for m in months if m < month]
-    if wanted in months:
-        return month, wanted
-    return month, (earlier[0] if earlier else None)
+    choice = choose_months(dict.fromkeys(available, 1), month)
+    return choice.month, choice.base_month
 
 
 def compute_overview(
@@ -91,19 +79,14 @@ def compute_overview(
     return Overview(month=month, base_month=base_month, branches=frame, totals=totals)
 
 
-def _available_months(ds: Any) -> list[str]:
-    scan = ds.source.duckdb_scan("holdings") if hasattr(ds.source, "duckdb_scan") else None
-    if scan:
-        con, holdings = scan
-        return [r[0] for r in con.execute(f"SELECT DISTINCT month FROM {holdings}").fetchall()]
-    return ds.table("holdings")["month"].dropna().astype(str).unique().tolist()
-
-
 def bank_overview(ds: Any, month: str = "") -> Overview:
-    """The overview for `month` ('' = latest month in the data) from a Dataset."""
+    """The overview for `month` ('' = latest month with complete data) from a Dataset."""
     from branch_consult.data.aggregate import branch_balances
 
-    month, base_month = pick_months(_available_months(ds), month)
+    choice = choose_months(ds.month_counts("holdings"), month)
+    month, base_month = choice.month, choice.base_month
     current = branch_balances(ds, month)
     base = branch_balances(ds, base_month) if base_month else None
-    return compute_overview(ds.table("branches"), current, base, month, base_month)
+    ov = compute_overview(ds.table("branches"), current, base, month, base_month)
+    ov.period = choice
+    return ov

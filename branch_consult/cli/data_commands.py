@@ -15,19 +15,29 @@ from branch_consult.data import DataProblems, open_dataset
 def validate(
     path: Annotated[str, typer.Argument(help="Folder, .xlsx workbook, DuckDB/SQLite file or database URL (default: the sample bank).")] = "",
     branch: Annotated[str, typer.Option("--branch", "-b", help="Check only this branch's slice.")] = "",
+    playbook: Annotated[list[str] | None, typer.Option("--playbook", "-P", help="Check the tables of this playbook only (repeatable; default: every playbook).")] = None,
 ) -> None:
-    """Check every table of a data source against the contract and list all problems."""
+    """Check every table of a data source against the contract and list all problems,
+    the files read and ignored, and the tables each playbook lacks."""
     try:
         ds = open_dataset(path or None)
         if branch:
             ds = ds.branch(branch)
-        report = ds.validate()
+        report = ds.validate(playbooks=playbook or None)
     except DataProblems as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     typer.echo(report.text())
     if not report.ok:
-        typer.secho(f"unusable table(s): {', '.join(report.unusable)}", fg=typer.colors.RED, err=True)
+        why: list[str] = []
+        if report.unusable:
+            why.append(f"unusable table(s): {', '.join(report.unusable)}")
+        for name, missing in report.missing_required.items():
+            if missing:
+                why.append(f"{name} lacks required table(s) {', '.join(missing)}")
+        if report.unknown_branches:
+            why.append(f"unknown branch(es): {', '.join(report.unknown_branches)}")
+        typer.secho("; ".join(why), fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
 
 

@@ -86,6 +86,7 @@ class Column:
     min: float | None = None
     max: float | None = None
     references: str | None = None  # "table.column"
+    future_ok: bool = False  # a date that may lie after today (a planned leaving date)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ _table(
             Column("name", "text", "Full name (personal data).", ("姓名", "员工姓名")),
             Column("role", "text", "Role (岗位).", ("岗位",), allowed=ROLES),
             Column("hired_on", "date", "Hire date.", ("入职日期",)),
-            Column("left_on", "date", "Leaving date; empty while employed.", ("离职日期",), nullable=True),
+            Column("left_on", "date", "Leaving date; empty while employed.", ("离职日期",), nullable=True, future_ok=True),
             _id("manager_id", "Line manager's staff_id.", ("上级工号",), nullable=True, references=STAFF_REF),
         ),
     )

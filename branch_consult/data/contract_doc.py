@@ -70,7 +70,50 @@ def contract_markdown() -> str:
         "- Balances and amounts are never negative; keys are unique.",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + _hardening_rules() + _playbook_tables())
+
+
+def _hardening_rules() -> list[str]:
+    from branch_consult.data import limits, periods
+
+    return [
+        "## What is refused",
+        "",
+        "- Numbers that are not finite (`inf`, `Infinity`, `-inf`, `1e309`).",
+        "- Dates after today (except `staff.left_on`, a planned leaving date); set",
+        "  `BRANCH_CONSULT_TODAY` to judge as of another day.",
+        "- A table present with a header but no data rows (remove the file if the data is not available).",
+        f"- Months after the current month, or more than {periods.MAX_MONTHS_BEYOND} months after the last",
+        "  month holding most of the rows (a stray row would otherwise become the report month).",
+        f"- Text longer than {limits.MAX_TEXT_CHARS:,} characters, identifiers longer than {limits.MAX_ID_CHARS}.",
+        f"- Workbooks that unpack to more than {limits.MAX_WORKBOOK_BYTES // 2**20} MiB, or with one part over",
+        f"  {limits.MAX_WORKBOOK_PART_BYTES // 2**20} MiB, refused before loading (override with the",
+        "  `BRANCH_CONSULT_MAX_*` environment variables in `branch_consult/data/limits.py`).",
+        "- Excel formulas without a saved result (save the workbook in Excel or LibreOffice first).",
+        "",
+        "Headers are matched ignoring invisible characters (BOM, zero-width space), with a warning",
+        "naming the raw header.",
+        "",
+    ]
+
+
+def _playbook_tables() -> list[str]:
+    from branch_consult.data.requirements import playbook_needs
+
+    lines = [
+        "## Tables each playbook needs",
+        "",
+        "Declared in `branch_consult/data/playbook_tables.yaml`. `branch-consult validate` fails when",
+        "a required table is missing (`--playbook NAME` checks one playbook only); without an",
+        "optional table the playbook leaves that section out.",
+        "",
+        "| playbook | required | optional |",
+        "| --- | --- | --- |",
+    ]
+    for needs in playbook_needs().values():
+        lines.append(f"| `{needs.playbook}` | {', '.join(needs.required) or '-'} | {', '.join(needs.optional) or '-'} |")
+    lines.append("")
+    return lines
 
 
 def contract_text() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,9 @@ import pandas as pd
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
-from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
+from branch_consult.data.periods import stray_months, today
+from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
+from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
 from branch_consult.data.sources import Source, open_source
 
@@ -41,10 +44,15 @@ def _cached(key: tuple, load) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
     return value
 
 
+#: tables that could not be read, so that each dependent table does not re-read and re-report them
+_FAILED: dict[tuple, DataProblems] = {}
+
+
 def clear_cache() -> None:
     """Forget every loaded table (tests, or after editing files in place)."""
     _CACHE.clear()
     _KEYS.clear()
+    _FAILED.clear()
 
 
 def sample_path() -> Path:
@@ -57,12 +65,22 @@ def sample_path() -> Path:
 
 @dataclass
 class ValidationReport:
-    """Everything wrong with a source, table by table."""
+    """Everything wrong with a source, table by table, and what it can be used for."""
 
     source: str
     rows: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    #: table -> the file or sheet it was read from
+    inputs: dict[str, str] = field(default_factory=dict)
+    #: file or sheet -> why it was not read
+    ignored: dict[str, str] = field(default_factory=dict)
+    #: playbook -> required tables the source lacks (only playbooks checked)
+    missing_required: dict[str, list[str]] = field(default_factory=dict)
+    #: playbook -> optional tables the source lacks (their sections are left out)
+    missing_optional: dict[str, list[str]] = field(default_factory=dict)
+    #: branches asked for (--branch) that the branches table does not have
+    unknown_branches: list[str] = field(default_factory=list)
 
     @property
     def unusable(self) -> list[str]:
@@ -70,19 +88,35 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return not self.unusable
+        return not self.unusable and not self.unknown_branches and not any(self.missing_required.values())
 
     def text(self) -> str:
         lines = [f"Data source: {self.source}"]
+        if not self.inputs and not self.rows:
+            lines.append("  no contract table found (files or sheets must be named after a table, e.g. branches.csv)")
         for name, n in self.rows.items():
             mark = "unusable" if name in self.unusable else "ok"
-            lines.append(f"  {name:<17} {n:>10,} rows  {mark}")
+            origin = f"  from {self.inputs[name]}" if name in self.inputs else ""
+            lines.append(f"  {name:<17} {n:>10,} rows  {mark}{origin}")
+        for name in self.inputs:
+            if name not in self.rows:
+                lines.append(f"  {name:<17} {'-':>10}       unreadable  from {self.inputs[name]}")
+        for item, why in self.ignored.items():
+            lines.append(f"  ignored: {item} ({why})")
         if self.absent:
-            lines.append(f"  not present (only needed by playbooks that use them): {', '.join(self.absent)}")
+            lines.append(f"  not present: {', '.join(self.absent)}")
+        for playbook in sorted(set(self.missing_required) | set(self.missing_optional)):
+            req, opt = self.missing_required.get(playbook, []), self.missing_optional.get(playbook, [])
+            state = f"cannot run: missing required table(s) {', '.join(req)}" if req else "can run"
+            if opt:
+                state += f"; sections left out without {', '.join(opt)}"
+            lines.append(f"  playbook {playbook}: {state}")
+        if self.unknown_branches:
+            lines.append(f"  unknown branch(es): {', '.join(self.unknown_branches)} (not in the branches table)")
         if self.problems:
             lines.append(f"{len(self.problems)} problem(s):")
             lines += [f"  [{p.severity}] {p.describe()}" for p in self.problems]
-        else:
+        elif self.ok:
             lines.append("No problems found.")
         return "\n".join(lines)
 
@@ -115,6 +149,35 @@ class Dataset:
 
     def branch_ids(self) -> list[str]:
         return sorted(self.table("branches")["branch_id"].dropna().astype(str).tolist())
+
+    def month_counts(self, name: str = "holdings", column: str = "month") -> dict[str, int]:
+        """Rows per month of the whole table, across all branches even for a branch's view
+        (a report's period is bank-wide); cheaply where the engine can. Raises DataProblems
+        when some months cannot be real (after today, or far beyond the bulk of the data)."""
+        scan = self.source.duckdb_scan(name) if name in self.tables() else None
+        counts: dict[str, int] | None = None
+        if scan is not None and column in TABLES[name].names:
+            con, relation = scan
+            try:
+                rows = con.execute(
+                    f'SELECT CAST("{column}" AS VARCHAR), COUNT(*) FROM {relation} WHERE "{column}" IS NOT NULL GROUP BY 1'
+                ).fetchall()
+            except duckdb.Error:
+                rows = None
+            if rows is not None and all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)) for m, _ in rows):
+                counts = {str(m): int(n) for m, n in rows}
+        if counts is None:
+            values = Dataset(self.source).table(name)[column].dropna().astype(str)
+            counts = {str(m): int(n) for m, n in values.value_counts().items()}
+        strays = stray_months(counts)
+        if strays:
+            raise DataProblems(
+                [Problem(self.label, name, f"{counts[m]:,} row(s) dated {m}: {why}", column, examples=(repr(m),))
+                 for m, why in strays.items()],
+                headline=f"table {name} from {self.label} has months that cannot be real "
+                         "(`branch-consult validate` lists the rows)",
+            )
+        return counts
 
     def distinct(self, name: str, column: str) -> list[str]:
         """Distinct values of one column (e.g. the months of holdings), cheaply when the engine can."""
@@ -157,7 +220,15 @@ class Dataset:
     ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         table_spec(name)  # unknown names get the list of known ones
         key = self._cache_key(name, branches, filters)
-        return _cached(key, lambda: self._read(name, branches, filters))
+        if key in _FAILED:
+            raise _FAILED[key]
+        try:
+            return _cached(key, lambda: self._read(name, branches, filters))
+        except DataProblems as exc:
+            if len(_FAILED) > 64:
+                _FAILED.clear()
+            _FAILED[key] = exc
+            raise
 
     def _cache_key(self, name: str, branches: tuple[str, ...] | None, filters: tuple) -> tuple:
         ident = str(getattr(self.source, "path", getattr(self.source, "url", self.label)))
@@ -190,17 +261,27 @@ class Dataset:
             raise
         except Exception as exc:  # unreadable file, broken workbook, driver error: a message, not a traceback
             raise DataProblems(
-                [Problem(self.label, name, f"cannot be read: {type(exc).__name__}: {exc}")],
+                [Problem(self.label, name, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
                 headline=f"table {name} from {self.label} cannot be read",
             ) from None
         problems = list(raw.problems)
         if raw.frame.empty and not raw.frame.columns.size:
             return raw.frame, tuple(problems)
-        typed, found = coerce_frame(raw.frame, spec, raw.multipliers, raw.label)
+        typed, found = coerce_frame(raw.frame, spec, raw.multipliers, raw.label, raw.headers or None)
         problems += found
+        whole_table_empty = len(raw.frame) == 0 if not raw.filtered else None
         if where and not raw.filtered:
             for column, values in where:
                 typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
+        if len(typed) == 0:
+            if whole_table_empty is None:
+                whole_table_empty = not where or not self._has_rows(name)
+            if whole_table_empty:
+                problems.append(Problem(raw.label, name, "the table has a header but no data rows; "
+                                        "fill it, or remove it if the data is not available"))
+        if not filters:
+            problems += _stray_month_problems(typed, name, raw.label)
+        problems += _future_date_problems(typed, name, raw.label)
         if not any(p.column is None and "missing required" in p.message for p in problems):
             problems += _not_again(check_table(typed, name, raw.label), problems)
             problems += self._reference_problems(name, typed, raw.label, branches)
@@ -216,6 +297,12 @@ class Dataset:
         """
         if table not in self.tables():
             return None
+        try:
+            return self._missing_keys(table, column, values)
+        except DataProblems:  # the referenced table is unreadable: its own check reports that
+            return None
+
+    def _missing_keys(self, table: str, column: str, values: pd.Series) -> set[str] | None:
         distinct = {str(v) for v in pd.unique(values.dropna())}
         if not distinct:
             return set()
@@ -261,13 +348,30 @@ class Dataset:
         return problems
 
     # ------------------------------------------------------------ validation
-    def validate(self, tables: Iterable[str] | None = None) -> ValidationReport:
-        """Read every table present and collect all problems (not just the first)."""
+    def validate(self, tables: Iterable[str] | None = None, playbooks: Iterable[str] | None = None) -> ValidationReport:
+        """Read every table present and collect all problems (not just the first), list the
+        files read and ignored, and say which playbooks lack which tables (`playbooks`:
+        the ones to check, default all)."""
         report = ValidationReport(self.label)
         report.problems += list(getattr(self.source, "conflicts", []))
+        inputs = getattr(self.source, "inputs", None)
+        report.inputs = dict(inputs()) if callable(inputs) else {}
+        report.ignored = dict(getattr(self.source, "ignored", {}))
         present = self.tables()
         wanted = list(tables) if tables else present
         report.absent = [t for t in TABLES if t not in present]
+        needs = playbook_needs()
+        for playbook in (list(playbooks) if playbooks else list(needs)):
+            if playbook not in needs:
+                raise DataProblems([], headline=f"unknown playbook {playbook!r}; playbooks: {', '.join(needs)}")
+            report.missing_required[playbook] = [t for t in needs[playbook].required if t not in present]
+            report.missing_optional[playbook] = [t for t in needs[playbook].optional if t not in present]
+        if self.branch_filter and "branches" in present:
+            try:
+                known = set(Dataset(self.source).branch_ids())
+                report.unknown_branches = [b for b in self.branch_filter if b not in known]
+            except DataProblems:
+                pass  # the branches table's own check reports it
         for name in wanted:
             try:
                 frame, problems = self._load(name, self.branch_filter)
@@ -276,7 +380,75 @@ class Dataset:
                 continue
             report.rows[name] = len(frame)
             report.problems += list(problems)
+            if self.branch_filter and any(c.kind == "month" for c in TABLES[name].columns):
+                try:
+                    self.month_counts(name)
+                except DataProblems as exc:  # a stray month elsewhere in the bank moves this branch's period too
+                    report.problems += [p for p in exc.problems if p not in report.problems]
         return report
+
+    def _has_rows(self, name: str) -> bool:
+        """Whether a table has data rows; an unreadable table counts as having some (reading it says why)."""
+        try:
+            return self.source.has_rows(name)
+        except DataProblems:
+            raise
+        except Exception:
+            return True
+
+    def preflight(self, playbook: str) -> None:
+        """Refuse, before a playbook starts, data it cannot use: a required table missing or
+        empty, an optional table present but empty, or months that cannot be real."""
+        needs = playbook_needs().get(playbook)
+        if needs is None:
+            return
+        present = self.tables()
+        problems = [Problem(self.label, t, f"missing; playbook {playbook} requires it") for t in needs.required
+                    if t not in present]
+        for name in (*needs.required, *needs.optional):
+            if name in present and not self._has_rows(name):
+                problems.append(Problem(self.label, name, "the table has a header but no data rows; "
+                                        "fill it, or remove it if the data is not available"))
+        if problems:
+            raise DataProblems(problems, headline=f"the data cannot be used for {playbook}")
+        if "holdings" in (*needs.required, *needs.optional) and "holdings" in present:
+            self.month_counts("holdings")
+
+
+def _stray_month_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:
+    """Rows dated in months that cannot be real (see `periods.stray_months`)."""
+    problems: list[Problem] = []
+    for col in TABLES[name].columns:
+        if col.kind != "month" or col.name not in frame.columns or not len(frame):
+            continue
+        values = frame[col.name]
+        counts = {str(m): int(n) for m, n in values.value_counts(dropna=True).items()
+                  if str(m) not in ("nan", "<NA>", "None")}
+        for month, why in stray_months(counts).items():
+            rows = (values.astype(str) == month).fillna(False).astype(bool)
+            problems.append(Problem(label, name, f"{counts[month]:,} row(s) dated {month}: {why}", col.name,
+                                    rows_of(frame.index[rows.to_numpy()]), (repr(month),)))
+    return problems
+
+
+def _future_date_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:
+    """Dates after today (data cannot come from the future), except where the contract allows it."""
+    problems: list[Problem] = []
+    end_of_today = pd.Timestamp(today()) + pd.Timedelta(days=1)
+    for col in TABLES[name].columns:
+        if col.kind not in ("date", "datetime") or col.future_ok or col.name not in frame.columns:
+            continue
+        values = frame[col.name]
+        latest = values.max()
+        if pd.isna(latest) or latest < end_of_today:  # one reduction for the usual, clean case
+            continue
+        late = (values >= end_of_today).fillna(False).astype(bool)
+        if late.any():
+            problems.append(Problem(label, name, f"{int(late.sum())} value(s) after today "
+                                    f"({end_of_today - pd.Timedelta(days=1):%Y-%m-%d}): data cannot be dated in the future",
+                                    col.name, rows_of(frame.index[late.to_numpy()]),
+                                    examples_of(f"{v:%Y-%m-%d}" for v in values[late])))
+    return problems
 
 
 def _not_again(schema_problems: list[Problem], parse_problems: list[Problem]) -> list[Problem]:

@@ -9,6 +9,7 @@ such as 04/05/2017 is refused, not read).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from branch_consult.data.contract import Column, Table
-from branch_consult.data.problems import Problem, examples_of, rows_of
+from branch_consult.data.limits import Limits
+from branch_consult.data.problems import DataProblems, Problem, examples_of, rows_of
 
 # ---------------------------------------------------------------- encodings
 
@@ -40,23 +42,103 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"
 
 
-def read_csv_cells(path: Path) -> pd.DataFrame:
-    """All cells of a CSV as strings, header not yet located."""
+def read_csv_cells(path: Path, label: str = "", table: str = "-", nrows: int | None = None) -> pd.DataFrame:
+    """All cells of a CSV as strings, header not yet located.
+
+    An empty file, or one whose later lines are in another encoding than its start,
+    is a DataProblems naming the file (and the line), not a pandas error."""
+    label = label or path.name
     with open(path, "rb") as fh:
         encoding = detect_encoding(fh.read(1 << 16))
-    return pd.read_csv(
-        path,
-        header=None,
-        dtype=str,
-        keep_default_na=False,
-        encoding=encoding,
-        skip_blank_lines=False,
-    )
+    if path.stat().st_size == 0:
+        raise DataProblems([Problem(label, table, "the file is empty (0 bytes); expected a header row and data rows")],
+                           headline=f"table {table} cannot be read")
+    try:
+        return pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            encoding=encoding,
+            skip_blank_lines=False,
+            nrows=nrows,
+        )
+    except UnicodeDecodeError:
+        raise DataProblems([_encoding_problem(path, encoding, label, table)],
+                           headline=f"table {table} cannot be read") from None
+    except pd.errors.EmptyDataError:
+        raise DataProblems([Problem(label, table, "the file holds no cells (only blank lines); expected a header row and data rows")],
+                           headline=f"table {table} cannot be read") from None
+
+
+def _encoding_problem(path: Path, encoding: str, label: str, table: str) -> Problem:
+    """Where a file stops being valid in the encoding its start was read in (line and byte)."""
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+        return Problem(label, table, f"cannot be decoded as {encoding}")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 4]
+        return Problem(label, table,
+                       f"line {line} (byte {exc.start:,}) is not valid {encoding} like the lines before it, "
+                       f"found bytes {bad.hex(' ')}; save the whole file in one encoding (UTF-8 or GBK)")
+
+
+class UncachedFormula(str):
+    """An Excel formula whose result was never saved (the file was written without calculating)."""
+
+
+@functools.lru_cache(maxsize=32)
+def _has_formulas(path: str, mtime_ns: int, size: int) -> bool:
+    """Whether any sheet of the workbook holds a formula (scanned once per file version)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(
+                re.search(rb"<f[ >]", zf.read(n)) is not None
+                for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            )
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def _uncached_formulas(path: Path, sheet: str | int) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula text for formula cells with no saved value (0-based)."""
+    st = path.stat()
+    if not _has_formulas(str(path), st.st_mtime_ns, st.st_size):
+        return {}
+    import openpyxl
+
+    found: dict[tuple[int, int], str] = {}
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        name = sheet if isinstance(sheet, str) else formulas.sheetnames[sheet]
+        for r, (frow, vrow) in enumerate(zip(formulas[name].iter_rows(values_only=True),
+                                             values[name].iter_rows(values_only=True), strict=False)):
+            for c, (f, v) in enumerate(zip(frow, vrow, strict=False)):
+                if isinstance(f, str) and f.startswith("=") and v is None:
+                    found[(r, c)] = f
+    finally:
+        formulas.close()
+        values.close()
+    return found
 
 
 def read_excel_cells(path: Path, sheet: str | int) -> pd.DataFrame:
-    """All cells of a sheet as objects (datetimes stay datetimes), header not located."""
-    return pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+    """All cells of a sheet as objects (datetimes stay datetimes), header not located.
+
+    Formula cells without a saved result come back as `UncachedFormula` (their formula
+    text), so that they are reported as formulas rather than as empty cells."""
+    cells = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="openpyxl")
+    formulas = _uncached_formulas(path, sheet)
+    for (r, c), text in formulas.items():
+        if r < len(cells) and c < cells.shape[1]:
+            cells.iat[r, c] = UncachedFormula(text)
+    cells.attrs["uncached_formulas"] = len(formulas)
+    return cells
 
 
 # ---------------------------------------------------------------- headers
@@ -67,7 +149,7 @@ _MULTIPLIER = {"元": 1.0, "万元": 1e4, "万": 1e4, "千元": 1e3, "亿元": 1
 
 def split_unit(header: str) -> tuple[str, float]:
     """'余额(万元)' -> ('余额', 10000.0); headers without a unit get multiplier 1."""
-    text = str(header).strip().replace("\n", "").replace(" ", "")
+    text = INVISIBLE.sub("", str(header)).strip().replace("\n", "").replace(" ", "")
     match = _UNIT.search(text)
     if not match:
         return text, 1.0
@@ -75,8 +157,12 @@ def split_unit(header: str) -> tuple[str, float]:
     return text[: match.start()].strip(), _MULTIPLIER[unit]
 
 
+#: characters that are invisible in a spreadsheet but make two headers differ
+INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e]")
+
+
 def _normalise(name: str) -> str:
-    return re.sub(r"[\s_\-]", "", str(name)).lower()
+    return re.sub(r"[\s_\-]", "", INVISIBLE.sub("", str(name))).lower()
 
 
 def header_lookup(table: Table) -> dict[str, str]:
@@ -94,6 +180,7 @@ class HeaderMatch:
     columns: dict[int, str]  # raw column position -> contract column
     multipliers: dict[str, float]
     unknown: tuple[str, ...]
+    raw: tuple[str, ...] = ()  # the header row's cells as written
 
 
 def match_headers(
@@ -124,7 +211,8 @@ def locate_header(cells: pd.DataFrame, table: Table, search_rows: int = 12) -> H
     for r in range(min(search_rows, len(cells))):
         mapping, mult, unknown = match_headers(cells.iloc[r].tolist(), lookup)
         if len(mapping) > (len(best.columns) if best else 0):
-            best = HeaderMatch(r, mapping, mult, tuple(unknown))
+            raw = tuple(str(v) for v in cells.iloc[r].tolist() if not _is_empty(v))
+            best = HeaderMatch(r, mapping, mult, tuple(unknown), raw)
     return best
 
 
@@ -144,7 +232,35 @@ def frame_from_cells(
     # trailing and interleaved blank rows carry no data
     blank = body.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "")
     body = body.loc[~blank.all(axis=1)]
-    return body, match.multipliers, []
+    body.attrs["headers"] = match.raw
+    problems = header_warnings(match.raw, table, source)
+    if cells.attrs.get("uncached_formulas"):
+        body, found = _formula_problems(body, table, source)
+        problems += found
+    return body, match.multipliers, problems
+
+
+def header_warnings(headers: tuple[str, ...] | list[str], table: Table, source: str) -> list[Problem]:
+    """Headers read only after dropping invisible characters (BOM, zero-width space) are named."""
+    odd = [h for h in headers if INVISIBLE.search(str(h))]
+    if not odd:
+        return []
+    return [Problem(source, table.name, "header(s) contain invisible characters, ignored when matching: "
+                    + ", ".join(repr(str(h)) for h in odd), severity="warning")]
+
+
+def _formula_problems(body: pd.DataFrame, table: Table, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    for name in body.columns:
+        mask = body[name].map(lambda v: isinstance(v, UncachedFormula))
+        if mask.any():
+            problems.append(Problem(
+                source, table.name,
+                f"cannot read {int(mask.sum())} value(s): formula(s) with no saved result (the workbook was written "
+                "without calculating); open and save it in Excel or LibreOffice, or paste values",
+                name, rows_of(body.index[mask.to_numpy()]), examples_of(body.loc[mask, name].map(str).tolist())))
+            body[name] = body[name].mask(mask, None)
+    return body, problems
 
 
 # ---------------------------------------------------------------- values
@@ -296,7 +412,7 @@ _EXPECTED = {
 
 
 def coerce_column(
-    series: pd.Series, col: Column, multiplier: float, source: str, table: str
+    series: pd.Series, col: Column, multiplier: float, source: str, table: str, limits: Limits | None = None
 ) -> tuple[pd.Series, list[Problem]]:
     """Give one column its contract type; unreadable cells become problems, not guesses."""
     problems: list[Problem] = []
@@ -305,9 +421,11 @@ def coerce_column(
         if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
             out = series.str.strip()
             out = out.mask(out.str.lower().isin(_EMPTY))
-            return out.astype("str"), problems
-        out = series.map(lambda v: None if _is_empty(v) else _as_text(v))
-        return out.astype("str"), problems
+        else:
+            out = series.map(lambda v: None if _is_empty(v) else _as_text(v))
+        out = out.astype("str")
+        problems += _too_long(out, col, source, table, limits or Limits.from_env())
+        return out, problems
 
     if kind in ("date", "datetime") and pd.api.types.is_datetime64_any_dtype(series.dtype):
         values: pd.Series | None = series
@@ -324,7 +442,7 @@ def coerce_column(
                 Problem(source, table, f"cannot read {int(bad.sum())} value(s); expected {_EXPECTED[kind]}",
                         col.name, rows_of(series.index[bad.to_numpy()]), examples_of(series[bad].tolist()))
             )
-    return _finish(values, col, multiplier, source, table, problems), problems
+    return _finish(values, col, multiplier, source, table, problems, series), problems
 
 
 _PARSERS = {
@@ -338,12 +456,46 @@ _PARSERS = {
 }
 
 
+def _longest(text: pd.Series) -> int:
+    """Length of the longest string (Arrow-backed columns without a Python loop)."""
+    to_arrow = getattr(text.array, "__arrow_array__", None)
+    if to_arrow is not None:
+        import pyarrow.compute as pc
+
+        longest = pc.max(pc.utf8_length(to_arrow())).as_py()
+    else:
+        longest = text.str.len().max()
+    return 0 if longest is None or pd.isna(longest) else int(longest)
+
+
+def _too_long(text: pd.Series, col: Column, source: str, table: str, limits: Limits) -> list[Problem]:
+    """Absurdly long cells (a 1 MB branch name) are refused rather than carried into reports."""
+    limit = limits.id_chars if col.kind == "id" else limits.text_chars
+    if not len(text) or _longest(text) <= limit:
+        return []
+    lengths = text.str.len()
+    long = (lengths > limit).fillna(False).astype(bool)
+    longest = int(lengths[long].max())
+    examples = tuple(f"{v[:20]!r}… ({len(v):,} characters)" for v in text[long].head(3))
+    return [Problem(source, table, f"{int(long.sum())} value(s) longer than {limit:,} characters "
+                    f"(longest {longest:,}); expected {'an identifier' if col.kind == 'id' else 'a short text'}",
+                    col.name, rows_of(text.index[long.to_numpy()]), examples)]
+
+
 def _finish(values: pd.Series, col: Column, multiplier: float, source: str, table: str,
-            problems: list[Problem]) -> pd.Series:
+            problems: list[Problem], raw: pd.Series | None = None) -> pd.Series:
     """Parsed values in the column's final dtype (amounts scaled by the header's unit)."""
     kind = col.kind
     if kind in ("int", "float", "money"):
         out = pd.to_numeric(values, errors="coerce").astype("float64") * multiplier
+        infinite_np = np.isinf(out.to_numpy())
+        if infinite_np.any():
+            infinite = pd.Series(infinite_np, index=out.index)
+            problems.append(Problem(source, table, f"cannot read {int(infinite.sum())} value(s); expected a finite "
+                                    "number (inf, Infinity or a number too large to hold is not an amount)",
+                                    col.name, rows_of(out.index[infinite.to_numpy()]),
+                                    examples_of((values if raw is None else raw)[infinite].tolist())))
+            out = out.mask(infinite)
         if kind == "int":
             frac = out.notna() & (out.round() != out)
             if frac.any():
@@ -377,25 +529,34 @@ def settle_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def coerce_frame(
-    frame: pd.DataFrame, table: Table, multipliers: dict[str, float], source: str
+    frame: pd.DataFrame, table: Table, multipliers: dict[str, float], source: str,
+    headers: tuple[str, ...] | list[str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Type every contract column present; report missing required columns."""
+    """Type every contract column present; report missing required columns.
+
+    `headers` are the header cells as written (shown repr-escaped in the message, so an
+    invisible character or a typo can be seen); default: the frame's column names."""
     problems: list[Problem] = []
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
     if missing:
-        have = ", ".join(map(str, frame.columns)) or "none"
+        raw = list(headers if headers is not None else frame.attrs.get("headers") or frame.columns)
+        have = ", ".join(repr(str(h)) for h in raw) or "none"
         problems.append(
             Problem(source, table.name,
-                    f"missing required column(s) {', '.join(missing)}; the columns found were: {have}")
+                    f"missing required column(s) {', '.join(missing)}; the header row has: {have}")
         )
     out = {}
+    limits = Limits.from_env()
     for col in table.columns:
         if col.name in frame.columns:
-            values, found = coerce_column(frame[col.name], col, multipliers.get(col.name, 1.0), source, table.name)
+            values, found = coerce_column(frame[col.name], col, multipliers.get(col.name, 1.0), source, table.name,
+                                          limits)
             out[col.name] = values
             problems += found
         else:
-            out[col.name] = pd.Series(pd.NA, index=frame.index, dtype=EMPTY_DTYPE[col.kind])
+            dtype = EMPTY_DTYPE[col.kind]
+            empty = np.nan if dtype in ("float64", "datetime64[ns]") else pd.NA
+            out[col.name] = pd.Series(empty, index=frame.index, dtype=dtype)
     typed = pd.DataFrame(out, index=frame.index)
     return typed, problems
 

@@ -37,6 +37,12 @@ class Problem:
         return text
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message without the multi-line context some drivers append."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def rows_of(index: Iterable[object]) -> tuple[int, ...]:
     """Source row numbers from a frame index (loaders index frames by source row)."""
     out: list[int] = []

@@ -22,14 +22,16 @@ import duckdb
 import pandas as pd
 
 from branch_consult.data.contract import TABLES, Table
+from branch_consult.data.limits import check_workbook
 from branch_consult.data.parsing import (
     frame_from_cells,
     header_lookup,
+    header_warnings,
     match_headers,
     read_csv_cells,
     read_excel_cells,
 )
-from branch_consult.data.problems import DataProblems, Problem
+from branch_consult.data.problems import DataProblems, Problem, first_line
 
 #: conditions ANDed together, each "column IN values"; None reads the whole table
 Where = Sequence[tuple[str, Sequence[str]]] | None
@@ -44,6 +46,7 @@ class RawTable:
     multipliers: dict[str, float] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     filtered: bool = False  # True when `where` was already applied by the engine
+    headers: tuple[str, ...] = ()  # the column headers as written, for messages
 
 
 def _table_for_name(stem: str) -> Table | None:
@@ -58,6 +61,14 @@ def _rename_to_contract(frame: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame,
     raw = list(frame.columns)
     mapping, mult, _ = match_headers(raw, header_lookup(spec))
     return frame.rename(columns={raw[c]: name for c, name in mapping.items()}), mult
+
+
+def _typed_raw(frame: pd.DataFrame, spec: Table, label: str) -> RawTable:
+    """A RawTable from an engine that already split columns (Parquet, DuckDB, SQL)."""
+    headers = tuple(str(c) for c in frame.columns)
+    renamed, mult = _rename_to_contract(frame, spec)
+    return RawTable(_ordinal_index(renamed), label, mult, header_warnings(headers, spec, label), filtered=True,
+                    headers=headers)
 
 
 def _ordinal_index(frame: pd.DataFrame, first: int = 1) -> pd.DataFrame:
@@ -127,6 +138,14 @@ class Source(ABC):
         """A connection and SQL relation expression for pushdown aggregation, if any."""
         return None
 
+    def has_rows(self, table: str) -> bool:
+        """Whether the table holds any data row (cheaply where the engine can say)."""
+        scan = self.duckdb_scan(table)
+        if scan is not None:
+            con, relation = scan
+            return con.execute(f"SELECT 1 FROM {relation} LIMIT 1").fetchone() is not None
+        return len(self.read(table).frame) > 0
+
 
 def _file_head(location: str, size: int = 16) -> bytes | None:
     """The first bytes of a file (its format's magic number), None when it is not a file."""
@@ -159,17 +178,27 @@ class FolderSource(Source):
         self.label = self.path.name or str(self.path)
         self.files: dict[str, Path] = {}
         self.conflicts: list[Problem] = []
+        #: files in the folder that are not read, with why (validate lists them)
+        self.ignored: dict[str, str] = {}
         for file in sorted(self.path.iterdir()):
-            if file.suffix.lower() not in self.SUFFIXES or file.name.startswith((".", "~$")):
+            if file.name.startswith((".", "~$")):
+                continue
+            if file.is_dir():
+                self.ignored[file.name + "/"] = "a folder"
+                continue
+            if file.suffix.lower() not in self.SUFFIXES:
+                self.ignored[file.name] = f"not a {', '.join(self.SUFFIXES)} file"
                 continue
             spec = _table_for_name(file.stem)
             if spec is None:
+                self.ignored[file.name] = "not named after a contract table"
                 continue
             if spec.name in self.files:
                 self.conflicts.append(
                     Problem(self.label, spec.name,
                             f"two files for one table: {self.files[spec.name].name} and {file.name}; keep one")
                 )
+                self.ignored[file.name] = f"a second file for {spec.name}"
                 continue
             self.files[spec.name] = file
 
@@ -179,6 +208,10 @@ class FolderSource(Source):
 
     def tables(self) -> list[str]:
         return [t for t in TABLES if t in self.files]
+
+    def inputs(self) -> dict[str, str]:
+        """Each table present -> the file it is read from."""
+        return {t: self.files[t].name for t in self.tables()}
 
     def version(self) -> str:
         return _stat_version(list(self.files.values()))
@@ -196,22 +229,39 @@ class FolderSource(Source):
         spec = TABLES[table]
         label = f"{self.label}/{file.name}"
         suffix = file.suffix.lower()
-        if suffix == ".parquet":
-            frame = _duck_query(_duck(), "read_parquet(?)", where, [str(file)])
-            frame, mult = _rename_to_contract(frame, spec)
-            return RawTable(_ordinal_index(frame), label, mult, filtered=True)
-        if suffix == ".csv":
-            cells = read_csv_cells(file)
-        else:
-            cells = read_excel_cells(file, 0)
+        try:
+            if suffix == ".parquet":
+                return _typed_raw(_duck_query(_duck(), "read_parquet(?)", where, [str(file)]), spec, label)
+            if suffix == ".csv":
+                cells = read_csv_cells(file, label, table)
+            else:
+                check_workbook(file, label)
+                cells = read_excel_cells(file, 0)
+        except DataProblems:
+            raise
+        except Exception as exc:  # unreadable file: name the file, not just the folder
+            raise DataProblems([Problem(label, table, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
+                               headline=f"table {table} cannot be read") from None
         frame, mult, problems = frame_from_cells(cells, spec, label)
-        return RawTable(frame, label, mult, problems)
+        return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
 
     def duckdb_scan(self, table: str):
         file = self._file(table)
         if file.suffix.lower() != ".parquet":
             return None
         return _duck(), f"read_parquet('{_sql_literal(file)}')"
+
+    #: lines of a CSV read to tell whether it has data rows (title rows + header + a few)
+    HEAD_LINES = 40
+
+    def has_rows(self, table: str) -> bool:
+        file = self._file(table)
+        if file.suffix.lower() != ".csv":
+            return super().has_rows(table)
+        cells = read_csv_cells(file, f"{self.label}/{file.name}", table, nrows=self.HEAD_LINES)
+        frame, _, _ = frame_from_cells(cells, TABLES[table], file.name)
+        # no data in the first lines of a long file: let the full read judge
+        return len(frame) > 0 or len(cells) >= self.HEAD_LINES
 
 
 def _sql_literal(path: Path) -> str:
@@ -226,12 +276,19 @@ class WorkbookSource(Source):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.label = self.path.name
+        check_workbook(self.path, self.label)
         with pd.ExcelFile(self.path, engine="openpyxl") as book:
             names = book.sheet_names
         self.sheets: dict[str, str] = {}
+        #: sheets that are not read, with why (validate lists them)
+        self.ignored: dict[str, str] = {}
         for sheet in names:
             spec = _table_for_name(str(sheet).strip())
-            if spec is not None and spec.name not in self.sheets:
+            if spec is None:
+                self.ignored[f"sheet {sheet}"] = "not named after a contract table"
+            elif spec.name in self.sheets:
+                self.ignored[f"sheet {sheet}"] = f"a second sheet for {spec.name}"
+            else:
                 self.sheets[spec.name] = sheet
 
     @classmethod
@@ -240,6 +297,10 @@ class WorkbookSource(Source):
 
     def tables(self) -> list[str]:
         return [t for t in TABLES if t in self.sheets]
+
+    def inputs(self) -> dict[str, str]:
+        """Each table present -> the sheet it is read from."""
+        return {t: f"sheet {self.sheets[t]}" for t in self.tables()}
 
     def version(self) -> str:
         return _stat_version([self.path])
@@ -253,7 +314,7 @@ class WorkbookSource(Source):
         sheet = self.sheets[table]
         label = f"{self.label} › {sheet}"
         frame, mult, problems = frame_from_cells(read_excel_cells(self.path, sheet), TABLES[table], label)
-        return RawTable(frame, label, mult, problems)
+        return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
 
 
 class DuckDBSource(Source):
@@ -277,9 +338,17 @@ class DuckDBSource(Source):
             self._con = duckdb.connect(str(self.path), read_only=True)
         return self._con
 
+    def _names(self) -> set[str]:
+        return {r[0] for r in self.con().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
     def tables(self) -> list[str]:
-        names = {r[0] for r in self.con().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        names = self._names()
         return [t for t in TABLES if t in names]
+
+    @property
+    def ignored(self) -> dict[str, str]:
+        """Tables in the database that are not contract tables (validate lists them)."""
+        return {f"table {n}": "not a contract table name" for n in sorted(self._names()) if n not in TABLES}
 
     def version(self) -> str:
         return _stat_version([self.path])
@@ -289,8 +358,7 @@ class DuckDBSource(Source):
             raise DataProblems([Problem(self.label, table, "no such table in the database")], headline="a table is missing")
         with self._lock:
             frame = _duck_query(self.con().cursor(), f'"{table}"', where, [])
-        frame, mult = _rename_to_contract(frame, TABLES[table])
-        return RawTable(_ordinal_index(frame), f"{self.label}:{table}", mult, filtered=True)
+        return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
 
     def duckdb_scan(self, table: str):
         return self.con().cursor(), f'"{table}"'
@@ -340,6 +408,12 @@ class SQLSource(Source):
         self._version = (now, version)
         return version
 
+    def has_rows(self, table: str) -> bool:
+        import sqlalchemy as sa
+
+        with self.engine.connect() as con:
+            return con.execute(sa.text(f'SELECT 1 FROM "{table}" LIMIT 1')).first() is not None
+
     def read(self, table: str, where: Where = None) -> RawTable:
         import sqlalchemy as sa
 
@@ -352,8 +426,7 @@ class SQLSource(Source):
             query = query.where(tbl.c[column].in_([str(v) for v in values]))
         with self.engine.connect() as con:
             frame = pd.read_sql(query, con)
-        frame, mult = _rename_to_contract(frame, TABLES[table])
-        return RawTable(_ordinal_index(frame), f"{self.label}:{table}", mult, filtered=True)
+        return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
 
 
 class SQLiteFileSource(SQLSource):

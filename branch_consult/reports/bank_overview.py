@@ -50,6 +50,8 @@ def observations(ov: Overview, lang: str = "zh") -> list[str]:
         month=ov.month, n=tot["branches"], deposits=format_value(tot["deposits"], "wan", lang),
         aum=format_value(tot["aum"], "wan", lang), customers=format_value(tot["customers"], "int", lang),
     )]
+    if ov.period is not None and ov.period.skipped:  # say why the latest month is not the one reported
+        out.append(ov.period.note(lang))
     grown = f.dropna(subset=["growth"])
     if ov.base_month is None or grown.empty:
         out.append(t["no_base"])

@@ -33,7 +33,7 @@ from branch_consult.analysis import (
     tiers,
 )
 from branch_consult.analysis.balances import month_end
-from branch_consult.analysis.overview import pick_months
+from branch_consult.analysis.report_period import PeriodChoice, choose_months
 from branch_consult.data import DataProblems, Dataset
 from branch_consult.data.dataset import empty_table
 from branch_consult.findings import FiredRule, evaluate, load_rules
@@ -117,6 +117,7 @@ class BankContext:
     comparison_month: str
     branches: pd.DataFrame
     kpis: pd.DataFrame  # one row per branch, KPI columns + extra diagnostic columns
+    period: PeriodChoice | None = None  # how the report month was chosen (`period.note(lang)` says why)
 
 
 @dataclass
@@ -214,8 +215,10 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
                  settings: DiagnosticSettings | None = None) -> BankContext:
     """KPIs of every branch for the peer comparison (the expensive, shareable part)."""
     choices = settings or DiagnosticSettings(branch_id="")
-    months = ds.distinct("holdings", "month")
-    month, base = pick_months(months, month)
+    counts = ds.month_counts("holdings")  # refuses months that cannot be real
+    period = choose_months(counts, month)
+    months = sorted(counts)
+    month, base = period.month, period.base_month
     if comparison_month and comparison_month not in months:
         raise ValueError(f"comparison month {comparison_month} is not in the data; months available: {months[0]} to {months[-1]}")
     comparison = comparison_month or base or month
@@ -239,7 +242,7 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
     extra += _referral_and_target_kpis(ds, month)
     kpis = peers.branch_kpis(branches, customers, holdings, staff, month, comparison,
                              thresholds=choices.thresholds, extra=extra)
-    return BankContext(month, comparison, branches, kpis)
+    return BankContext(month, comparison, branches, kpis, period)
 
 
 def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
