@@ -60,7 +60,7 @@ def test_stray_months_after_today_or_far_beyond_the_bulk():
 
 def test_diagnostic_period_skips_a_partial_month_and_refuses_a_future_one(tiny_csv):
     from branch_consult.data import DataProblems, open_dataset
-    from branch_consult.diagnostic import bank_context
+    from branch_consult.results.branch_diagnostic import bank_context
 
     with open(tiny_csv / "holdings.csv", "a", encoding="utf-8") as fh:
         fh.write("C1,2026-11,deposit_time,1260000\n")  # one customer loaded so far for November
@@ -86,8 +86,9 @@ def test_today_can_be_set_for_a_back_dated_check(monkeypatch):
 
 
 def test_overview_states_a_left_out_month(tiny_csv):
-    from branch_consult.analysis.overview import bank_overview, observations
+    from branch_consult.analysis.overview import bank_overview
     from branch_consult.data import open_dataset
+    from branch_consult.reports.bank_overview import observations
 
     with open(tiny_csv / "holdings.csv", "a", encoding="utf-8") as fh:
         fh.write("C1,2026-11,deposit_time,1260000\n")
