@@ -12,6 +12,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from typing import Any, ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
@@ -29,7 +30,23 @@ def _socket_dir() -> str:
 
 
 class LocalKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager whose kernels listen on Unix sockets in a private folder."""
+    """An AsyncKernelManager whose kernels listen on Unix sockets in a private folder.
+
+    `extra_env` goes into the kernel's environment only (never the notebook): how a run
+    hands its kernel a database password that the parameters carry masked.
+    """
+
+    extra_env: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def with_env(cls, env: dict[str, str]) -> type[LocalKernelManager]:
+        """A kernel manager class whose kernels also get `env` (papermill takes a class)."""
+        return type("LocalKernelManagerWithEnv", (cls,), {"extra_env": dict(env)})
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.extra_env:
+            kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
+        return await super()._async_pre_start_kernel(**kw)
 
     @default("transport")
     def _default_transport(self) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,8 @@ from pydantic import (
     ValidationError,
     create_model,
 )
+
+from branch_consult.errors import ParameterError, PlaybookDefinitionError
 
 #: Declared type name (as written in the parameters cell) -> pydantic field type.
 _TYPES: dict[str, Any] = {
@@ -49,12 +51,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 KINDS = ("branch_id", "month", "data", "path")
 
 
-class ParameterError(ValueError):
-    """Parameters a user gave do not fit the playbook; `str()` is the readable report."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+__all__ = ["KINDS", "ParamSchema", "ParamSpec", "ParameterError", "load_params_file", "merge_params"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,7 @@ class ParamSchema:
             rules = extra.get(p.name, {}) or {}
             kind = rules.get("kind")
             if kind is not None and kind not in KINDS:
-                raise ValueError(f"parameter {p.name!r}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+                raise PlaybookDefinitionError(f"parameter {p.name!r}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
             choices = tuple(rules["choices"]) if rules.get("choices") else None
             specs.append(
                 ParamSpec(
@@ -133,7 +130,7 @@ class ParamSchema:
             )
         missing = _assigned_names(cell["source"]) - {s.name for s in specs}
         if missing:
-            raise ValueError(
+            raise PlaybookDefinitionError(
                 f"parameters cell: cannot read the declaration of {', '.join(sorted(missing))}; "
                 "write one `name: type = value  # help` per line (no ';' in the help)"
             )
