@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -197,6 +198,10 @@ class ParamSchema:
             if spec.choices is not None and value not in spec.choices:
                 options = ", ".join(map(str, spec.choices))
                 problems.append(f"parameter {spec.name!r}: {_show(value)} is not one of {options}")
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(
+                    f"parameter {spec.name!r}: expected a finite number, got {_show(values.get(spec.name, value))}"
+                )
             if spec.kind == "month" and value not in ("", None) and not _MONTH.match(str(value)):
                 problems.append(f"parameter {spec.name!r}: {_show(value)} is not a month YYYY-MM")
         branch_specs = [s for s in self.specs if s.kind == "branch_id" and checked[s.name] not in ("", None)]

@@ -139,7 +139,8 @@ def engine_arguments(location: str) -> tuple[Any, dict[str, Any]]:
     password = url_password(str(location)) or os.environ.get(PASSWORD_ENV) or None
     if password is None and url.drivername.split("+")[0] != "sqlite":
         password = passfile_password(url.host, url.port, url.database, url.username)
-    url = url.set(password=password)  # None: a masked password is dropped, libpq may find one
+    # None drops a masked password (libpq may still find one); `set` would ignore None
+    url = url.set(password=password) if password is not None else url._replace(password=None)
     connect_timeout = _seconds(CONNECT_TIMEOUT_ENV, DEFAULT_CONNECT_TIMEOUT)
     statement_timeout = _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT)
     backend = url.drivername.split("+")[0]
