@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import tempfile
 from typing import Any, ClassVar
 
@@ -44,6 +45,11 @@ class LocalKernelManager(AsyncKernelManager):
         return type("LocalKernelManagerWithEnv", (cls,), {"extra_env": dict(env)})
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        # The kernel's own stderr is not the user's: cell errors arrive over the
+        # messaging channel, and a kernel stopped by Ctrl-C would print its handlers'
+        # tracebacks over the command's one-line message.
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        kw.setdefault("stdout", subprocess.DEVNULL)
         if self.extra_env:
             kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
         return await super()._async_pre_start_kernel(**kw)

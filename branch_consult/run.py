@@ -54,7 +54,8 @@ __all__ = [
 FORMATS = ("docx", "html")
 STAGING_PREFIX = ".branch-consult-staging-"
 _COMMIT_MARK = "COMMIT.json"
-#: test hook: SIGKILL this process before moving file N of a set into place (kill tests)
+#: test hook: SIGKILL this process before moving file N of a set into place (kill tests);
+#: -1 kills once the set is staged but before it is recorded as complete
 KILL_AT_ENV = "BRANCH_CONSULT_TEST_KILL_AT_MOVE"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -189,6 +190,8 @@ def recover_staging(out: Path) -> list[str]:
 
 
 def _commit(staging: Path, out: Path, names: list[str]) -> None:
+    if os.environ.get(KILL_AT_ENV, "").strip() == "-1":  # test hook: the set staged, not yet recorded
+        os.kill(os.getpid(), signal.SIGKILL)
     mark = staging / (_COMMIT_MARK + ".tmp")
     mark.write_text(json.dumps({"files": names}), encoding="utf-8")
     os.replace(mark, staging / _COMMIT_MARK)
