@@ -170,7 +170,7 @@ def test_bank_overview_runs_in_english(tmp_path):
     data = write_tiny_bank(tmp_path / "bank")
     result = run_playbook("bank_overview", data=data, out_dir=tmp_path / "out", lang="en",
                           params={"client": "Demo Bank"}, formats=["html"])
-    assert result.outputs["html"].name == "bank_overview_en.html"
+    assert result.outputs["html"].name == "bank_overview_2026-10_en.html"  # the resolved period
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "Bank overview: all branches" in html and "Demo Bank" in html
     assert "Deposits grew fastest at East" in html
