@@ -278,6 +278,8 @@ def load_params_file(path: str) -> dict[str, Any]:
             loaded = yaml.safe_load(fh)
     except OSError as exc:
         raise ParameterError([f"cannot read parameters file {path}: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError([f"parameters file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
     except yaml.YAMLError as exc:
         raise ParameterError([f"parameters file {path} is not valid YAML: {exc}".splitlines()[0]]) from None
     if loaded is None:

@@ -581,12 +581,14 @@ def run_playbook(
         except OSError as exc:
             raise _write_failed(out, exc) from None
     finally:
+        finished = True
         if (staging / _COMMIT_MARK).is_file():
             try:
                 _move_set(staging, out)  # finish a set already recorded as complete
             except OSError:
-                pass
-        shutil.rmtree(staging, ignore_errors=True)
+                finished = False  # keep the recorded set: the next run into `out` finishes it
+        if finished:
+            shutil.rmtree(staging, ignore_errors=True)
     failed_nb.unlink(missing_ok=True)
     outputs = {fmt: out / f"{stem}.{EXPORTERS[fmt][0]}" for fmt in formats}
     return RunResult(

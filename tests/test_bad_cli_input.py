@@ -113,3 +113,11 @@ def test_out_under_a_file_is_one_line(tmp_path, monkeypatch):
                                  "--out", str(tmp_path / "f" / "out"), "--formats", "html"])
     assert result.exit_code == 2 and "cannot create the output folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_params_file_in_gbk_is_one_line(tmp_path):
+    pfile = tmp_path / "p.yaml"
+    pfile.write_bytes("client: 城东银行\n".encode("gbk"))
+    result = runner.invoke(app, ["run", DIAG, "--params", str(pfile), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert f"parameters file {pfile} is not UTF-8 text (byte 8); save it as UTF-8" in result.output
