@@ -53,7 +53,13 @@ def _guard(action: Callable[[], T]) -> T:
 
 
 def _terminate_as_interrupt() -> Any:
-    """SIGTERM ends a run like Ctrl-C, so its `finally` blocks stop the kernel and clean up."""
+    """SIGINT and SIGTERM end a run quietly: the `finally` blocks stop the kernel and clean up.
+
+    Logging is silenced from the signal on, so the kernel client's complaints while the
+    kernel is being stopped ("Kernel died ...", unretrieved task errors) do not bury
+    the one line the command prints.
+    """
+    import logging
     import signal
     import threading
 
@@ -61,16 +67,17 @@ def _terminate_as_interrupt() -> Any:
         return None
 
     def interrupt(signum: int, frame: Any) -> None:
+        logging.disable(logging.CRITICAL)
         raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGTERM, interrupt)
+    return {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
 
 
 def _restore(previous: Any) -> None:
     import signal
 
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for sig, handler in (previous or {}).items():
+        signal.signal(sig, handler)
 
 
 @app.command("playbooks")
