@@ -46,6 +46,16 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_warm_renderers():
+    """The Word exporter keeps one Chromium warm for charts until exit: stop it before the check below."""
+    yield
+    for name, module in list(sys.modules.items()):
+        get_renderer = getattr(module, "get_renderer", None) if name.startswith("branch_consult") else None
+        if callable(get_renderer):
+            get_renderer().stop()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run if a test left a child process running (a server, a kernel, a browser)."""
     import psutil
