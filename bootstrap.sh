@@ -41,7 +41,7 @@ if [ ! -f "$stamp" ]; then
 fi
 
 case "$job" in
-  demo) exec .venv/bin/branch-consult demo --out out "$@" ;;
+  demo) exec .venv/bin/branch-consult demo --out out --force "$@" ;;
   test) exec .venv/bin/python -m pytest -m "" "$@" ;;
   setup) echo "branch-consult: set up; activate with: source .venv/bin/activate" ;;
   *) echo "usage: bash bootstrap.sh [demo|test|setup]" >&2; exit 2 ;;

@@ -11,9 +11,10 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
@@ -31,7 +32,28 @@ def _socket_dir() -> str:
 
 
 class LocalKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager whose kernels listen on Unix sockets in a private folder."""
+    """An AsyncKernelManager whose kernels listen on Unix sockets in a private folder.
+
+    `extra_env` goes into the kernel's environment only (never the notebook): how a run
+    hands its kernel a database password that the parameters carry masked.
+    """
+
+    extra_env: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def with_env(cls, env: Mapping[str, str]) -> type[LocalKernelManager]:
+        """A kernel manager class whose kernels also get `env` (papermill takes a class)."""
+        return type("LocalKernelManagerWithEnv", (cls,), {"extra_env": dict(env)})
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        # The kernel's own stderr is not the user's: cell errors arrive over the
+        # messaging channel, and a kernel stopped by Ctrl-C would print its handlers'
+        # tracebacks over the command's one-line message.
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        if self.extra_env:
+            kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
+        return await super()._async_pre_start_kernel(**kw)
 
     @default("transport")
     def _default_transport(self) -> str:
@@ -40,16 +62,3 @@ class LocalKernelManager(AsyncKernelManager):
     @default("ip")
     def _default_ip(self) -> str:
         return os.path.join(_socket_dir(), "kernel")
-
-    #: variables added to the inherited environment of this manager's kernels (see `with_env`)
-    run_env: Mapping[str, str] = {}
-
-    @classmethod
-    def with_env(cls, env: Mapping[str, str]) -> type[LocalKernelManager]:
-        """A manager class whose kernels also get `env` (per run, without touching this process's environment)."""
-        return type(cls.__name__, (cls,), {"run_env": dict(env)})
-
-    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-        if self.run_env:
-            kw["env"] = {**kw.get("env", os.environ), **self.run_env}
-        return await super()._async_pre_start_kernel(**kw)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ from pydantic import (
     ValidationError,
     create_model,
 )
+
+from branch_consult.errors import ParameterError, PlaybookDefinitionError
 
 #: Declared type name (as written in the parameters cell) -> pydantic field type.
 _TYPES: dict[str, Any] = {
@@ -49,12 +52,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 KINDS = ("branch_id", "month", "data", "path", "staff_id")
 
 
-class ParameterError(ValueError):
-    """Parameters a user gave do not fit the playbook; `str()` is the readable report."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+__all__ = ["KINDS", "ParamSchema", "ParamSpec", "ParameterError", "load_params_file", "merge_params"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ class ParamSchema:
             rules = extra.get(p.name, {}) or {}
             kind = rules.get("kind")
             if kind is not None and kind not in KINDS:
-                raise ValueError(f"parameter {p.name!r}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+                raise PlaybookDefinitionError(f"parameter {p.name!r}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
             choices = tuple(rules["choices"]) if rules.get("choices") else None
             specs.append(
                 ParamSpec(
@@ -133,7 +131,7 @@ class ParamSchema:
             )
         missing = _assigned_names(cell["source"]) - {s.name for s in specs}
         if missing:
-            raise ValueError(
+            raise PlaybookDefinitionError(
                 f"parameters cell: cannot read the declaration of {', '.join(sorted(missing))}; "
                 "write one `name: type = value  # help` per line (no ';' in the help)"
             )
@@ -202,6 +200,10 @@ class ParamSchema:
             if spec.choices is not None and value not in spec.choices:
                 options = ", ".join(map(str, spec.choices))
                 problems.append(f"parameter {spec.name!r}: {_show(value)} is not one of {options}")
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(
+                    f"parameter {spec.name!r}: expected a finite number, got {_show(values.get(spec.name, value))}"
+                )
             if spec.kind == "month" and value not in ("", None) and not _MONTH.match(str(value)):
                 problems.append(f"parameter {spec.name!r}: {_show(value)} is not a month YYYY-MM")
         branch_specs = [s for s in self.specs if s.kind == "branch_id" and checked[s.name] not in ("", None)]
@@ -306,6 +308,8 @@ def load_params_file(path: str) -> dict[str, Any]:
             loaded = yaml.safe_load(fh)
     except OSError as exc:
         raise ParameterError([f"cannot read parameters file {path}: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError([f"parameters file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
     except yaml.YAMLError as exc:
         raise ParameterError([f"parameters file {path} is not valid YAML: {exc}".splitlines()[0]]) from None
     if loaded is None:

@@ -16,14 +16,15 @@ from typing import Any
 
 import nbformat
 
+from branch_consult.errors import PlaybookNotFound
 from branch_consult.params import ParamSchema
+
+__all__ = ["Playbook", "PlaybookNotFound", "get_playbook", "list_playbooks", "playbooks_dir"]
 
 #: Environment variable that overrides where playbooks are looked for.
 PLAYBOOKS_ENV = "BRANCH_CONSULT_PLAYBOOKS"
 
 
-class PlaybookNotFound(LookupError):
-    """No playbook of that name; `str()` lists the ones there are."""
 
 
 def playbooks_dir() -> Path:

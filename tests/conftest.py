@@ -60,3 +60,32 @@ def _private_config_and_result_cache(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+@pytest.fixture(scope="session", autouse=True)
+def _stop_warm_renderers():
+    """The Word exporter keeps one Chromium warm for charts until exit: stop it before the check below."""
+    yield
+    for name, module in list(sys.modules.items()):
+        get_renderer = getattr(module, "get_renderer", None) if name.startswith("branch_consult") else None
+        if callable(get_renderer):
+            get_renderer().stop()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if a test left a child process running (a server, a kernel, a browser)."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    _, alive = psutil.wait_procs(children, timeout=5)
+    if not alive:
+        return
+    lines = []
+    for proc in alive:
+        try:
+            lines.append(f"  pid {proc.pid}: {' '.join(proc.cmdline())[:200]}")
+            proc.kill()
+        except psutil.Error:
+            continue
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("\ntests left processes running (now killed):\n" + "\n".join(lines), red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

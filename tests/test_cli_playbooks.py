@@ -58,6 +58,7 @@ def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
     """A real JupyterLab on loopback: it lists the playbooks, and a kernel it starts sees the sample data."""
     import json
     import os
+    import signal
     import socket
     import subprocess
     import sys
@@ -101,12 +102,21 @@ def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
         assert kernel["name"] == "python3"
         # the server hands its environment to the kernels it starts: the sample data is the default
         assert server_env_of(server.pid).get("BRANCH_CONSULT_DATA") == str(sample_path())
+        # `lab` became JupyterLab (no wrapper process): SIGTERM reaches the server itself,
+        # which stops its kernels; nothing is left running
+        import psutil
+
+        assert "jupyterlab" in " ".join(psutil.Process(server.pid).cmdline())
+        started = psutil.Process(server.pid).children(recursive=True)
+        assert started, "the kernel the test started is not a child of the server"
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        gone, alive = psutil.wait_procs(started, timeout=15)
+        assert alive == [], f"left running after SIGTERM: {[p.cmdline() for p in alive]}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+        if server.poll() is None:
             server.kill()
+            server.wait(timeout=10)
 
 
 def server_env_of(pid: int) -> dict[str, str]:
@@ -137,4 +147,7 @@ def test_run_bank_overview_for_real(tmp_path):
                                  "-p", "month", "2026-09", "--formats", "html"])
     assert result.exit_code == 0, result.output
     assert (out / "bank_overview_2026-09_zh.html").exists()
+    again = runner.invoke(app, ["run", "bank_overview", "--data", str(data), "--out", str(out),
+                                "-p", "month", "2026-09", "--formats", "html"])
+    assert again.exit_code == 2 and "pass --force to replace" in again.output
     assert "全行网点经营概览" in (out / "bank_overview_2026-09_zh.html").read_text(encoding="utf-8")

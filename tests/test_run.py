@@ -57,10 +57,19 @@ def spy_papermill(monkeypatch, calls=None, fail: Exception | None = None):
 
 
 def test_sanitise_keeps_paths_out_of_file_names():
-    assert sanitise("../../etc/passwd") == "etc-passwd"
+    assert sanitise("../../etc/passwd") == "etc-passwd-3754d6"
     assert sanitise("B003") == "B003" and sanitise("2026-10") == "2026-10"
-    assert sanitise("南山<script>") == "script"
+    assert sanitise("南山<script>") == "南山-script-b385d2"
     assert sanitise("") == ""
+
+
+def test_sanitise_keeps_unicode_letters_and_never_merges_two_ids():
+    assert sanitise("城东支行") == "城东支行" and sanitise("高新支行") == "高新支行"
+    assert sanitise("a/b") != sanitise("a-b") and "/" not in sanitise("a/b")
+    assert sanitise("a\x00b\nc").startswith("a-b-c-")  # control characters never reach a name
+    assert sanitise("e\u0301") == "é-bf1276"  # NFC, and a hash because the original was not NFC
+    long = sanitise("x" * 50)
+    assert len(long) == 40 and long != sanitise("x" * 51)
 
 
 def test_bad_parameters_fail_before_any_kernel(monkeypatch, tmp_path):
@@ -80,9 +89,9 @@ def test_flow_writes_notebook_with_provenance_and_html(monkeypatch, tmp_path):
                           lang="zh", formats=["html"])
     assert calls == [{"name": "../x y", "count": 3, "ratio": 0.5, "shout": False,
                       "tags": ["a", "b"], "lang": "zh"}]
-    assert result.outputs["html"] == tmp_path / "simple_x-y_zh.html"
-    assert result.notebook == tmp_path / "simple_x-y_zh.ipynb"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["simple_x-y_zh.html", "simple_x-y_zh.ipynb"]
+    assert result.outputs["html"] == tmp_path / "simple_x-y-46c740_zh.html"
+    assert result.notebook == tmp_path / "simple_x-y-46c740_zh.ipynb"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["simple_x-y-46c740_zh.html", "simple_x-y-46c740_zh.ipynb"]
     meta = nbformat.read(result.notebook, as_version=4).metadata["branch_consult"]
     prov = meta["provenance"]
     assert prov["parameters"]["count"] == 3 and prov["version"]
@@ -161,7 +170,7 @@ def test_bank_overview_runs_in_english(tmp_path):
     data = write_tiny_bank(tmp_path / "bank")
     result = run_playbook("bank_overview", data=data, out_dir=tmp_path / "out", lang="en",
                           params={"client": "Demo Bank"}, formats=["html"])
-    assert result.outputs["html"].name == "bank_overview_en.html"
+    assert result.outputs["html"].name == "bank_overview_2026-10_en.html"  # the resolved period
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "Bank overview: all branches" in html and "Demo Bank" in html
     assert "Deposits grew fastest at East" in html

@@ -8,7 +8,6 @@ a failing cell exits 1 naming the cell; never a traceback.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,22 +27,57 @@ def _fail(message: str, code: int = USER_ERROR) -> typer.Exit:
 
 
 def _guard(action: Callable[[], T]) -> T:
-    """Run `action`, turning the library's user-facing errors into a red line and an exit code."""
-    from branch_consult.data import DataProblems
-    from branch_consult.params import ParameterError
-    from branch_consult.playbooks import PlaybookNotFound
-    from branch_consult.run import ExportFailed, PlaybookFailed
+    """Run `action`, turning the library's user-facing errors into a red line and an exit code.
 
+    Every such error derives from `errors.BranchConsultError` and carries its exit code;
+    anything else is a bug and keeps its traceback. Ctrl-C (or SIGTERM) prints one line
+    and exits 130 after the run has cleaned up (kernel stopped, staging folder removed).
+    """
+    from branch_consult.data import DataProblems
+    from branch_consult.data.sources import SourceUnavailable
+    from branch_consult.errors import INTERRUPTED, BranchConsultError
+
+    previous = _terminate_as_interrupt()
     try:
         return action()
-    except (ParameterError, PlaybookNotFound) as exc:
-        raise _fail(f"error: {exc}") from None
+    except SourceUnavailable as exc:
+        raise _fail(f"error: {exc}", exc.exit_code) from None
     except DataProblems as exc:
-        raise _fail(f"error: the data cannot be used:\n{exc}") from None
-    except (PlaybookFailed, ExportFailed) as exc:
-        raise _fail(f"error: {exc}", code=1) from None
-    except ValueError as exc:  # e.g. a playbook whose parameters cell cannot be read
-        raise _fail(f"error: {exc}") from None
+        raise _fail(f"error: the data cannot be used:\n{exc}", exc.exit_code) from None
+    except BranchConsultError as exc:
+        raise _fail(f"error: {exc}", exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted: nothing was delivered by the unfinished run", INTERRUPTED) from None
+    finally:
+        _restore(previous)
+
+
+def _terminate_as_interrupt() -> Any:
+    """SIGINT and SIGTERM end a run quietly: the `finally` blocks stop the kernel and clean up.
+
+    Logging is silenced from the signal on, so the kernel client's complaints while the
+    kernel is being stopped ("Kernel died ...", unretrieved task errors) do not bury
+    the one line the command prints.
+    """
+    import logging
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        logging.disable(logging.CRITICAL)
+        raise KeyboardInterrupt
+
+    return {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore(previous: Any) -> None:
+    import signal
+
+    for sig, handler in (previous or {}).items():
+        signal.signal(sig, handler)
 
 
 @app.command("playbooks")
@@ -84,7 +118,7 @@ def _split_formats(text: str) -> list[str]:
     return [f.strip() for f in text.split(",") if f.strip()]
 
 
-@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
+@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run_command(
     ctx: typer.Context,
     playbook: Annotated[str, typer.Argument(help="Playbook name or path to a notebook.")],
@@ -95,6 +129,7 @@ def run_command(
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
     plotlyjs: Annotated[str, typer.Option("--plotlyjs", help="inline (one file) or shared (plotly.min.js beside).")] = "inline",
+    force: Annotated[bool, typer.Option("--force", help="Replace existing deliverables of the same name.")] = False,
 ) -> None:
     """Run a playbook and write its deliverables; prints the written paths."""
     from branch_consult.params import load_params_file, merge_params
@@ -104,26 +139,44 @@ def run_command(
     values = _guard(lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values))
     result = _guard(lambda: run_playbook(
         playbook, data=data, out_dir=out, params=values, lang=lang,
-        formats=_split_formats(formats), plotlyjs=plotlyjs,
+        formats=_split_formats(formats), plotlyjs=plotlyjs, force=force,
     ))
     for path in result.paths:
         typer.echo(str(path))
 
 
 def _pairs(items: list[str], extra: list[str]) -> dict[str, Any]:
-    """`-p NAME VALUE` (the VALUE arrives among the extra arguments, in order) or `-p NAME=VALUE`."""
+    """`-p NAME VALUE` (the VALUE arrives among the extra arguments, in order) or `-p NAME=VALUE`.
+
+    Unknown options are let through to here so that a value like `-5` reaches its
+    parameter; a leftover `--something` is then reported as an unknown option.
+    """
     values: dict[str, Any] = {}
     for item in items:
         if "=" in item:
             name, value = item.split("=", 1)
-        elif extra:
+        elif extra and not extra[0].startswith("--"):
             name, value = item, extra.pop(0)
         else:
             raise _fail(f"error: -p {item} needs a value: -p {item} VALUE")
-        values[name.strip()] = value
+        values[_text_arg(name.strip(), "parameter name")] = _text_arg(value, f"parameter {name.strip()!r}")
+    options = [e for e in extra if e.startswith("-")]
+    if options:
+        raise _fail(f"error: no such option: {options[0]} (see branch-consult run --help)")
     if extra:
         raise _fail(f"error: unexpected argument(s): {' '.join(extra)}")
     return values
+
+
+def _text_arg(value: str, what: str) -> str:
+    """A command-line value that is not valid text in the terminal's encoding is refused by name."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "surrogateescape")
+        raise _fail(f"error: {what}: the value is not UTF-8 text ({raw[:20]!r}); "
+                    "set the terminal to UTF-8 or write it in a --params file saved as UTF-8") from None
+    return value
 
 
 @app.command("lab")
@@ -145,14 +198,21 @@ def lab_command(
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
         cmd.append("--allow-root")
-    typer.echo(f"JupyterLab in {playbooks_dir()} (data: {env['BRANCH_CONSULT_DATA']})")
-    raise typer.Exit(subprocess.run(cmd, env=env, check=False).returncode)
+    from branch_consult.data.db_url import mask_url
+
+    typer.echo(f"JupyterLab in {playbooks_dir()} (data: {mask_url(env['BRANCH_CONSULT_DATA'])})")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become JupyterLab: a terminate signal sent to this command then reaches the server
+    # itself, which stops its kernels; nothing is left running behind a dead parent.
+    os.execve(sys.executable, cmd, env)
 
 
 @app.command("demo")
 def demo_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo deliverables.")] = Path("out/demo"),
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
+    force: Annotated[bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")] = False,
 ) -> None:
     """The sample bank's overview and one branch diagnostic, in Chinese and English; prints the paths."""
     from branch_consult.run import run_playbook
@@ -161,6 +221,6 @@ def demo_command(
     for name, params in jobs:
         for lang in ("zh", "en"):
             result = _guard(lambda name=name, params=params, lang=lang: run_playbook(
-                name, out_dir=out, params=params, lang=lang, formats=_split_formats(formats)))
+                name, out_dir=out, params=params, lang=lang, formats=_split_formats(formats), force=force))
             for path in result.paths:
                 typer.echo(str(path))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from branch_consult.errors import BranchConsultError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -69,7 +71,7 @@ def examples_of(values: Iterable[object], limit: int = 5) -> tuple[str, ...]:
 
 
 @dataclass
-class DataProblems(Exception):
+class DataProblems(BranchConsultError):
     """Raised when input data cannot be used; `str()` is a readable report."""
 
     problems: Sequence[Problem] = field(default_factory=list)

@@ -372,10 +372,22 @@ class SQLSource(Source):
     def __init__(self, url: str):
         import sqlalchemy as sa
 
-        self.url = url
-        self.engine = sa.create_engine(url)
-        self.label = sa.engine.make_url(url).render_as_string(hide_password=True)
+        from branch_consult.data.db_url import engine_arguments, mask_url
+
+        self.url = mask_url(url)  # never keep the password where a message could show it
+        self.label = self.url
+        resolved, connect_args = engine_arguments(url)
+        self.engine = sa.create_engine(resolved, connect_args=connect_args)
         self._tables: list[str] | None = None
+        if resolved.get_backend_name() == "sqlite" and resolved.database not in (None, "", ":memory:"):
+            if not Path(resolved.database).is_file():  # SQLite would create an empty database
+                raise SourceUnavailable(self.label, f"no such SQLite file {resolved.database}")
+        self.tables()  # connect now: an unreachable server is reported when the source opens
+
+    def _unavailable(self, exc: Exception) -> SourceUnavailable:
+        from branch_consult.data.db_url import error_cause
+
+        return SourceUnavailable(self.label, error_cause(exc))
 
     @classmethod
     def accepts(cls, location: str) -> bool:
@@ -385,7 +397,10 @@ class SQLSource(Source):
         import sqlalchemy as sa
 
         if self._tables is None:
-            names = set(sa.inspect(self.engine).get_table_names())
+            try:
+                names = set(sa.inspect(self.engine).get_table_names())
+            except sa.exc.SQLAlchemyError as exc:
+                raise self._unavailable(exc) from None
             self._tables = [t for t in TABLES if t in names]
         return self._tables
 
@@ -402,8 +417,11 @@ class SQLSource(Source):
         cached = getattr(self, "_version", None)
         if cached is not None and now - cached[0] < self.VERSION_TTL:
             return cached[1]
-        with self.engine.connect() as con:
-            counts = [str(con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar()) for t in self.tables()]
+        try:
+            with self.engine.connect() as con:
+                counts = [str(con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar()) for t in self.tables()]
+        except sa.exc.SQLAlchemyError as exc:
+            raise self._unavailable(exc) from None
         version = hashlib.sha256(("|".join(counts)).encode()).hexdigest()[:16]
         self._version = (now, version)
         return version
@@ -419,13 +437,16 @@ class SQLSource(Source):
 
         if table not in self.tables():
             raise DataProblems([Problem(self.label, table, "no such table in the database")], headline="a table is missing")
-        meta = sa.MetaData()
-        tbl = sa.Table(table, meta, autoload_with=self.engine)
-        query = sa.select(tbl)
-        for column, values in where or ():
-            query = query.where(tbl.c[column].in_([str(v) for v in values]))
-        with self.engine.connect() as con:
-            frame = pd.read_sql(query, con)
+        try:
+            meta = sa.MetaData()
+            tbl = sa.Table(table, meta, autoload_with=self.engine)
+            query = sa.select(tbl)
+            for column, values in where or ():
+                query = query.where(tbl.c[column].in_([str(v) for v in values]))
+            with self.engine.connect() as con:
+                frame = pd.read_sql(query, con)
+        except sa.exc.SQLAlchemyError as exc:
+            raise self._unavailable(exc) from None
         return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
 
 
@@ -447,12 +468,26 @@ class SQLiteFileSource(SQLSource):
         return _stat_version([self.path])
 
 
+class SourceUnavailable(DataProblems):
+    """A database cannot be reached or read: one line naming the source (password masked) and the cause."""
+
+    def __init__(self, source: str, cause: str):
+        super().__init__([Problem(source, "-", cause)], headline="the data source cannot be opened")
+        self.source = source
+        self.cause = cause
+
+    def report(self) -> str:
+        return f"cannot open {self.problems[0].source}: {self.problems[0].message}"
+
+
 #: tried in order; the first whose `accepts` is true opens the location
 SOURCE_KINDS: list[type[Source]] = [FolderSource, WorkbookSource, SQLiteFileSource, DuckDBSource, SQLSource]
 
 
 def open_source(location: str | os.PathLike[str]) -> Source:
     """The source for a folder, workbook, DuckDB/SQLite file or database URL."""
+    from branch_consult.data.db_url import error_cause, mask_url
+
     text = str(location)
     for kind in SOURCE_KINDS:
         if kind.accepts(text):
@@ -461,6 +496,8 @@ def open_source(location: str | os.PathLike[str]) -> Source:
             except DataProblems:
                 raise
             except Exception as exc:  # a driver or file error: say which source and why
+                if issubclass(kind, SQLSource):
+                    raise SourceUnavailable(mask_url(text), error_cause(exc)) from None
                 raise DataProblems(
                     [Problem(text, "-", f"cannot open as a {kind.kind} source: {type(exc).__name__}: {exc}")],
                     headline="the data source cannot be opened",

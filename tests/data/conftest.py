@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+#: the server asks this role for its password; every other role is trusted
+PASSWORD_ROLE = "bc_secret"
+
 
 def _pg_bindir() -> Path | None:
     for name in ("pg_ctl", "initdb"):
@@ -49,6 +52,8 @@ def postgres_url():
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
     subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "bc", "-E", "UTF8"],
                    check=True, capture_output=True, env=env)
+    hba = data / "pg_hba.conf"  # one role must give a password (the credential tests); the rest trusted
+    hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     log = root / "server.log"
     subprocess.run(
         [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
