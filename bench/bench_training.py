@@ -19,7 +19,7 @@ import time
 import docx
 
 from branch_consult.export.docx_builder import DocxBuilder
-from branch_consult.reports.training.score_sheet_docx import SheetContext, write_score_sheets
+from branch_consult.export.score_sheets import SheetContext, write_score_sheets
 from branch_consult.training.handout import load_course_and_bank
 from branch_consult.training.quiz import forms_for
 from branch_consult.training.responses import read_responses_file

@@ -37,7 +37,7 @@ import pandas as pd
 SECRET_ENV = "BRANCH_CONSULT_PSEUDONYM_SECRET"
 KEY_FILE_ENV = "BRANCH_CONSULT_KEY_FILE"
 KEY_COLUMNS = ("token", "kind", "id", "name")
-_PREFIX = {"customer": ("客户", "Customer"), "staff": ("员工", "Staff")}
+_PREFIX = {"customer": ("客户", "Customer"), "staff": ("员工", "Staff"), "participant": ("学员", "Participant")}
 
 
 def user_secret_file() -> Path:

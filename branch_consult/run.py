@@ -34,6 +34,7 @@ from typing import Any
 
 import nbformat
 
+from branch_consult.atomic import UMASK, atomic_write
 from branch_consult.errors import (
     RUN_FAILED,
     ExportFailed,
@@ -58,8 +59,6 @@ _COMMIT_MARK = "COMMIT.json"
 #: test hook: SIGKILL this process before moving file N of a set into place (kill tests);
 #: -1 kills once the set is staged but before it is recorded as complete
 KILL_AT_ENV = "BRANCH_CONSULT_TEST_KILL_AT_MOVE"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 @dataclass
@@ -112,28 +111,12 @@ def output_stem(playbook: Playbook, params: Mapping[str, Any]) -> str:
     return "_".join(parts)
 
 
-def atomic_write(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder and `os.replace`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; deliverables get the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 # ------------------------------------------------------------------ the set of files
 
 def _write_new(path: Path, data: bytes) -> None:
     with open(path, "xb") as fh:
         fh.write(data)
-    os.chmod(path, 0o666 & ~_UMASK)
+    os.chmod(path, 0o666 & ~UMASK)
 
 
 def _staging_owner(folder: Path) -> int | None:
@@ -315,8 +298,6 @@ def _resolve(
     dataset = _opener(location)
     checked = schema.validate(values, branch_ids=lambda: dataset().branch_ids(),
                               staff_ids=lambda: dataset().distinct("staff", "staff_id"))
-    if location is not None:  # tables missing or empty, months that cannot be real: refuse before the kernel
-        dataset().preflight(playbook.name)
     for spec in schema.specs:  # files named on the command line, relative to the caller
         if spec.kind == "path" and checked.get(spec.name) not in ("", None):
             path = Path(_absolute(str(checked[spec.name])))
@@ -327,6 +308,8 @@ def _resolve(
                 raise ParameterError([f"parameter {spec.name!r}: no such file {path}"])
             checked[spec.name] = str(path)
     _check_months(playbook, checked, dataset)
+    if location is not None:  # tables missing or empty, months that cannot be real: refuse before the kernel
+        dataset().preflight(playbook.name)
     return _Resolved(checked, location, dataset, kernel_env)
 
 

@@ -23,7 +23,7 @@ def score_sheets(
 ) -> None:
     """One Word score sheet per participant plus score_sheets_all.docx for printing."""
     from branch_consult.data.problems import DataProblems
-    from branch_consult.reports.training.score_sheet_docx import write_class_sheets
+    from branch_consult.export.score_sheets import write_class_sheets
     from branch_consult.training.scoring import MULTIPLE_RULES
 
     if lang not in ("zh", "en"):

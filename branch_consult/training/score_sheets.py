@@ -1,6 +1,6 @@
 """One personal score sheet per participant: score, rank, result by section and by item.
 
-Language-free: the Word rendering (`branch_consult.reports.training.score_sheet_docx`)
+Language-free: the Word rendering (`branch_consult.export.score_sheets`)
 words it. Sheets carry the participant's real name: they are addressed to that person.
 """
 

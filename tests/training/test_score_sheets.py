@@ -6,7 +6,7 @@ import zipfile
 import docx
 import pytest
 
-from branch_consult.reports.training.score_sheet_docx import write_class_sheets
+from branch_consult.export.score_sheets import write_class_sheets
 from branch_consult.training.sample_path import sample_responses_path
 
 

@@ -19,13 +19,12 @@ from branch_consult.training.question_bank import QuestionBank
 from branch_consult.training.results import QuizResults, load_revise_rules
 
 
-def _names(results: QuizResults, lang: str, pseudonymise: bool, salt: str | None = None) -> dict[str, str]:
+def _names(results: QuizResults, lang: str, pseudonymise: bool) -> dict[str, str]:
     """participant_id -> what the report shows: a stable pseudonym, or 'id name'."""
-    p = Pseudonymiser(salt=salt, lang=lang, enabled=pseudonymise)
-    prefix = rword("prefix", lang)
+    p = Pseudonymiser(lang=lang, enabled=pseudonymise)
     out = {}
     for rec in results.sheet.itertuples(index=False):
-        out[rec.participant_id] = p.token(rec.participant_id, prefix) if pseudonymise else f"{rec.participant_id} {rec.name}"
+        out[rec.participant_id] = p.token(rec.participant_id, "participant", name=rec.name) if pseudonymise else f"{rec.participant_id} {rec.name}"
     return out
 
 
@@ -47,13 +46,13 @@ def summary(results: QuizResults, lang: str) -> Objects:
             Callout(style="note", title=rword("how_scored", lang), text=rule_text)]
 
 
-def response_issues(results: QuizResults, lang: str, pseudonymise: bool = True, salt: str | None = None) -> Objects:
+def response_issues(results: QuizResults, lang: str, pseudonymise: bool = True) -> Objects:
     """Every malformed response with the rule applied to it."""
     out: Objects = [heading(2, rword("issues", lang), escape=False)]
     if not results.issues:
         out.append(Callout(style="tip", text=rword("no_issues", lang)))
         return out
-    names = _names(results, lang, pseudonymise, salt)
+    names = _names(results, lang, pseudonymise)
     rows = [[rword(i.kind, lang), names.get(i.participant_id, i.participant_id), i.question_id,
              i.row, i.value, rword(f"h_{i.kind}", lang)] for i in results.issues]
     cols = [Column(key="k", label=rword("issue_kind", lang)), Column(key="p", label=rword("participant", lang)),
@@ -63,9 +62,9 @@ def response_issues(results: QuizResults, lang: str, pseudonymise: bool = True, 
     return out
 
 
-def scores(results: QuizResults, lang: str, pseudonymise: bool = True, salt: str | None = None) -> Objects:
+def scores(results: QuizResults, lang: str, pseudonymise: bool = True) -> Objects:
     """The ranked score sheet and the per-branch averages."""
-    names = _names(results, lang, pseudonymise, salt)
+    names = _names(results, lang, pseudonymise)
     s = results.sheet
     rows = [[r.rank, names[r.participant_id], r.branch_id, r.form, r.points, r.percent] for r in s.itertuples(index=False)]
     cols = [Column(key="rank", label=rword("rank", lang), format="int"),

@@ -40,7 +40,6 @@ RESULT_WORDS: dict[str, dict[str, str]] = {
         "revise": "待修改题目清单", "reasons": "原因", "stem": "题干", "no_revise": "没有需要修改的题目。",
         "too_few": "试卷 {form} 只有 {n} 人作答，不做题目分析。",
         "pseudonym_note": "学员以代号显示；个人成绩单上使用真实姓名。",
-        "prefix": "学员",
     },
     "en": {
         "results": "Quiz results", "how_scored": "How the quiz was scored", "participants": "Participants",
@@ -82,7 +81,6 @@ RESULT_WORDS: dict[str, dict[str, str]] = {
         "revise": "Items to revise", "reasons": "Reasons", "stem": "Stem", "no_revise": "No item needs revising.",
         "too_few": "Only {n} participant(s) sat form {form}: no item analysis.",
         "pseudonym_note": "Participants are shown under pseudonyms; the personal score sheets carry real names.",
-        "prefix": "Participant",
     },
 }
 

@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from branch_consult.atomic import atomic_write
 from branch_consult.export import docx_xml as X
 from branch_consult.export.docx_builder import HEAD_FILL, HIGHLIGHT_FILL, STRIPE_FILL, DocxBuilder
 from branch_consult.export.docx_properties import set_core_properties
@@ -186,8 +187,6 @@ def sheet_file_name(sheet: PersonalSheet) -> str:
 
 def write_score_sheets(sheets: Sequence[PersonalSheet], out_dir: str | Path, ctx: SheetContext) -> list[Path]:
     """One .docx per participant plus `score_sheets_all.docx`; every file rendered before any is written."""
-    from branch_consult.run import atomic_write
-
     out = Path(out_dir)
     rendered = {sheet_file_name(s): sheet_bytes(s, ctx) for s in sheets}
     if len(rendered) != len(sheets):
