@@ -229,7 +229,7 @@ def test_custom_reference_document_is_used(tmp_path):
     ref.save(tmp_path / "firm.docx")
     data = notebook_to_docx(make_notebook(), reference=tmp_path / "firm.docx", renderer=FakeRenderer())
     d = docx.Document(io.BytesIO(data))
-    assert d.sections[0].header.paragraphs[0].text == "FIRM 城西支行网点诊断报告"
+    assert d.sections[0].header.paragraphs[0].text == "FIRM 示例银行 · 城西支行网点诊断报告"  # client leads the header
 
 
 def test_nbconvert_entry_point(tmp_path):

@@ -45,10 +45,12 @@ KEEP_TOGETHER_ROWS = 20
 _MANUAL_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|[一二三四五六七八九十]+、)\s*")
 WORDS = {
     "zh": {"figure": "图", "table": "表", "contents": "目录", "client": "客户", "branch": "网点",
-           "period": "报告期", "date": "编制日期", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
+           "period": "报告期", "date": "编制日期", "consultant": "顾问",
+           "sample": "数据：内置合成示例数据（非客户数据）", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
            "page": ("第 ", " 页 / 共 ", " 页")},
     "en": {"figure": "Figure", "table": "Table", "contents": "Contents", "client": "Client",
-           "branch": "Branch", "period": "Period", "date": "Prepared",
+           "branch": "Branch", "period": "Period", "date": "Prepared", "consultant": "Consultant",
+           "sample": "Data: the embedded synthetic sample bank, not client data",
            "toc_hint": "(The table of contents is updated when the document is opened.)",
            "page": ("Page ", " of ", "")},
 }
@@ -67,11 +69,15 @@ class DocxBuilder:
                  latin_font: str = "Calibri", east_asia_font: str = "Noto Sans CJK SC",
                  renderer: Any = None) -> None:
         path = Path(reference) if reference else DEFAULT_PATH
-        if not path.exists():
-            if reference:
-                raise FileNotFoundError(f"reference document not found: {path}")
-            build_reference(path)
-        self.doc = docx.Document(str(path))
+        if path.exists():
+            self.doc = docx.Document(str(path))
+        elif reference:
+            raise FileNotFoundError(f"reference document not found: {path}")
+        else:  # never write into the installed package: build the house default in a scratch folder
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="bc-reference-") as tmp:
+                self.doc = docx.Document(str(build_reference(Path(tmp) / "reference.docx")))
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -80,6 +86,8 @@ class DocxBuilder:
         self.words = WORDS[self.lang]
         self.latin, self.east_asia = latin_font, east_asia_font
         self.renderer = renderer
+        self.head_fill = HEAD_FILL
+        self.accent = "C79A3A"
         self.figures = 0
         self.tables = 0
         self.headings: list[tuple[int, str, str]] = []
@@ -188,28 +196,54 @@ class DocxBuilder:
         return new_id
 
     # -- document frame ----------------------------------------------------------------
+    def brand(self, meta: Mapping[str, Any]) -> None:
+        """Take the workspace's brand colour for table headers (the cover rule and client band too)."""
+        colour = str(meta.get("brand_colour") or "")
+        if re.fullmatch(r"#?[0-9A-Fa-f]{6}", colour):
+            self.head_fill = colour.lstrip("#").upper()
+            self.accent = self.head_fill
+
+    def logo(self, path: Any, height_cm: float, paragraph: Any = None) -> bool:
+        """The client's logo as a picture (PNG/JPEG/GIF); False, with nothing added, when unreadable."""
+        from docx.shared import Cm
+
+        try:
+            data = Path(str(path)).read_bytes()
+            run = (paragraph if paragraph is not None else self.paragraph()).add_run()
+            run.add_picture(io.BytesIO(data), height=Cm(height_cm))
+            return True
+        except Exception:  # a broken logo never costs the deliverable
+            return False
+
     def cover(self, meta: Mapping[str, Any]) -> None:
-        for _ in range(5):
+        self.brand(meta)
+        if meta.get("logo"):
+            self.logo(meta["logo"], 2.0)
             self.paragraph()
+        else:
+            for _ in range(5):
+                self.paragraph()
         band = self.paragraph()
-        self.run(band, clean_text(meta.get("client") or "").upper() or " ", bold=True, color="C79A3A",
+        self.run(band, clean_text(meta.get("client") or "").upper() or " ", bold=True, color=self.accent,
                  size=11)
         title = self.paragraph(style="Title")
         self.run(title, meta.get("title") or "")
         ppr = title._p.get_or_add_pPr()
         bdr = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "C79A3A")):
+        for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", self.accent)):
             bottom.set(qn(k), v)
         bdr.append(bottom)
         ppr.append(bdr)
         if meta.get("subtitle"):
             self.run(self.paragraph(style="Subtitle"), meta["subtitle"])
-        for key in ("client", "branch", "period", "date"):
+        for key in ("client", "consultant", "branch", "period", "date"):
             if meta.get(key):
                 p = self.paragraph(style="BC Cover Meta")
                 self.run(p, f"{self.words[key]}  ", color="6B7785")
                 self.run(p, str(meta[key]), bold=True)
+        if meta.get("sample_data"):
+            self.run(self.paragraph(style="BC Cover Meta"), self.words["sample"], bold=True, color="B5473A")
         if meta.get("confidentiality"):
             self.run(self.paragraph(style="BC Confidential"), meta["confidentiality"])
         self.page_break()
@@ -250,13 +284,20 @@ class DocxBuilder:
         current._p.append(end)
 
     def header_footer(self, meta: Mapping[str, Any]) -> None:
+        title = clean_text(meta.get("title") or "")
+        client = clean_text(meta.get("client") or "")
         values = {
-            "{{title}}": clean_text(meta.get("title") or ""),
+            "{{title}}": f"{client} · {title}" if client and title else title or client,
             "{{confidentiality}}": clean_text(meta.get("confidentiality") or ""),
         }
         for sec in self.doc.sections:
             for part in (sec.header, sec.first_page_header, sec.even_page_header):
                 for p in part.paragraphs:
+                    if meta.get("logo") and "{{title}}" in p.text and self.logo(meta["logo"], 0.6, p):
+                        pic = p.runs[-1]._r  # the logo leads the header line
+                        ppr = p._p.pPr
+                        (ppr.addnext(pic) if ppr is not None else p._p.insert(0, pic))
+                        values = {**values, "{{title}}": "  " + values["{{title}}"]}
                     self._replace(p, values)
             for part in (sec.footer, sec.even_page_footer):
                 for p in part.paragraphs:
@@ -343,7 +384,7 @@ class DocxBuilder:
         X.cant_split(hdr)
         for c, text in enumerate(header):
             cell = hdr.cells[c]
-            X.shade(cell, HEAD_FILL)
+            X.shade(cell, self.head_fill)
             self._cell_text(cell, text, style="BC Table Head", bold=True, color="FFFFFF",
                             align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
         for r, values in enumerate(rows):

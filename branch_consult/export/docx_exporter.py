@@ -110,6 +110,8 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
         from branch_consult.charts import get_renderer
 
         renderer = get_renderer()
+    if reference is None and meta.get("reference_docx") and Path(str(meta["reference_docx"])).is_file():
+        reference = meta["reference_docx"]  # the workspace's own Word template
     builder = DocxBuilder(reference, lang=lang, renderer=renderer)
     md = MarkdownWriter(builder)
     headings = [h for text in _shown_markdown(nb) for h in heading_list(text)]

@@ -23,12 +23,13 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Enum, List, Unicode, default
 
 from branch_consult.export.outline import number_outline, plan_outline
+from branch_consult.resources import templates_dir
 
 BC_MIME = "application/vnd.branch-consult+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLYJS_FILENAME = "plotly.min.js"
 _PLOTLYJS_MARKER = "<!--bc:plotlyjs-->"
-TEMPLATE_BASEDIR = Path(__file__).resolve().parents[2] / "templates" / "html"
+TEMPLATE_BASEDIR = templates_dir() / "html"
 
 _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -36,10 +37,12 @@ _TAG = re.compile(r"<[^>]+>")
 _LABELS = {
     "zh": {"contents": "目录", "client": "客户", "branch": "网点", "period": "报告期", "date": "编制日期",
            "generated": "生成时间", "version": "版本", "data": "数据指纹", "playbook": "模板",
-           "confidential": "内部资料，请勿外传"},
+           "confidential": "内部资料，请勿外传", "consultant": "顾问",
+           "sample": "数据：内置合成示例数据（非客户数据）"},
     "en": {"contents": "Contents", "client": "Client", "branch": "Branch", "period": "Period", "date": "Prepared",
            "generated": "Generated", "version": "Version", "data": "Data fingerprint",
-           "playbook": "Playbook", "confidential": "Confidential"},
+           "playbook": "Playbook", "confidential": "Confidential", "consultant": "Consultant",
+           "sample": "Data: the embedded synthetic sample bank, not client data"},
 }
 
 
@@ -268,6 +271,8 @@ class ConsultHTMLExporter(HTMLExporter):
         resources = dict(resources or {})
         resources["consult"] = {
             "meta": meta,
+            "logo": _logo_data_uri(meta.get("logo")),
+            "brand_colour": meta.get("brand_colour") if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(meta.get("brand_colour") or "")) else "",
             "lang": lang,
             "labels": labels(lang),
             "provenance": meta.get("provenance") or {},
@@ -308,8 +313,31 @@ def write_shared_plotlyjs(folder: str | Path) -> Path:
     return target
 
 
+def _logo_data_uri(path: Any) -> str:
+    """The client's logo inlined as a data URI (the deliverable is one offline file); "" if unusable."""
+    import base64
+
+    if not path:
+        return ""
+    kinds = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+             ".svg": "image/svg+xml"}
+    kind = kinds.get(Path(str(path)).suffix.lower())
+    try:
+        data = Path(str(path)).read_bytes()
+    except OSError:
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}" if kind else ""
+
+
 def notebook_to_html(nb, *, plotlyjs: str = "inline", lang: str | None = None) -> str:
-    """Export an executed notebook to the HTML deliverable (string)."""
-    exporter = ConsultHTMLExporter(plotlyjs=plotlyjs, lang=lang or "")
+    """Export an executed notebook to the HTML deliverable (string).
+
+    A workspace's own template folder (metadata ``html_templates``) is searched first.
+    """
+    meta = (nb.get("metadata") or {}).get("branch_consult") or {}
+    own = meta.get("html_templates")
+    extra = {"extra_template_basedirs": [str(own), str(TEMPLATE_BASEDIR)]} \
+        if own and Path(str(own), "consult", "index.html.j2").is_file() else {}
+    exporter = ConsultHTMLExporter(plotlyjs=plotlyjs, lang=lang or "", **extra)
     body, _ = exporter.from_notebook_node(nb)
     return body
