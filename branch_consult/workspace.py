@@ -299,10 +299,6 @@ def init(root: str | os.PathLike[str], *, client: str = "", consultant: str = ""
     return load(root)
 
 
-__all__ = [
-    "CONFIG_NAME", "DEFAULT_COLOUR", "FIELDS", "WORKSPACE_ENV", "Workspace", "WorkspaceError",
-    "activate", "config_text", "current", "find", "init", "load", "pseudonym_secret",
-]
 
 
 # ------------------------------------------------------------------ what a run takes from it
@@ -356,3 +352,40 @@ def run_settings(schema: Any, data: str | os.PathLike[str] | None, params: dict[
         meta["client"] = client  # playbooks without a client parameter still carry the cover's client
     return RunSettings(data=None if data is None else str(data), params=values, lang=lang, meta=meta,
                        sample=sample)
+
+
+def default_out() -> Path:
+    """Where deliverables go when `--out` is not given: the workspace's output folder, else ./out."""
+    ws = current()
+    return ws.out_dir() if ws is not None else Path("out")
+
+
+def lab_environment(data: str | None = None) -> tuple[Path, dict[str, str]]:
+    """JupyterLab's root folder and environment: the active workspace, with its data as the default.
+
+    JupyterLab writes where it is opened (checkpoints, autosaves, figures of executed
+    cells), so it is opened only on a workspace: never on the installed package or a
+    checkout of this repository.
+    """
+    from branch_consult.resources import sample_bank_dir
+
+    ws = current()
+    if ws is None:
+        raise WorkspaceError(
+            "lab opens a workspace, and there is none here: create one with `branch-consult init DIR`, "
+            "then run `branch-consult lab` inside it (or pass --workspace DIR)")
+    env = dict(os.environ)
+    env[WORKSPACE_ENV] = str(ws.root)
+    if data:
+        located = data if "://" in data else str(Path(data).expanduser().resolve())
+    else:
+        located = ws.data_location() or str(sample_bank_dir())
+    env["BRANCH_CONSULT_DATA"] = located
+    return ws.root, env
+
+
+__all__ = [
+    "CONFIG_NAME", "DEFAULT_COLOUR", "FIELDS", "WORKSPACE_ENV", "Workspace", "WorkspaceError",
+    "RunSettings", "activate", "config_text", "current", "default_out", "find", "init", "lab_environment",
+    "load", "pseudonym_secret", "run_settings",
+]
