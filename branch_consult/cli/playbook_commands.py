@@ -8,7 +8,6 @@ a failing cell exits 1 naming the cell; never a traceback.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -146,7 +145,9 @@ def lab_command(
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
         cmd.append("--allow-root")
     typer.echo(f"JupyterLab in {root} (data: {env['BRANCH_CONSULT_DATA']})")
-    raise typer.Exit(subprocess.run(cmd, env=env, check=False).returncode)
+    sys.stdout.flush()
+    os.chdir(root)
+    os.execve(sys.executable, cmd, env)  # JupyterLab takes this process's place: signals reach it directly
 
 
 @app.command("demo")
