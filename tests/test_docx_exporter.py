@@ -81,7 +81,8 @@ def make_notebook(lang: str = "zh") -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell(MARKDOWN),
         nbformat.v4.new_code_cell("display(table)", outputs=[
             _output(table),
-            nbformat.v4.new_output("stream", name="stdout", text="DEBUG should not appear"),
+            nbformat.v4.new_output("stream", name="stderr", text="DEBUG should not appear"),
+            nbformat.v4.new_output("stream", name="stdout", text="printed output shows"),
         ]),
         nbformat.v4.new_code_cell("display(fig)", metadata={"tags": ["page-break", "remove-input"]},
                                   outputs=[_output(Figure(fig=fig, caption="各网点存款余额", source="OCRM"))]),
@@ -148,6 +149,8 @@ def test_body_lists_links_and_code_hidden(exported):
     for hidden in ("DEBUG should not appear", "TRACEBACK", "HIDDEN-OUTPUT", "HIDDEN-CELL", "display(table)", "branch = 'B01'"):
         assert hidden not in xml
     assert 'TOC \\o "1-3"' in xml
+    printed = [p for p in d.paragraphs if p.text == "printed output shows"]
+    assert printed and printed[0].style.name == "BC Code"  # stdout: a monospaced block (issue 9)
     assert d.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
 
 
