@@ -19,10 +19,13 @@ from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown import markdown2html_mistune
-from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Enum, List, Unicode, default
 
+from branch_consult.export.document import complete_meta
+from branch_consult.export.math import markdown_with_mathml
 from branch_consult.export.outline import number_outline, plan_outline
+from branch_consult.export.preprocessors import consult_preprocessors
 from branch_consult.resources import templates_dir
 
 BC_MIME = "application/vnd.branch-consult+json"
@@ -142,7 +145,12 @@ class ConsultOutputsPreprocessor(Preprocessor):
                     data = output.get("data")
                     if data is not None:
                         payload = data.get(BC_MIME)
-                        if isinstance(payload, dict) and payload.get("kind") == "figure":
+                        table = None if isinstance(payload, dict) else _foreign_table(data)
+                        if table is not None:  # a DataFrame: the same typed Table the Word exporter draws
+                            data = {"text/html": table.to_html(lang)}
+                        elif "text/latex" in data and not any(k.startswith("image/") for k in data):
+                            data = {"text/html": _latex_html(data["text/latex"])}
+                        elif isinstance(payload, dict) and payload.get("kind") == "figure":
                             data = {"text/html": figure_block(payload, f"bc-fig-{next(counter)}", lang)}
                             needs_plotly = True
                         elif isinstance(payload, dict) and "text/html" in data:
@@ -151,6 +159,9 @@ class ConsultOutputsPreprocessor(Preprocessor):
                             data = {"text/html": '<figure class="bc-figure">'
                                     + plotly_div(data[PLOTLY_MIME], f"bc-fig-{next(counter)}") + "</figure>"}
                             needs_plotly = True
+                        elif "image/gif" in data and not {"image/png", "image/jpeg"} & set(data):
+                            gif = "".join(data["image/gif"]) if isinstance(data["image/gif"], list) else data["image/gif"]
+                            data = {"text/html": f'<img src="data:image/gif;base64,{gif.strip()}" alt="">'}  # nbconvert drops GIF
                         else:
                             data = {k: v for k, v in data.items() if k != BC_MIME}
                         output["data"] = data
@@ -162,12 +173,37 @@ class ConsultOutputsPreprocessor(Preprocessor):
                     continue
             elif cell.cell_type == "markdown":
                 toc.extend(_headings(cell.source))
+                if "$" in cell.source:
+                    cell.source = markdown_with_mathml(cell.source)  # MathML: drawn offline by the browser
             kept.append(cell)
         nb.cells = kept
         consult = resources.setdefault("consult", {})
         consult["needs_plotly"] = needs_plotly
         consult["toc"], consult["outline_base"] = _numbered_toc(toc, (consult.get("meta") or {}).get("title"))
         return nb, resources
+
+
+def _foreign_table(data: dict[str, Any]) -> Any:
+    """A DataFrame output (data-resource or HTML table) as a display Table, else None."""
+    from branch_consult.export.items import DATA_RESOURCE_MIME, data_resource_table, html_table
+
+    if DATA_RESOURCE_MIME in data:
+        return data_resource_table(data[DATA_RESOURCE_MIME])
+    html_text = data.get("text/html")
+    if html_text is not None and not any(k.startswith("image/") for k in data):
+        return html_table("".join(html_text) if isinstance(html_text, list) else str(html_text))
+    return None
+
+
+def _latex_html(value: Any) -> str:
+    """A text/latex output as MathML (TeX that cannot be read stays visible as code)."""
+    from branch_consult.export.math import latex_to_mathml
+
+    latex = ("".join(value) if isinstance(value, list) else str(value)).strip().strip("$").strip()
+    try:
+        return f'<div class="bc-math">{latex_to_mathml(latex, display=True)}</div>'
+    except ValueError:
+        return f"<pre>{html.escape(latex)}</pre>"
 
 
 def _library_html(payload: dict[str, Any], lang: str) -> str | None:
@@ -220,9 +256,6 @@ class ConsultHTMLExporter(HTMLExporter):
     ).tag(config=True)
     toc_levels = List([1, 2], help="Outline levels listed in the table of contents (1 = sections; the "
                       "shallowest markdown heading level in the report, as in Word).").tag(config=True)
-    remove_cell_tags = List(["remove-cell"]).tag(config=True)
-    remove_input_tags = List(["remove-input"]).tag(config=True)
-    remove_output_tags = List(["remove-output"]).tag(config=True)
     lang = Unicode("", help="Report language (zh|en); default: notebook metadata branch_consult.lang.").tag(config=True)
 
     @default("template_name")
@@ -232,6 +265,10 @@ class ConsultHTMLExporter(HTMLExporter):
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(TEMPLATE_BASEDIR)]
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True  # markdown images next to the notebook go inside the one-file report
 
     @default("exclude_input")
     def _exclude_input_default(self) -> bool:
@@ -251,22 +288,14 @@ class ConsultHTMLExporter(HTMLExporter):
 
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()
-        self.register_preprocessor(
-            TagRemovePreprocessor(
-                remove_cell_tags=set(self.remove_cell_tags),
-                remove_input_tags=set(self.remove_input_tags),
-                remove_all_outputs_tags=set(self.remove_output_tags),
-                enabled=True,
-                parent=self,
-            ),
-            enabled=True,
-        )
+        for pre in consult_preprocessors(parent=self):  # the chain the Word exporter runs too
+            self.register_preprocessor(pre, enabled=True)
         self.register_preprocessor(
             ConsultOutputsPreprocessor(drop_empty_code_cells=self.exclude_input, parent=self), enabled=True
         )
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        meta = dict(nb.metadata.get("branch_consult", {}) or {})
+        meta = complete_meta(nb)
         lang = self.lang or meta.get("lang") or "en"
         resources = dict(resources or {})
         resources["consult"] = {
