@@ -17,7 +17,6 @@ import pytest
 from docx.oxml.ns import qn
 
 from branch_consult.export.docx_exporter import notebook_to_docx
-from branch_consult.export.html_exporter import notebook_to_html
 from tests.test_docx_exporter import FakeRenderer
 
 HERE = Path(__file__).parent
