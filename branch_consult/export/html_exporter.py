@@ -133,6 +133,7 @@ class ConsultOutputsPreprocessor(Preprocessor):
         counter = itertools.count(1)
         needs_plotly = False
         toc: list[dict[str, Any]] = []
+        math: dict[str, str] = {}
         kept = []
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -173,11 +174,13 @@ class ConsultOutputsPreprocessor(Preprocessor):
                     continue
             elif cell.cell_type == "markdown":
                 toc.extend(_headings(cell.source))
-                if "$" in cell.source:
-                    cell.source = markdown_with_mathml(cell.source)  # MathML: drawn offline by the browser
+                if "$" in cell.source:  # MathML: drawn offline by the browser
+                    cell.source, inline = markdown_with_mathml(cell.source, f"bcmath{len(math)}n")
+                    math.update(inline)
             kept.append(cell)
         nb.cells = kept
         consult = resources.setdefault("consult", {})
+        consult["math"] = math
         consult["needs_plotly"] = needs_plotly
         consult["toc"], consult["outline_base"] = _numbered_toc(toc, (consult.get("meta") or {}).get("title"))
         return nb, resources
@@ -316,6 +319,8 @@ class ConsultHTMLExporter(HTMLExporter):
             else:
                 tag = f'<script type="text/javascript">{_plotlyjs()}</script>'
             output = output.replace(_PLOTLYJS_MARKER, tag, 1)
+        for token, mathml in (resources["consult"].get("math") or {}).items():
+            output = output.replace(token, mathml)
         return output.replace(_PLOTLYJS_MARKER, "", 1), resources
 
 
