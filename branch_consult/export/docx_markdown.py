@@ -148,7 +148,8 @@ class MarkdownWriter:
                 ppr.remove(old)
             numpr = OxmlElement("w:numPr")
             ilvl = OxmlElement("w:ilvl")
-            ilvl.set(qn("w:val"), str(min(depth - 1, 8)))
+            # numbered lists count per level; bullets keep the level-0 glyph and are indented instead
+            ilvl.set(qn("w:val"), str(min(depth - 1, 8) if state.ordered else 0))
             nid = OxmlElement("w:numId")
             nid.set(qn("w:val"), str(num_id))
             numpr.append(ilvl)

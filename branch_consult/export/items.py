@@ -105,7 +105,8 @@ class _TableParser(HTMLParser):
                 self._in_thead = False
             elif tag in ("td", "th") and self._cell is not None and self._row is not None:
                 text = " ".join("".join(self._cell).split())
-                self._row.extend([text] + [""] * (self._span - 1))
+                # a header spanning columns labels each of them ("2025 / Q1", "2025 / Q2")
+                self._row.extend([text] * self._span if tag == "th" else [text] + [""] * (self._span - 1))
                 self._cell = None
             elif tag == "tr" and self._row is not None:
                 self.rows.append((self._head_row, self._row))
