@@ -134,6 +134,7 @@ class ConsultOutputsPreprocessor(Preprocessor):
         needs_plotly = False
         toc: list[dict[str, Any]] = []
         math: dict[str, str] = {}
+        first_heading_cell = None
         kept = []
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -173,6 +174,8 @@ class ConsultOutputsPreprocessor(Preprocessor):
                 if not outputs and self.drop_empty_code_cells:
                     continue
             elif cell.cell_type == "markdown":
+                if not toc:
+                    first_heading_cell = cell
                 toc.extend(_headings(cell.source))
                 if "$" in cell.source:  # MathML: drawn offline by the browser
                     cell.source, inline = markdown_with_mathml(cell.source, f"bcmath{len(math)}n")
@@ -182,7 +185,11 @@ class ConsultOutputsPreprocessor(Preprocessor):
         consult = resources.setdefault("consult", {})
         consult["math"] = math
         consult["needs_plotly"] = needs_plotly
-        consult["toc"], consult["outline_base"] = _numbered_toc(toc, (consult.get("meta") or {}).get("title"))
+        title = (consult.get("meta") or {}).get("title")
+        consult["toc"], consult["outline_base"] = _numbered_toc(toc, title)
+        if first_heading_cell is not None and plan_outline([(h["level"], h["text"]) for h in toc], title).title_index == 0:
+            # the notebook's own title heading: the cover shows it already (as in Word)
+            first_heading_cell.source = re.sub(r"(?m)^[ ]{0,3}#[ \t]+.*$\n?", "", first_heading_cell.source, count=1)
         return nb, resources
 
 

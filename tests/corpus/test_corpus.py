@@ -153,6 +153,7 @@ def test_notebook_without_our_metadata_gets_a_cover_in_its_language(converted, n
     assert d.core_properties.title == expect["title"]
     assert any(p.text == contents for p in d.paragraphs)
     assert f"bc-lang-{lang}" in html and f'class="bc-cover-title">{expect["title"]}<' in html
+    assert f'>{expect["title"]}<a class="anchor-link"' not in html  # the title heading is not repeated
 
 
 @pytest.mark.office
