@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import nbformat
 import pytest
 
 import branch_consult
@@ -52,13 +53,20 @@ def runs(tmp_path_factory):
     diagnostic = _cli(ws, "run", "branch_diagnostic", "-p", "branch_id", "B005")
     _cli(ws, "new-playbook", "deposit_review")
     scaffolded = _cli(ws, "run", "deposit_review")
+    probe = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('lang: str = "en"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("from branch_consult import workspace\n"
+                                  "print('secret', workspace.pseudonym_secret())")])
+    probe.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(probe, ws / "playbooks" / "secret_probe.ipynb")
+    probed = _cli(ws, "run", "secret_probe", "--formats", "html")
     after = {"repo": _digest(REPO), "package": _digest(PACKAGE)}
-    return ws, diagnostic, scaffolded, before, after
+    return ws, diagnostic, scaffolded, before, after, probed
 
 
 @pytest.mark.slow
 def test_client_report_carries_name_logo_and_colour(runs):
-    ws, diagnostic, _, _, _ = runs
+    ws, diagnostic, *_ = runs
     out = {Path(p).suffix: Path(p) for p in diagnostic.stdout.split()}
     assert out[".docx"].parent == ws / "out"
     assert "sample" not in diagnostic.stderr.lower()
@@ -77,7 +85,7 @@ def test_client_report_carries_name_logo_and_colour(runs):
 
 @pytest.mark.slow
 def test_scaffolded_playbook_runs_at_once(runs):
-    ws, _, scaffolded, _, _ = runs
+    ws, _, scaffolded, *_ = runs
     written = [Path(p) for p in scaffolded.stdout.split()]
     assert {p.suffix for p in written} == {".ipynb", ".docx", ".html"}
     d = docx.Document(str(next(p for p in written if p.suffix == ".docx")))
@@ -87,6 +95,19 @@ def test_scaffolded_playbook_runs_at_once(runs):
 
 @pytest.mark.slow
 def test_nothing_written_into_the_package_or_the_repository(runs):
-    _, _, _, before, after = runs
+    _, _, _, before, after, _ = runs
     assert after["package"] == before["package"]
     assert after["repo"] == before["repo"]
+
+
+@pytest.mark.slow
+def test_the_kernel_sees_the_workspace_secret(runs):
+    ws, *_, probed = runs
+    import tomllib
+
+    secret = tomllib.loads((ws / "branch-consult.toml").read_text(encoding="utf-8"))["pseudonym_secret"]
+    executed = nbformat.read(next(Path(p) for p in probed.stdout.split() if p.endswith(".ipynb")), as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert f"secret {secret}" in printed
+    html = next(Path(p) for p in probed.stdout.split() if p.endswith(".html")).read_text(encoding="utf-8")
+    assert secret in html  # printed output is shown; a real playbook never prints its secret
