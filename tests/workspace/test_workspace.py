@@ -165,3 +165,21 @@ def test_cli_errors_are_one_red_line(tmp_path):
     assert result.exit_code == 2 and "#1F3B5C" in result.output
     result = runner.invoke(app, ["lab", "--no-browser"])
     assert result.exit_code == 2 and "branch-consult init" in result.output
+
+
+def test_any_notebook_exported_in_a_workspace_gets_its_client_and_logo(ws):
+    import io
+    from pathlib import Path
+
+    import docx
+
+    from branch_consult.export.docx_exporter import notebook_to_docx
+    from branch_consult.export.html_exporter import notebook_to_html
+
+    path = Path(__file__).resolve().parents[1] / "corpus" / "structure.ipynb"
+    d = docx.Document(io.BytesIO(notebook_to_docx(path)))
+    cover = [p.text for p in d.paragraphs[:12]]
+    assert "ACME BANK" in cover and "Workshop plan" in cover
+    assert len(d.inline_shapes) == 1  # the workspace logo on the cover
+    html = notebook_to_html(nbformat.read(path, as_version=4))
+    assert "Acme Bank" in html and "bc-cover-logo" in html and "--bc-navy:#AA3300" in html
