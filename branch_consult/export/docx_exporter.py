@@ -30,9 +30,16 @@ from branch_consult.display import (
 )
 from branch_consult.export.document import complete_meta
 from branch_consult.export.docx_builder import DocxBuilder
-from branch_consult.export.docx_markdown import MarkdownWriter, heading_list, strip_tags
+from branch_consult.export.docx_markdown import MarkdownWriter, heading_list
 from branch_consult.export.docx_properties import set_core_properties, set_custom_properties
-from branch_consult.export.items import MarkdownText, Math, Picture, Preformatted, output_items
+from branch_consult.export.items import (
+    MarkdownText,
+    Math,
+    Picture,
+    Preformatted,
+    output_items,
+    strip_tags,
+)
 from branch_consult.export.outline import plan_outline
 from branch_consult.export.preprocessors import PAGE_BREAK, cell_label, run_chain
 

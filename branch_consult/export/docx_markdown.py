@@ -8,7 +8,6 @@ tables become real Word tables in the same look as display tables.
 from __future__ import annotations
 
 import base64
-import html as html_lib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from branch_consult.export.items import strip_tags
 from branch_consult.export.math import PLACEHOLDER, cut_math
 from branch_consult.formats import clean_text
 
@@ -27,13 +27,6 @@ _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _TAG = re.compile(r"<[^>]+>")
 _IMAGE_MIMES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                 ".svg": "image/svg+xml"}
-
-
-def strip_tags(fragment: str) -> str:
-    """The text of an HTML fragment (block elements as line breaks)."""
-    text = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h[1-6])>", "\n", fragment)
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", text)
-    return html_lib.unescape(_TAG.sub("", text)).strip()
 
 
 def heading_list(source: str) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -22,6 +23,7 @@ from branch_consult.display import PAYLOAD_MIME, PLOTLY_MIME, Column, Figure, Ta
 from branch_consult.export.preprocessors import RASTER_MIMES, SVG_MIME, image_bytes
 
 DATA_RESOURCE_MIME = "application/vnd.dataresource+json"
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,13 @@ class MarkdownText:
     """Markdown to render (a ``text/markdown`` output)."""
 
     text: str
+
+
+def strip_tags(fragment: str) -> str:
+    """The text of an HTML fragment (block elements as line breaks)."""
+    text = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h[1-6])>", "\n", fragment)
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", text)
+    return html.unescape(_TAG.sub("", text)).strip()
 
 
 def _text(value: Any) -> str:
@@ -193,8 +202,6 @@ def output_items(output: Any) -> list[Any]:
     if "text/markdown" in data:
         return [MarkdownText(_text(data["text/markdown"]))]
     if "text/html" in data:  # HTML that is not a table: its text
-        from branch_consult.export.docx_markdown import strip_tags
-
         text = strip_tags(_text(data["text/html"]))
         return [Preformatted(text)] if text.strip() else []
     if "text/plain" in data:
@@ -205,5 +212,5 @@ def output_items(output: Any) -> list[Any]:
 
 __all__ = [
     "DATA_RESOURCE_MIME", "MarkdownText", "Math", "Picture", "Preformatted", "data_resource_table",
-    "html_table", "output_items",
+    "html_table", "output_items", "strip_tags",
 ]

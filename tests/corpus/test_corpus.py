@@ -192,3 +192,18 @@ def test_chromium_renders_every_html(converted, tmp_path, chromium):
 def test_docx_is_a_valid_package(converted):
     for data, _ in converted.values():
         assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
+
+
+def test_html_that_is_not_a_table_keeps_its_text_and_a_dataframe_keeps_its_cells():
+    from branch_consult.display import Table
+    from branch_consult.export.items import Preformatted, output_items
+
+    [item] = output_items({"output_type": "display_data", "data": {
+        "text/html": "<div><b>Done</b><br>3 files<script>alert(1)</script></div>"}})
+    assert item == Preformatted("Done\n3 files")
+    [table] = output_items({"output_type": "execute_result", "execution_count": 1, "data": {
+        "text/html": "<table><thead><tr><th></th><th colspan='2'>2026</th></tr><tr><th></th><th>Q1</th>"
+                     "<th>Q2</th></tr></thead><tbody><tr><th>B1</th><td>1</td><td>2</td></tr></tbody></table>"}})
+    assert isinstance(table, Table)
+    assert [c.label for c in table.columns] == ["", "2026 / Q1", "2026 / Q2"] and table.rows == [["B1", "1", "2"]]
+    assert table.numeric_columns("en") == [False, True, True]
