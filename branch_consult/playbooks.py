@@ -1,6 +1,7 @@
-"""Discovery of playbooks: the parameterised notebooks in the repository's `playbooks/`.
+"""Discovery of playbooks: the parameterised notebooks of the workspace and the built-in ones.
 
-A playbook is `playbooks/<name>.ipynb`. Its notebook metadata `branch_consult` says
+A playbook is `<folder>/<name>.ipynb`, in the active workspace's `playbooks/` or among
+the built-in playbooks shipped with the package. Its notebook metadata `branch_consult` says
 what it is (`title`, `description`, in zh/en), constrains its parameters, and names
 the parameters that go into output file names (`output_name`).
 """
@@ -28,11 +29,13 @@ PLAYBOOKS_ENV = "BRANCH_CONSULT_PLAYBOOKS"
 
 
 def playbooks_dir() -> Path:
-    """The folder holding the playbooks (repo `playbooks/`, or $BRANCH_CONSULT_PLAYBOOKS)."""
+    """The built-in playbooks shipped with the package (or $BRANCH_CONSULT_PLAYBOOKS)."""
     env = os.environ.get(PLAYBOOKS_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "playbooks"
+    from branch_consult.resources import playbooks_dir as builtin
+
+    return builtin()
 
 
 def _text(value: Any, lang: str) -> str:
@@ -86,16 +89,29 @@ class Playbook:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
+def playbook_folders() -> list[Path]:
+    """Where playbooks are looked for, first match wins: the workspace's, then the built-in ones."""
+    from branch_consult.workspace import current
+
+    ws = current()
+    own = [ws.playbooks_dir] if ws is not None and ws.playbooks_dir.is_dir() else []
+    return [*own, playbooks_dir()]
+
+
 def list_playbooks(folder: Path | None = None) -> list[Playbook]:
-    """Every playbook in the folder, sorted by name (checkpoints and hidden files skipped)."""
-    folder = folder or playbooks_dir()
-    if not folder.is_dir():
-        return []
-    return [
-        Playbook(p.stem, p)
-        for p in sorted(folder.glob("*.ipynb"))
-        if not p.name.startswith((".", "_"))
-    ]
+    """Every playbook, sorted by name (checkpoints and hidden files skipped).
+
+    Without `folder`: the active workspace's playbooks, then the built-in ones; a
+    workspace playbook hides a built-in one of the same name.
+    """
+    found: dict[str, Playbook] = {}
+    for where in [folder] if folder is not None else playbook_folders():
+        if not where.is_dir():
+            continue
+        for p in sorted(where.glob("*.ipynb")):
+            if not p.name.startswith((".", "_")):
+                found.setdefault(p.stem, Playbook(p.stem, p))
+    return [found[name] for name in sorted(found)]
 
 
 def get_playbook(name_or_path: str | os.PathLike[str], folder: Path | None = None) -> Playbook:

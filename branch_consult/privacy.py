@@ -70,8 +70,11 @@ def _user_secret() -> str:
 
 
 def pseudonym_secret(configured: str | None = None) -> str:
-    """The client's pseudonym secret: environment, else `configured` (a workspace config), else the user's file."""
-    return os.environ.get(SECRET_ENV) or configured or _user_secret()
+    """The client's pseudonym secret: environment, else `configured`, else the active workspace's
+    (`branch-consult.toml`), else the user's file."""
+    from branch_consult import workspace
+
+    return os.environ.get(SECRET_ENV) or configured or workspace.pseudonym_secret() or _user_secret()
 
 
 def _missing(value: object) -> bool:

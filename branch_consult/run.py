@@ -433,6 +433,17 @@ def _branch_label(dataset: Callable[[], Any], branch_id: str) -> str:
         return branch_id
 
 
+def _apply_workspace(
+    playbook: Playbook, data: str | os.PathLike[str] | None, params: Mapping[str, Any] | None, lang: str | None
+) -> tuple[str | None, dict[str, Any], str | None, dict[str, Any]]:
+    """The one workspace hook: its defaults (data, language, client) under the caller's values,
+    and its branding for the deliverables (logo, colour, templates; sample-data mark)."""
+    from branch_consult.workspace import run_settings
+
+    settings = run_settings(playbook.params, data, dict(params or {}), lang)
+    return settings.data, settings.params, settings.lang, settings.meta
+
+
 def _failure_line(nb_path: Path, exc: Any) -> tuple[str, int | None]:
     """`cell 3 (tag or first line)`, numbered as in the playbook itself.
 
@@ -488,6 +499,7 @@ def run_playbook(
     if unknown:
         raise ParameterError([f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"])
     playbook = get_playbook(name)
+    data, params, lang, branding = _apply_workspace(playbook, data, params, lang)
     resolved = _resolve(playbook, data, params, lang)
     values, location, dataset = resolved.values, resolved.location, resolved.dataset
     fingerprint = dataset().fingerprint() if location is not None else None
@@ -539,6 +551,7 @@ def run_playbook(
         meta = dict(nb.metadata.get("branch_consult", {}) or {})
         meta.pop("parameters", None)  # the playbook's constraints; the values go below
         meta.update(_document_meta(playbook, values, dataset))
+        meta.update(branding)
         meta["parameters"] = values
         meta["provenance"] = provenance
         nb.metadata["branch_consult"] = meta

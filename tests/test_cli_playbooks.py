@@ -74,8 +74,12 @@ def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
     env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
            "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "HOME": str(tmp_path)}
     env.pop("BRANCH_CONSULT_DATA", None)
+    env.pop("BRANCH_CONSULT_WORKSPACE", None)
+    from branch_consult.workspace import init
+
+    ws = init(tmp_path / "ws").root  # lab opens a workspace, never the package or the checkout
     cli = [sys.executable, "-m", "branch_consult.cli", "lab", "--no-browser", "--port", str(port)]
-    server = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(cli, env=env, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def api(path, method="GET", body=None):
         req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
@@ -95,13 +99,14 @@ def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
                 assert time.time() < deadline, "JupyterLab did not start within 60 s"
                 time.sleep(0.5)
         names = {item["name"] for item in api("/api/contents")["content"]}
-        assert {"bank_overview.ipynb", "branch_diagnostic.ipynb"} <= names
+        assert {"playbooks", "data", "out", "branch-consult.toml"} <= names
         lab = urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10)
         assert lab.status == 200
         kernel = api("/api/kernels", "POST", {"name": "python3"})
         assert kernel["name"] == "python3"
         # the server hands its environment to the kernels it starts: the sample data is the default
-        assert server_env_of(server.pid).get("BRANCH_CONSULT_DATA") == str(sample_path())
+        assert server_env_of(server.pid).get("BRANCH_CONSULT_DATA") == str(sample_path())  # data/ is empty
+        assert server_env_of(server.pid).get("BRANCH_CONSULT_WORKSPACE") == str(ws)
         # `lab` became JupyterLab (no wrapper process): SIGTERM reaches the server itself,
         # which stops its kernels; nothing is left running
         import psutil

@@ -81,7 +81,8 @@ def make_notebook(lang: str = "zh") -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell(MARKDOWN),
         nbformat.v4.new_code_cell("display(table)", outputs=[
             _output(table),
-            nbformat.v4.new_output("stream", name="stdout", text="DEBUG should not appear"),
+            nbformat.v4.new_output("stream", name="stderr", text="DEBUG should not appear"),
+            nbformat.v4.new_output("stream", name="stdout", text="printed output shows"),
         ]),
         nbformat.v4.new_code_cell("display(fig)", metadata={"tags": ["page-break", "remove-input"]},
                                   outputs=[_output(Figure(fig=fig, caption="各网点存款余额", source="OCRM"))]),
@@ -148,6 +149,8 @@ def test_body_lists_links_and_code_hidden(exported):
     for hidden in ("DEBUG should not appear", "TRACEBACK", "HIDDEN-OUTPUT", "HIDDEN-CELL", "display(table)", "branch = 'B01'"):
         assert hidden not in xml
     assert 'TOC \\o "1-3"' in xml
+    printed = [p for p in d.paragraphs if p.text == "printed output shows"]
+    assert printed and printed[0].style.name == "BC Code"  # stdout: a monospaced block (issue 9)
     assert d.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
 
 
@@ -229,7 +232,7 @@ def test_custom_reference_document_is_used(tmp_path):
     ref.save(tmp_path / "firm.docx")
     data = notebook_to_docx(make_notebook(), reference=tmp_path / "firm.docx", renderer=FakeRenderer())
     d = docx.Document(io.BytesIO(data))
-    assert d.sections[0].header.paragraphs[0].text == "FIRM 城西支行网点诊断报告"
+    assert d.sections[0].header.paragraphs[0].text == "FIRM 示例银行 · 城西支行网点诊断报告"  # client leads the header
 
 
 def test_nbconvert_entry_point(tmp_path):

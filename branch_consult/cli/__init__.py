@@ -3,6 +3,7 @@
 Each module here registers the commands of one subject on the shared `app`.
 """
 
+import branch_consult.cli.workspace_commands  # noqa: F401  (registration: init, new-playbook, --workspace)
 from branch_consult.cli import data_commands, playbook_commands  # noqa: F401  (registration)
 from branch_consult.cli.app import app
 

@@ -123,7 +123,7 @@ def run_command(
     ctx: typer.Context,
     playbook: Annotated[str, typer.Argument(help="Playbook name or path to a notebook.")],
     data: Annotated[str | None, typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the deliverables.")] = Path("out"),
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the deliverables (default: the workspace's out/, else ./out).")] = None,
     param: Annotated[list[str] | None, typer.Option("-p", "--param", metavar="NAME VALUE", help="A parameter (repeatable): -p month 2026-10 (or -p month=2026-10).")] = None,
     params_file: Annotated[Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
@@ -137,8 +137,10 @@ def run_command(
 
     cli_values = _pairs(param or [], list(ctx.args))
     values = _guard(lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values))
+    from branch_consult.workspace import default_out
+
     result = _guard(lambda: run_playbook(
-        playbook, data=data, out_dir=out, params=values, lang=lang,
+        playbook, data=data, out_dir=out or _guard(default_out), params=values, lang=lang,
         formats=_split_formats(formats), plotlyjs=plotlyjs, force=force,
     ))
     for path in result.paths:
@@ -181,17 +183,15 @@ def _text_arg(value: str, what: str) -> str:
 
 @app.command("lab")
 def lab_command(
-    data: Annotated[str | None, typer.Option("--data", help="Data the playbooks open by default.")] = None,
+    data: Annotated[str | None, typer.Option("--data", help="Data the notebooks open by default (default: the workspace's).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port for JupyterLab.")] = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
 ) -> None:
-    """Open the playbooks in JupyterLab, with the sample (or --data) as the default data."""
-    from branch_consult.data import sample_path
-    from branch_consult.playbooks import playbooks_dir
+    """Open the workspace in JupyterLab: its playbooks and data, outputs kept in the workspace."""
+    from branch_consult.workspace import lab_environment
 
-    env = dict(os.environ)
-    env["BRANCH_CONSULT_DATA"] = str(Path(data).resolve()) if data and "://" not in data else (data or str(sample_path()))
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={playbooks_dir()}"]
+    root, env = _guard(lambda: lab_environment(data))
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
     if port:
         cmd.append(f"--port={port}")
     if no_browser:
@@ -200,9 +200,10 @@ def lab_command(
         cmd.append("--allow-root")
     from branch_consult.data.db_url import mask_url
 
-    typer.echo(f"JupyterLab in {playbooks_dir()} (data: {mask_url(env['BRANCH_CONSULT_DATA'])})")
+    typer.echo(f"JupyterLab in {root} (data: {mask_url(env['BRANCH_CONSULT_DATA'])})")
     sys.stdout.flush()
     sys.stderr.flush()
+    os.chdir(root)
     # Become JupyterLab: a terminate signal sent to this command then reaches the server
     # itself, which stops its kernels; nothing is left running behind a dead parent.
     os.execve(sys.executable, cmd, env)
@@ -210,13 +211,15 @@ def lab_command(
 
 @app.command("demo")
 def demo_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo deliverables.")] = Path("out/demo"),
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the demo deliverables (default: out/demo).")] = None,
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
     force: Annotated[bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")] = False,
 ) -> None:
     """The sample bank's overview and one branch diagnostic, in Chinese and English; prints the paths."""
     from branch_consult.run import run_playbook
+    from branch_consult.workspace import default_out
 
+    out = out or _guard(default_out) / "demo"
     jobs = [("bank_overview", {}), ("branch_diagnostic", {})]  # the diagnostic's default branch
     for name, params in jobs:
         for lang in ("zh", "en"):

@@ -60,7 +60,9 @@ def sample_path() -> Path:
     env = os.environ.get("BRANCH_CONSULT_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "data_samples" / "bank"
+    from branch_consult.resources import sample_bank_dir
+
+    return sample_bank_dir()
 
 
 @dataclass

@@ -22,12 +22,22 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor
 
-from branch_consult.display import finding_word, label_colon, severity_label, source_line
+from branch_consult.display import (
+    Callout,
+    Figure,
+    Finding,
+    Scorecard,
+    Table,
+    finding_word,
+    label_colon,
+    severity_label,
+    source_line,
+)
 from branch_consult.export import docx_xml as X
 from branch_consult.export.docx_reference import DEFAULT_PATH, SEVERITY_COLORS, build_reference
 from branch_consult.export.docx_widths import CELL_MARGIN_TWIPS, column_widths
 from branch_consult.export.outline import Outline
-from branch_consult.formats import NUMERIC_FORMATS, clean_text, format_value, numeric_column
+from branch_consult.formats import clean_text, format_value, numeric_column
 
 HEAD_FILL = "1F3B5C"
 HIGHLIGHT_FILL = "FFF1CC"
@@ -45,10 +55,12 @@ KEEP_TOGETHER_ROWS = 20
 _MANUAL_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|[一二三四五六七八九十]+、)\s*")
 WORDS = {
     "zh": {"figure": "图", "table": "表", "contents": "目录", "client": "客户", "branch": "网点",
-           "period": "报告期", "date": "编制日期", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
+           "period": "报告期", "date": "编制日期", "consultant": "顾问",
+           "sample": "数据：内置合成示例数据（非客户数据）", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
            "page": ("第 ", " 页 / 共 ", " 页")},
     "en": {"figure": "Figure", "table": "Table", "contents": "Contents", "client": "Client",
-           "branch": "Branch", "period": "Period", "date": "Prepared",
+           "branch": "Branch", "period": "Period", "date": "Prepared", "consultant": "Consultant",
+           "sample": "Data: the embedded synthetic sample bank, not client data",
            "toc_hint": "(The table of contents is updated when the document is opened.)",
            "page": ("Page ", " of ", "")},
 }
@@ -67,11 +79,15 @@ class DocxBuilder:
                  latin_font: str = "Calibri", east_asia_font: str = "Noto Sans CJK SC",
                  renderer: Any = None) -> None:
         path = Path(reference) if reference else DEFAULT_PATH
-        if not path.exists():
-            if reference:
-                raise FileNotFoundError(f"reference document not found: {path}")
-            build_reference(path)
-        self.doc = docx.Document(str(path))
+        if path.exists():
+            self.doc = docx.Document(str(path))
+        elif reference:
+            raise FileNotFoundError(f"reference document not found: {path}")
+        else:  # never write into the installed package: build the house default in a scratch folder
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="bc-reference-") as tmp:
+                self.doc = docx.Document(str(build_reference(Path(tmp) / "reference.docx")))
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -80,6 +96,8 @@ class DocxBuilder:
         self.words = WORDS[self.lang]
         self.latin, self.east_asia = latin_font, east_asia_font
         self.renderer = renderer
+        self.head_fill = HEAD_FILL
+        self.accent = "C79A3A"
         self.figures = 0
         self.tables = 0
         self.headings: list[tuple[int, str, str]] = []
@@ -156,7 +174,16 @@ class DocxBuilder:
         p = self.paragraph()
         p.add_run().add_break(WD_BREAK.PAGE)
 
-    def new_list_num(self, start: int = 1) -> int | None:
+    def style_num_id(self, style: str) -> int | None:
+        """The numbering instance a list style points at (bullets reuse it at every level)."""
+        if not self.has_style(style):
+            return None
+        ppr = self.doc.styles[style].element.pPr
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        num = numpr.find(qn("w:numId")) if numpr is not None else None
+        return int(num.get(qn("w:val"))) if num is not None else None
+
+    def new_list_num(self, start: int = 1, level: int = 0) -> int | None:
         """A fresh numbering instance of List Number so each ordered list restarts."""
         if not self.has_style("List Number"):
             return None
@@ -179,7 +206,7 @@ class DocxBuilder:
         ref.set(qn("w:val"), abstract)
         num.append(ref)
         override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), "0")
+        override.set(qn("w:ilvl"), str(level))
         so = OxmlElement("w:startOverride")
         so.set(qn("w:val"), str(start))
         override.append(so)
@@ -188,28 +215,54 @@ class DocxBuilder:
         return new_id
 
     # -- document frame ----------------------------------------------------------------
+    def brand(self, meta: Mapping[str, Any]) -> None:
+        """Take the workspace's brand colour for table headers (the cover rule and client band too)."""
+        colour = str(meta.get("brand_colour") or "")
+        if re.fullmatch(r"#?[0-9A-Fa-f]{6}", colour):
+            self.head_fill = colour.lstrip("#").upper()
+            self.accent = self.head_fill
+
+    def logo(self, path: Any, height_cm: float, paragraph: Any = None) -> bool:
+        """The client's logo as a picture (PNG/JPEG/GIF); False, with nothing added, when unreadable."""
+        from docx.shared import Cm
+
+        try:
+            data = Path(str(path)).read_bytes()
+            run = (paragraph if paragraph is not None else self.paragraph()).add_run()
+            run.add_picture(io.BytesIO(data), height=Cm(height_cm))
+            return True
+        except Exception:  # a broken logo never costs the deliverable
+            return False
+
     def cover(self, meta: Mapping[str, Any]) -> None:
-        for _ in range(5):
+        self.brand(meta)
+        if meta.get("logo"):
+            self.logo(meta["logo"], 2.0)
             self.paragraph()
+        else:
+            for _ in range(5):
+                self.paragraph()
         band = self.paragraph()
-        self.run(band, clean_text(meta.get("client") or "").upper() or " ", bold=True, color="C79A3A",
+        self.run(band, clean_text(meta.get("client") or "").upper() or " ", bold=True, color=self.accent,
                  size=11)
         title = self.paragraph(style="Title")
         self.run(title, meta.get("title") or "")
         ppr = title._p.get_or_add_pPr()
         bdr = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "C79A3A")):
+        for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", self.accent)):
             bottom.set(qn(k), v)
         bdr.append(bottom)
         ppr.append(bdr)
         if meta.get("subtitle"):
             self.run(self.paragraph(style="Subtitle"), meta["subtitle"])
-        for key in ("client", "branch", "period", "date"):
+        for key in ("client", "consultant", "branch", "period", "date"):
             if meta.get(key):
                 p = self.paragraph(style="BC Cover Meta")
                 self.run(p, f"{self.words[key]}  ", color="6B7785")
                 self.run(p, str(meta[key]), bold=True)
+        if meta.get("sample_data"):
+            self.run(self.paragraph(style="BC Cover Meta"), self.words["sample"], bold=True, color="B5473A")
         if meta.get("confidentiality"):
             self.run(self.paragraph(style="BC Confidential"), meta["confidentiality"])
         self.page_break()
@@ -250,13 +303,20 @@ class DocxBuilder:
         current._p.append(end)
 
     def header_footer(self, meta: Mapping[str, Any]) -> None:
+        title = clean_text(meta.get("title") or "")
+        client = clean_text(meta.get("client") or "")
         values = {
-            "{{title}}": clean_text(meta.get("title") or ""),
+            "{{title}}": f"{client} · {title}" if client and title else title or client,
             "{{confidentiality}}": clean_text(meta.get("confidentiality") or ""),
         }
         for sec in self.doc.sections:
             for part in (sec.header, sec.first_page_header, sec.even_page_header):
                 for p in part.paragraphs:
+                    if meta.get("logo") and "{{title}}" in p.text and self.logo(meta["logo"], 0.6, p):
+                        pic = p.runs[-1]._r  # the logo leads the header line
+                        ppr = p._p.pPr
+                        (ppr.addnext(pic) if ppr is not None else p._p.insert(0, pic))
+                        values = {**values, "{{title}}": "  " + values["{{title}}"]}
                     self._replace(p, values)
             for part in (sec.footer, sec.even_page_footer):
                 for p in part.paragraphs:
@@ -343,7 +403,7 @@ class DocxBuilder:
         X.cant_split(hdr)
         for c, text in enumerate(header):
             cell = hdr.cells[c]
-            X.shade(cell, HEAD_FILL)
+            X.shade(cell, self.head_fill)
             self._cell_text(cell, text, style="BC Table Head", bold=True, color="FFFFFF",
                             align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
         for r, values in enumerate(rows):
@@ -373,20 +433,18 @@ class DocxBuilder:
         self.data_table(head, [r[: len(head)] for r in body], numeric)
         self.paragraph(style="BC Source")
 
-    def table_payload(self, p: Mapping[str, Any]) -> None:
-        cols = p.get("columns") or []
-        if not cols:
+    def table(self, t: Table) -> None:
+        """A display Table as a Word table: the same formatted cells and alignment as the HTML one."""
+        if not t.columns:
             return
-        self.tables += 1
-        self.caption("table", p.get("caption") or "", self.tables)
-        fmts = [c.get("format", "text") for c in cols]
-        rows = [[format_value(v, f, self.lang) for v, f in zip(row, fmts, strict=False)]
-                + [""] * (len(cols) - len(row)) for row in p.get("rows") or []]
-        numeric = [f in NUMERIC_FORMATS or (f == "text" and numeric_column([r[c] for r in rows]))
-                   for c, f in enumerate(fmts)]
-        self.data_table([clean_text(c.get("label", c.get("key", ""))) for c in cols], rows, numeric,
-                        [i for i in p.get("highlight_rows") or [] if isinstance(i, int)])
-        self.source(p.get("source"), p.get("note"))
+        if t.caption:
+            self.tables += 1
+            self.caption("table", t.caption, self.tables)
+        self.data_table([clean_text(c.label) for c in t.columns], t.formatted_rows(self.lang),
+                        t.numeric_columns(self.lang), t.highlight_rows)
+        self.source(t.source, t.note)
+        if not t.caption and not (t.source or t.note):
+            self.paragraph(style="BC Source")  # a little air under a bare table
 
     # -- boxes -------------------------------------------------------------------------
     def _box(self, accent: str, fill: str):
@@ -413,8 +471,9 @@ class DocxBuilder:
         p.paragraph_format.space_after = Pt(2)
         p.paragraph_format.line_spacing = 0.6
 
-    def finding(self, p: Mapping[str, Any]) -> None:
-        sev = p.get("severity") if p.get("severity") in SEVERITY_COLORS else "info"
+    def finding(self, f: Finding) -> None:
+        """A finding box: severity and title, then evidence and the recommended action."""
+        sev = f.severity if f.severity in SEVERITY_COLORS else "info"
         accent, fill = SEVERITY_COLORS[sev]
         cell = self._box(accent, fill)
         head = cell.paragraphs[0]
@@ -423,35 +482,37 @@ class DocxBuilder:
             head.style = self.doc.styles[style]
         self.run(head, f"【{severity_label(sev, self.lang)}】" if self.lang == "zh"
                  else f"[{severity_label(sev, self.lang)}] ", bold=True, color=accent)
-        self.run(head, p.get("title") or "", bold=True, color=accent)
-        if p.get("subject"):
-            self.run(head, f"  · {p['subject']}", color="6B7785")
+        self.run(head, f.title or "", bold=True, color=accent)
+        if f.subject:
+            self.run(head, f"  · {f.subject}", color="6B7785")
         colon = label_colon(self.lang)
         for key in ("evidence", "action"):
             para = self.paragraph(style="BC Finding Body", container=cell)
             self.run(para, finding_word(key, self.lang) + colon, bold=True)
-            self.run(para, p.get(key) or "")
+            self.run(para, getattr(f, key) or "")
         self._spacer()
 
-    def callout(self, p: Mapping[str, Any]) -> None:
-        accent, fill = CALLOUT_COLORS.get(p.get("style"), CALLOUT_COLORS["note"])
+    def callout(self, c: Callout) -> None:
+        """A boxed note, warning or tip."""
+        accent, fill = CALLOUT_COLORS.get(c.style, CALLOUT_COLORS["note"])
         cell = self._box(accent, fill)
         first = cell.paragraphs[0]
         if self.has_style("BC Callout"):
             first.style = self.doc.styles["BC Callout"]
-        if p.get("title"):
-            self.run(first, p["title"], bold=True, color=accent)
+        if c.title:
+            self.run(first, c.title, bold=True, color=accent)
             first = self.paragraph(style="BC Callout", container=cell)
-        self.run(first, p.get("text") or "")
+        self.run(first, c.text or "")
         self._spacer()
 
-    def scorecard(self, p: Mapping[str, Any]) -> None:
-        tiles = list(p.get("tiles") or [])
+    def scorecard(self, s: Scorecard) -> None:
+        """KPI tiles in rows of three or four, each with its traffic-light colour on top."""
+        tiles = list(s.tiles)
         if not tiles:
             return
-        if p.get("caption"):
+        if s.caption:
             cap = self.paragraph(style="Caption")
-            self.run(cap, p["caption"])
+            self.run(cap, s.caption)
             X.keep_with_next(cap)
         n_rows = -(-len(tiles) // 4)
         per_row = -(-len(tiles) // n_rows)  # 5 tiles → 3 + 2, 6 → 3 + 3, 8 → 4 + 4
@@ -467,15 +528,15 @@ class DocxBuilder:
             if i >= len(tiles):
                 continue
             tile = tiles[i]
-            status = tile.get("status") if tile.get("status") in STATUS_COLORS else "none"
+            status = tile.status if tile.status in STATUS_COLORS else "none"
             X.shade(cell, "F4F6F8")
             X.cell_borders(cell, top=(STATUS_COLORS[status], 24))
-            self._cell_text(cell, tile.get("label") or "", style="BC Tile Label")
+            self._cell_text(cell, tile.label or "", style="BC Tile Label")
             value = self.paragraph(style="BC Tile Value", container=cell)
-            self.run(value, format_value(tile.get("value"), tile.get("format", "float1"), self.lang),
+            self.run(value, format_value(tile.value, tile.format, self.lang),
                      color=STATUS_COLORS[status] if status in ("red", "amber") else None)
-            if tile.get("note"):
-                self.run(self.paragraph(style="BC Tile Label", container=cell), tile["note"])
+            if tile.note:
+                self.run(self.paragraph(style="BC Tile Label", container=cell), tile.note)
             if i // per_row < n_rows - 1:
                 for para in cell.paragraphs:
                     X.keep_with_next(para)
@@ -492,23 +553,90 @@ class DocxBuilder:
         p.paragraph_format.keep_with_next = True
         p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
 
-    def figure_payload(self, p: Mapping[str, Any]) -> None:
+    def figure(self, f: Figure) -> None:
+        """A plotly chart re-rendered for the page width, with its numbered caption and source."""
         if self.renderer is None:
             raise RuntimeError("a figure needs a renderer (branch_consult.export.chart_renderer.StaticRenderer)")
-        width, height = int(p.get("width") or 900), int(p.get("height") or 450)
+        width, height = int(f.width or 900), int(f.height or 450)
         from branch_consult.charts import compact_layout  # plotly only when a figure is drawn
 
-        fig = compact_layout(p.get("figure") or {})
+        fig = compact_layout(f.figure or {})
         layout = fig.setdefault("layout", {})
         layout.pop("width", None)
         layout.pop("height", None)
         css_width = min(width, FIGURE_CSS_WIDTH)
         css_height = round(height * max(FIGURE_HEIGHT_FACTOR, css_width / width))
         png = self.renderer.to_png(fig, width=css_width, height=css_height, scale=FIGURE_SCALE)
-        self.figures += 1
         self.picture(png, width_emu=self.text_width)
-        self.caption("figure", p.get("caption") or "", self.figures)
-        self.source(p.get("source"))
+        if f.caption:
+            self.figures += 1
+            self.caption("figure", f.caption, self.figures)
+        self.source(f.source)
+
+    # -- any notebook's outputs -----------------------------------------------------------
+    def preformatted(self, text: str) -> None:
+        """Printed output and plain-text results: monospaced lines, kept as they were laid out."""
+        lines = clean_text(text).split("\n")
+        for i, line in enumerate(lines):
+            p = self.paragraph(style="BC Code")
+            X.shade(p._p.get_or_add_pPr(), "F4F6F8")
+            self.run(p, line.replace("\t", "    ") or " ", code=False)
+            for r in p.runs:
+                X.set_fonts(r._r, "Consolas", self.east_asia)
+            if i < len(lines) - 1:
+                X.keep_with_next(p)
+
+    def image(self, data: bytes, mime: str) -> bool:
+        """A picture from an image payload; SVG converted to PNG. False (nothing added) if unreadable."""
+        if mime == "image/svg+xml":
+            try:
+                import cairosvg
+
+                data = cairosvg.svg2png(bytestring=data, output_width=None, scale=2)
+            except Exception:  # a drawing cairo cannot read is skipped by the caller
+                return False
+        try:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as img:
+                px_width = img.size[0] / (2 if mime == "image/svg+xml" else 1)
+                if img.format == "GIF" and getattr(img, "n_frames", 1) > 1:
+                    buf = io.BytesIO()  # Word shows the first frame of an animation
+                    img.convert("RGBA").save(buf, "PNG")
+                    data = buf.getvalue()
+            width = min(self.text_width, int(px_width * 914400 / 96))
+            p = self.paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.add_run().add_picture(io.BytesIO(data), width=Emu(width))
+            return True
+        except Exception:  # never kill the document for one picture
+            return False
+
+    def math(self, latex: str, display: bool = True, paragraph: Any = None) -> bool:
+        """A formula as Office Math (an equation Word can edit); False if the TeX cannot be read."""
+        from branch_consult.export.math import latex_to_omml
+
+        try:
+            element = latex_to_omml(latex, display)
+        except ValueError:
+            return False
+        if paragraph is None:
+            paragraph = self.paragraph()
+            if display:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph._p.append(element)
+        return True
+
+    def rule(self) -> None:
+        """A horizontal rule: an empty paragraph with a bottom border."""
+        p = self.paragraph()
+        ppr = p._p.get_or_add_pPr()
+        bdr = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "BFC7D1")):
+            bottom.set(qn(k), v)
+        bdr.append(bottom)
+        ppr.append(bdr)
 
     def save(self) -> bytes:
         buf = io.BytesIO()

@@ -9,8 +9,8 @@ from the plotly JSON by one warm kaleido renderer per process.
 
 from __future__ import annotations
 
-import base64
 import importlib.metadata
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,31 @@ import nbformat
 from nbconvert.exporters import Exporter
 from traitlets import Unicode, default
 
-from branch_consult.display import PAYLOAD_MIME
+from branch_consult.display import (
+    PAYLOAD_MIME,
+    PLOTLY_MIME,
+    Callout,
+    Figure,
+    Finding,
+    Scorecard,
+    Table,
+)
+from branch_consult.export.document import complete_meta
 from branch_consult.export.docx_builder import DocxBuilder
 from branch_consult.export.docx_markdown import MarkdownWriter, heading_list
 from branch_consult.export.docx_properties import set_core_properties, set_custom_properties
+from branch_consult.export.items import (
+    MarkdownText,
+    Math,
+    Picture,
+    Preformatted,
+    output_items,
+    strip_tags,
+)
 from branch_consult.export.outline import plan_outline
+from branch_consult.export.preprocessors import PAGE_BREAK, cell_label, run_chain
 
+log = logging.getLogger("branch_consult.export")
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -40,8 +59,9 @@ def _package_version() -> str:
 def _has_figures(nb: Any) -> bool:
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            payload = (out.get("data") or {}).get(PAYLOAD_MIME)
-            if isinstance(payload, Mapping) and payload.get("kind") == "figure":
+            data = out.get("data") or {}
+            payload = data.get(PAYLOAD_MIME)
+            if isinstance(payload, Mapping) and payload.get("kind") == "figure" or PLOTLY_MIME in data:
                 return True
     return False
 
@@ -51,85 +71,117 @@ def _source(cell: Any) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
+def _raw_markdown(cell: Any) -> str | None:
+    """A raw cell meant as markdown or HTML is shown as such; other raw cells as preformatted text."""
+    fmt = str((cell.get("metadata") or {}).get("format") or (cell.get("metadata") or {}).get("raw_mimetype") or "")
+    return fmt if fmt in ("text/markdown", "text/html", "text/latex") else None
+
+
 def _shown_markdown(nb: Any) -> list[str]:
     """Markdown the deliverable shows (cells and markdown outputs), in document order."""
     texts = []
     for cell in nb.get("cells", []):
-        tags = set((cell.get("metadata") or {}).get("tags") or [])
-        if "remove-cell" in tags:
-            continue
-        if cell.get("cell_type") == "markdown":
+        if cell.get("cell_type") == "markdown" or (cell.get("cell_type") == "raw" and _raw_markdown(cell) == "text/markdown"):
             texts.append(_source(cell))
-        elif cell.get("cell_type") == "code" and "remove-output" not in tags:
+        elif cell.get("cell_type") == "code":
             for out in cell.get("outputs") or []:
-                data = out.get("data") or {}
-                if out.get("output_type") in ("display_data", "execute_result") \
-                        and PAYLOAD_MIME not in data and "image/png" not in data and "text/markdown" in data:
-                    text = data["text/markdown"]
-                    texts.append("".join(text) if isinstance(text, list) else str(text))
+                texts += [item.text for item in output_items(out) if isinstance(item, MarkdownText)]
     return texts
 
 
-def _write_output(builder: DocxBuilder, md: MarkdownWriter, out: Mapping[str, Any]) -> None:
-    if out.get("output_type") not in ("display_data", "execute_result"):
-        return  # streams and errors never reach a deliverable
-    data = out.get("data") or {}
-    payload = data.get(PAYLOAD_MIME)
-    if isinstance(payload, Mapping):
-        kind = payload.get("kind")
-        handler = {
-            "table": builder.table_payload, "figure": builder.figure_payload,
-            "finding": builder.finding, "scorecard": builder.scorecard, "callout": builder.callout,
-        }.get(kind)
-        if handler is not None:
-            handler(payload)
+def _write_item(builder: DocxBuilder, md: MarkdownWriter, item: Any, warn: Any) -> None:
+    """One typed output item into the document (the same objects the HTML exporter renders)."""
+    if isinstance(item, Table):
+        builder.table(item)
+    elif isinstance(item, Figure):
+        builder.figure(item)
+    elif isinstance(item, Finding):
+        builder.finding(item)
+    elif isinstance(item, Scorecard):
+        builder.scorecard(item)
+    elif isinstance(item, Callout):
+        builder.callout(item)
+    elif isinstance(item, Preformatted):
+        builder.preformatted(item.text)
+    elif isinstance(item, Picture):
+        if not builder.image(item.data, item.mime):
+            warn(f"{md.where}: {item.mime} output could not be drawn; skipped")
+    elif isinstance(item, Math):
+        if not builder.math(item.latex, display=True):
+            warn(f"{md.where}: formula {item.latex[:40]!r} could not be read; shown as TeX")
+            builder.preformatted(item.latex)
+    elif isinstance(item, MarkdownText):
+        md.write(item.text)
+
+
+def _write_raw(builder: DocxBuilder, md: MarkdownWriter, cell: Any, warn: Any) -> None:
+    kind = _raw_markdown(cell)
+    text = _source(cell)
+    if not text.strip():
         return
-    if "image/png" in data:
-        png = data["image/png"]
-        png = "".join(png) if isinstance(png, list) else png
-        builder.picture(base64.b64decode(png))
-        return
-    if "text/markdown" in data:
-        text = data["text/markdown"]
-        md.write("".join(text) if isinstance(text, list) else str(text))
+    if kind == "text/markdown":
+        md.write(text)
+    elif kind == "text/html":
+        from branch_consult.export.items import html_table
+
+        table = html_table(text)
+        _write_item(builder, md, table if table is not None else Preformatted(strip_tags(text)), warn)
+    elif kind == "text/latex":
+        _write_item(builder, md, Math(text.strip().strip("$")), warn)
+    else:
+        builder.preformatted(text)
 
 
 def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | None = None,
-                     renderer: Any = None) -> bytes:
+                     renderer: Any = None, base_dir: str | Path | None = None) -> bytes:
     """Build the Word deliverable of an executed notebook and return the .docx bytes.
 
     ``reference`` is the Word reference document (default ``templates/reference.docx``);
     ``lang`` overrides ``metadata.branch_consult.lang``; ``renderer`` is anything with
-    ``to_png(fig, width, height, scale)`` (default: the process-wide warm renderer).
+    ``to_png(fig, width, height, scale)`` (default: the process-wide warm renderer);
+    ``base_dir`` is where markdown images are looked up (default: the notebook's folder).
+    Errors in the notebook and anything unreadable are left out and reported as warnings.
     """
     if isinstance(nb, (str, Path)):
+        base_dir = base_dir or Path(nb).resolve().parent
         nb = nbformat.read(str(nb), as_version=4)
-    meta = dict((nb.get("metadata") or {}).get("branch_consult") or {})
+    nb, resources = run_chain(nb)
+    warnings: list[str] = resources.setdefault("consult_warnings", [])
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        log.warning(message)
+
+    meta = complete_meta(nb)
     lang = lang or meta.get("lang") or "zh"
     if renderer is None and _has_figures(nb):
         from branch_consult.export.chart_renderer import get_renderer
 
         renderer = get_renderer()
+    if reference is None and meta.get("reference_docx") and Path(str(meta["reference_docx"])).is_file():
+        reference = meta["reference_docx"]  # the workspace's own Word template
     builder = DocxBuilder(reference, lang=lang, renderer=renderer)
-    md = MarkdownWriter(builder)
+    md = MarkdownWriter(builder, warn=warn, base_dir=Path(base_dir) if base_dir else Path.cwd())
     headings = [h for text in _shown_markdown(nb) for h in heading_list(text)]
     builder.outline = plan_outline(headings, meta.get("title"))
     builder.cover(meta)
     builder.toc()
-    for cell in nb.get("cells", []):
+    for index, cell in enumerate(nb.get("cells", [])):
         tags = set((cell.get("metadata") or {}).get("tags") or [])
-        if "remove-cell" in tags:
-            continue
-        if "page-break" in tags:
+        if PAGE_BREAK in tags:
             builder.page_break()
+        md.where = cell_label(index, cell)
         kind = cell.get("cell_type")
         if kind == "markdown":
-            md.write(_source(cell))
-        elif kind == "code" and "remove-output" not in tags:
+            md.write(_source(cell), cell.get("attachments"))
+        elif kind == "raw":
+            _write_raw(builder, md, cell, warn)
+        elif kind == "code":
             for out in cell.get("outputs") or []:
                 if ((out.get("metadata") or {}).get("branch_consult") or {}).get("page_break"):
                     builder.page_break()  # an output that starts a page (a handout's lecture)
-                _write_output(builder, md, out)
+                for item in output_items(out):
+                    _write_item(builder, md, item, warn)
     builder.finish_toc()
     builder.header_footer(meta)
     set_core_properties(builder.doc, meta)
@@ -165,6 +217,8 @@ class DocxExporter(Exporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
-        data = notebook_to_docx(nb_copy, reference=self.reference_docx or None, lang=self.lang or None)
+        folder = (resources or {}).get("metadata", {}).get("path") or None
+        data = notebook_to_docx(nb_copy, reference=self.reference_docx or None, lang=self.lang or None,
+                                base_dir=folder)
         resources["output_extension"] = ".docx"
         return data, resources

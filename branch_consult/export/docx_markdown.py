@@ -7,8 +7,11 @@ tables become real Word tables in the same look as display tables.
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from docx.oxml import OxmlElement
@@ -16,10 +19,14 @@ from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from branch_consult.export.items import strip_tags
+from branch_consult.export.math import PLACEHOLDER, cut_math
 from branch_consult.formats import clean_text
 
 _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _TAG = re.compile(r"<[^>]+>")
+_IMAGE_MIMES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                ".svg": "image/svg+xml"}
 
 
 def heading_list(source: str) -> list[tuple[int, str]]:
@@ -45,9 +52,19 @@ class MarkdownWriter:
 
     out: Any
     lists: list[_ListState] = field(default_factory=list)
+    #: the cell being written ("cell 4 (…)"), for warnings
+    where: str = ""
+    #: called with a warning about something left out (unreadable image, formula)
+    warn: Callable[[str], None] = lambda message: None
+    #: folder of the notebook: markdown images are files next to it
+    base_dir: Path | None = None
+    attachments: dict[str, Any] = field(default_factory=dict)
+    _formulas: list[tuple[str, bool]] = field(default_factory=list)
 
-    def write(self, source: str) -> None:
-        tokens = _MD.parse(clean_text(source))
+    def write(self, source: str, attachments: dict[str, Any] | None = None) -> None:
+        text, self._formulas = cut_math(clean_text(source))
+        self.attachments = dict(attachments or {})
+        tokens = _MD.parse(text)
         i = 0
         while i < len(tokens):
             i = self._block(tokens, i)
@@ -71,7 +88,8 @@ class MarkdownWriter:
         if t in ("bullet_list_open", "ordered_list_open"):
             ordered = t == "ordered_list_open"
             start = int(tok.attrs.get("start", 1) or 1) if ordered else 1
-            self.lists.append(_ListState(ordered, self.out.new_list_num(start) if ordered else None))
+            level = min(len(self.lists), 8)
+            self.lists.append(_ListState(ordered, self.out.new_list_num(start, level) if ordered else None))
             return i + 1
         if t in ("bullet_list_close", "ordered_list_close"):
             self.lists.pop()
@@ -91,24 +109,42 @@ class MarkdownWriter:
                 self.out.paragraph(style="BC Code").add_run(clean_text(line))
             return i + 1
         if t == "html_block":
-            text = _TAG.sub("", tok.content).strip()
+            from branch_consult.export.items import html_table
+
+            table = html_table(tok.content)
+            if table is not None:
+                self.out.table(table)
+                return i + 1
+            text = strip_tags(tok.content)
             if text:
-                self.out.paragraph().add_run(clean_text(text))
+                self.out.run(self.out.paragraph(), text)
             return i + 1
-        return i + 1  # list_item_open/close, hr, etc.
+        if t == "hr":
+            self.out.rule()
+            return i + 1
+        return i + 1  # list_item_open/close, etc.
 
     def _list_paragraph(self, inline: Token, tok: Token) -> None:
         state = self.lists[-1]
-        depth = min(len(self.lists), 2)
-        style = ("List Number" if state.ordered else "List Bullet") + ("" if depth == 1 else " 2")
+        depth = len(self.lists)  # any depth: Word's list levels 0-8, indented by depth
+        style = "List Number" if state.ordered else "List Bullet"
         p = self.out.paragraph(style=style)
-        if state.ordered and state.num_id is not None:
+        num_id = state.num_id if state.ordered else self.out.style_num_id(style)
+        if depth > 1:
+            from docx.shared import Cm
+
+            p.paragraph_format.left_indent = Cm(0.75 * depth)
+            p.paragraph_format.first_line_indent = Cm(-0.5)
+        if num_id is not None:
             ppr = p._p.get_or_add_pPr()
+            for old in ppr.findall(qn("w:numPr")):
+                ppr.remove(old)
             numpr = OxmlElement("w:numPr")
             ilvl = OxmlElement("w:ilvl")
-            ilvl.set(qn("w:val"), "0")
+            # numbered lists count per level; bullets keep the level-0 glyph and are indented instead
+            ilvl.set(qn("w:val"), str(min(depth - 1, 8) if state.ordered else 0))
             nid = OxmlElement("w:numId")
-            nid.set(qn("w:val"), str(state.num_id))
+            nid.set(qn("w:val"), str(num_id))
             numpr.append(ilvl)
             numpr.append(nid)
             pstyle = ppr.find(qn("w:pStyle"))
@@ -155,10 +191,15 @@ class MarkdownWriter:
         for child in inline.children or []:
             ct = child.type
             if ct == "text":
-                if link is not None:
-                    self.out.link(paragraph, link, child.content)
-                else:
-                    self.out.run(paragraph, child.content, bold=bold, italic=italic, strike=strike)
+                for k, piece in enumerate(PLACEHOLDER.split(child.content)):
+                    if k % 2:
+                        self._formula(paragraph, int(piece), alone=child.content.strip() == f"\ue000{piece}\ue001")
+                    elif not piece:
+                        continue
+                    elif link is not None:
+                        self.out.link(paragraph, link, piece)
+                    else:
+                        self.out.run(paragraph, piece, bold=bold, italic=italic, strike=strike)
             elif ct == "strong_open":
                 bold = True
             elif ct == "strong_close":
@@ -182,11 +223,37 @@ class MarkdownWriter:
             elif ct == "hardbreak":
                 paragraph.add_run().add_break()
             elif ct == "image":
-                alt = child.content or ""
-                if alt:
-                    self.out.run(paragraph, f"[{alt}]", italic=True)
+                self._image(paragraph, str(child.attrs.get("src", "")), child.content or "")
             elif ct == "html_inline":
                 continue  # raw HTML is not carried into Word
+
+    def _formula(self, paragraph: Any, index: int, alone: bool) -> None:
+        latex, display = self._formulas[index]
+        if not self.out.math(latex, display=display, paragraph=None if display and alone else paragraph):
+            self.warn(f"{self.where}: formula {latex[:40]!r} could not be read; shown as TeX")
+            self.out.run(paragraph, latex, code=True)
+
+    def _image(self, paragraph: Any, src: str, alt: str) -> None:
+        """A markdown image: a cell attachment or a file next to the notebook; never fetched from the web."""
+        data: bytes | None = None
+        mime = _IMAGE_MIMES.get(Path(src.split("?")[0]).suffix.lower(), "")
+        if src.startswith("attachment:"):
+            bundle = self.attachments.get(src.split(":", 1)[1]) or {}
+            for kind in ("image/png", "image/jpeg", "image/gif", "image/svg+xml"):
+                if kind in bundle:
+                    value = bundle[kind]
+                    value = "".join(value) if isinstance(value, list) else value
+                    data = value.encode("utf-8") if kind == "image/svg+xml" else base64.b64decode(value)
+                    mime = kind
+                    break
+        elif "://" not in src and self.base_dir is not None and src:
+            path = (self.base_dir / src).resolve()
+            if path.is_file() and mime:
+                data = path.read_bytes()
+        if data is None or not self.out.image(data, mime):
+            self.warn(f"{self.where}: image {src!r} could not be read; skipped")
+            if alt:
+                self.out.run(paragraph, f"[{alt}]", italic=True)
 
     def plain(self, inline: Token) -> str:
         """Text of an inline token without markup (for headings in properties, cells)."""

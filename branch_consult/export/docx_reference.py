@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from branch_consult.export.docx_xml import set_fonts
+from branch_consult.resources import templates_dir
 
 LATIN_FONT = "Calibri"
 EAST_ASIA_FONT = "Noto Sans CJK SC"
@@ -29,7 +30,7 @@ SEVERITY_COLORS = {
     "low": ("5B7A99", "F0F4F8"),
     "info": ("8A9BAD", "F4F6F8"),
 }
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "templates" / "reference.docx"
+DEFAULT_PATH = templates_dir() / "reference.docx"
 
 
 def _style(doc, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "Normal"):

@@ -19,16 +19,20 @@ from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown import markdown2html_mistune
-from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Enum, List, Unicode, default
 
+from branch_consult.export.document import complete_meta
+from branch_consult.export.math import markdown_with_mathml
 from branch_consult.export.outline import number_outline, plan_outline
+from branch_consult.export.preprocessors import consult_preprocessors
+from branch_consult.resources import templates_dir
 
 BC_MIME = "application/vnd.branch-consult+json"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLYJS_FILENAME = "plotly.min.js"
 _PLOTLYJS_MARKER = "<!--bc:plotlyjs-->"
-TEMPLATE_BASEDIR = Path(__file__).resolve().parents[2] / "templates" / "html"
+TEMPLATE_BASEDIR = templates_dir() / "html"
 
 _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -36,10 +40,12 @@ _TAG = re.compile(r"<[^>]+>")
 _LABELS = {
     "zh": {"contents": "目录", "client": "客户", "branch": "网点", "period": "报告期", "date": "编制日期",
            "generated": "生成时间", "version": "版本", "data": "数据指纹", "playbook": "模板",
-           "confidential": "内部资料，请勿外传"},
+           "confidential": "内部资料，请勿外传", "consultant": "顾问",
+           "sample": "数据：内置合成示例数据（非客户数据）"},
     "en": {"contents": "Contents", "client": "Client", "branch": "Branch", "period": "Period", "date": "Prepared",
            "generated": "Generated", "version": "Version", "data": "Data fingerprint",
-           "playbook": "Playbook", "confidential": "Confidential"},
+           "playbook": "Playbook", "confidential": "Confidential", "consultant": "Consultant",
+           "sample": "Data: the embedded synthetic sample bank, not client data"},
 }
 
 
@@ -127,6 +133,8 @@ class ConsultOutputsPreprocessor(Preprocessor):
         counter = itertools.count(1)
         needs_plotly = False
         toc: list[dict[str, Any]] = []
+        math: dict[str, str] = {}
+        first_heading_cell = None
         kept = []
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -139,7 +147,12 @@ class ConsultOutputsPreprocessor(Preprocessor):
                     data = output.get("data")
                     if data is not None:
                         payload = data.get(BC_MIME)
-                        if isinstance(payload, dict) and payload.get("kind") == "figure":
+                        table = None if isinstance(payload, dict) else _foreign_table(data)
+                        if table is not None:  # a DataFrame: the same typed Table the Word exporter draws
+                            data = {"text/html": table.to_html(lang)}
+                        elif "text/latex" in data and not any(k.startswith("image/") for k in data):
+                            data = {"text/html": _latex_html(data["text/latex"])}
+                        elif isinstance(payload, dict) and payload.get("kind") == "figure":
                             data = {"text/html": figure_block(payload, f"bc-fig-{next(counter)}", lang)}
                             needs_plotly = True
                         elif isinstance(payload, dict) and "text/html" in data:
@@ -148,6 +161,9 @@ class ConsultOutputsPreprocessor(Preprocessor):
                             data = {"text/html": '<figure class="bc-figure">'
                                     + plotly_div(data[PLOTLY_MIME], f"bc-fig-{next(counter)}") + "</figure>"}
                             needs_plotly = True
+                        elif "image/gif" in data and not {"image/png", "image/jpeg"} & set(data):
+                            gif = "".join(data["image/gif"]) if isinstance(data["image/gif"], list) else data["image/gif"]
+                            data = {"text/html": f'<img src="data:image/gif;base64,{gif.strip()}" alt="">'}  # nbconvert drops GIF
                         else:
                             data = {k: v for k, v in data.items() if k != BC_MIME}
                         output["data"] = data
@@ -158,13 +174,46 @@ class ConsultOutputsPreprocessor(Preprocessor):
                 if not outputs and self.drop_empty_code_cells:
                     continue
             elif cell.cell_type == "markdown":
+                if not toc:
+                    first_heading_cell = cell
                 toc.extend(_headings(cell.source))
+                if "$" in cell.source:  # MathML: drawn offline by the browser
+                    cell.source, inline = markdown_with_mathml(cell.source, f"bcmath{len(math)}n")
+                    math.update(inline)
             kept.append(cell)
         nb.cells = kept
         consult = resources.setdefault("consult", {})
+        consult["math"] = math
         consult["needs_plotly"] = needs_plotly
-        consult["toc"], consult["outline_base"] = _numbered_toc(toc, (consult.get("meta") or {}).get("title"))
+        title = (consult.get("meta") or {}).get("title")
+        consult["toc"], consult["outline_base"] = _numbered_toc(toc, title)
+        if first_heading_cell is not None and plan_outline([(h["level"], h["text"]) for h in toc], title).title_index == 0:
+            # the notebook's own title heading: the cover shows it already (as in Word)
+            first_heading_cell.source = re.sub(r"(?m)^[ ]{0,3}#[ \t]+.*$\n?", "", first_heading_cell.source, count=1)
         return nb, resources
+
+
+def _foreign_table(data: dict[str, Any]) -> Any:
+    """A DataFrame output (data-resource or HTML table) as a display Table, else None."""
+    from branch_consult.export.items import DATA_RESOURCE_MIME, data_resource_table, html_table
+
+    if DATA_RESOURCE_MIME in data:
+        return data_resource_table(data[DATA_RESOURCE_MIME])
+    html_text = data.get("text/html")
+    if html_text is not None and not any(k.startswith("image/") for k in data):
+        return html_table("".join(html_text) if isinstance(html_text, list) else str(html_text))
+    return None
+
+
+def _latex_html(value: Any) -> str:
+    """A text/latex output as MathML (TeX that cannot be read stays visible as code)."""
+    from branch_consult.export.math import latex_to_mathml
+
+    latex = ("".join(value) if isinstance(value, list) else str(value)).strip().strip("$").strip()
+    try:
+        return f'<div class="bc-math">{latex_to_mathml(latex, display=True)}</div>'
+    except ValueError:
+        return f"<pre>{html.escape(latex)}</pre>"
 
 
 def _library_html(payload: dict[str, Any], lang: str) -> str | None:
@@ -217,9 +266,6 @@ class ConsultHTMLExporter(HTMLExporter):
     ).tag(config=True)
     toc_levels = List([1, 2], help="Outline levels listed in the table of contents (1 = sections; the "
                       "shallowest markdown heading level in the report, as in Word).").tag(config=True)
-    remove_cell_tags = List(["remove-cell"]).tag(config=True)
-    remove_input_tags = List(["remove-input"]).tag(config=True)
-    remove_output_tags = List(["remove-output"]).tag(config=True)
     lang = Unicode("", help="Report language (zh|en); default: notebook metadata branch_consult.lang.").tag(config=True)
 
     @default("template_name")
@@ -229,6 +275,10 @@ class ConsultHTMLExporter(HTMLExporter):
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(TEMPLATE_BASEDIR)]
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True  # markdown images next to the notebook go inside the one-file report
 
     @default("exclude_input")
     def _exclude_input_default(self) -> bool:
@@ -248,26 +298,20 @@ class ConsultHTMLExporter(HTMLExporter):
 
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()
-        self.register_preprocessor(
-            TagRemovePreprocessor(
-                remove_cell_tags=set(self.remove_cell_tags),
-                remove_input_tags=set(self.remove_input_tags),
-                remove_all_outputs_tags=set(self.remove_output_tags),
-                enabled=True,
-                parent=self,
-            ),
-            enabled=True,
-        )
+        for pre in consult_preprocessors(parent=self):  # the chain the Word exporter runs too
+            self.register_preprocessor(pre, enabled=True)
         self.register_preprocessor(
             ConsultOutputsPreprocessor(drop_empty_code_cells=self.exclude_input, parent=self), enabled=True
         )
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        meta = dict(nb.metadata.get("branch_consult", {}) or {})
+        meta = complete_meta(nb)
         lang = self.lang or meta.get("lang") or "en"
         resources = dict(resources or {})
         resources["consult"] = {
             "meta": meta,
+            "logo": _logo_data_uri(meta.get("logo")),
+            "brand_colour": meta.get("brand_colour") if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(meta.get("brand_colour") or "")) else "",
             "lang": lang,
             "labels": labels(lang),
             "provenance": meta.get("provenance") or {},
@@ -282,6 +326,8 @@ class ConsultHTMLExporter(HTMLExporter):
             else:
                 tag = f'<script type="text/javascript">{_plotlyjs()}</script>'
             output = output.replace(_PLOTLYJS_MARKER, tag, 1)
+        for token, mathml in (resources["consult"].get("math") or {}).items():
+            output = output.replace(token, mathml)
         return output.replace(_PLOTLYJS_MARKER, "", 1), resources
 
 
@@ -308,8 +354,31 @@ def write_shared_plotlyjs(folder: str | Path) -> Path:
     return target
 
 
+def _logo_data_uri(path: Any) -> str:
+    """The client's logo inlined as a data URI (the deliverable is one offline file); "" if unusable."""
+    import base64
+
+    if not path:
+        return ""
+    kinds = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+             ".svg": "image/svg+xml"}
+    kind = kinds.get(Path(str(path)).suffix.lower())
+    try:
+        data = Path(str(path)).read_bytes()
+    except OSError:
+        return ""
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}" if kind else ""
+
+
 def notebook_to_html(nb, *, plotlyjs: str = "inline", lang: str | None = None) -> str:
-    """Export an executed notebook to the HTML deliverable (string)."""
-    exporter = ConsultHTMLExporter(plotlyjs=plotlyjs, lang=lang or "")
+    """Export an executed notebook to the HTML deliverable (string).
+
+    A workspace's own template folder (metadata ``html_templates``) is searched first.
+    """
+    meta = (nb.get("metadata") or {}).get("branch_consult") or {}
+    own = meta.get("html_templates")
+    extra = {"extra_template_basedirs": [str(own), str(TEMPLATE_BASEDIR)]} \
+        if own and Path(str(own), "consult", "index.html.j2").is_file() else {}
+    exporter = ConsultHTMLExporter(plotlyjs=plotlyjs, lang=lang or "", **extra)
     body, _ = exporter.from_notebook_node(nb)
     return body
