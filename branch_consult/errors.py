@@ -70,3 +70,7 @@ class ExportFailed(BranchConsultError, RuntimeError):
     """An exporter could not render the executed notebook; no deliverable was written."""
 
     exit_code = RUN_FAILED
+
+
+class WorkspaceError(BranchConsultError, ValueError):
+    """A workspace cannot be used; `str()` names the file, the key and what was expected."""

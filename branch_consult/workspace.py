@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from branch_consult.errors import WorkspaceError
+
 #: The configuration file that marks a folder as a workspace.
 CONFIG_NAME = "branch-consult.toml"
 #: Environment variable naming the active workspace (set by `--workspace` and by runs).
@@ -42,10 +44,6 @@ FIELDS: dict[str, tuple[type, str]] = {
     "brand_colour": (str, "Brand colour #RRGGBB for title rules, table headers and HTML accents"),
     "pseudonym_secret": (str, "Secret for stable pseudonyms of customers and staff; never share it"),
 }
-
-
-class WorkspaceError(ValueError):
-    """A workspace cannot be used; `str()` names the file, the key and what was expected."""
 
 
 @dataclass(frozen=True)

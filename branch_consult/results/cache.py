@@ -49,7 +49,9 @@ def default_cache_dir() -> Path:
 @cache
 def code_version() -> str:
     """A hash of the package's Python sources: a changed analysis never reads an old result."""
-    root = Path(__file__).resolve().parents[1]
+    import branch_consult
+
+    root = Path(branch_consult.__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         digest.update(str(path.relative_to(root)).encode())

@@ -15,11 +15,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from branch_consult.resources import templates_dir
 from branch_consult.training.yaml_model import DocumentError, validate_document
 
 ActivityKind = Literal["exercise", "role_play", "case", "discussion", "video"]
 ACTIVITY_KINDS: tuple[str, ...] = ("exercise", "role_play", "case", "discussion", "video")
-COURSES_DIR = Path(__file__).resolve().parents[2] / "templates" / "courses"
+COURSES_DIR = templates_dir() / "courses"
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data_samples" / "training"
+from branch_consult.resources import data_samples_dir
+
+SAMPLE_DIR = data_samples_dir() / "training"
 
 
 def sample_responses_path() -> Path:
