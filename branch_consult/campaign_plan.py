@@ -172,6 +172,9 @@ class Review(_Strict):
 
     campaign_id: str
     goal: Literal["deposits", "wealth_sales", "new_customers", "mobile_activations", "credit_cards", "aum"]
+    target: float | None = Field(
+        None, gt=0, description="what the tracked customer list should deliver; default the whole goal"
+    )
     bootstrap: int = Field(2000, ge=200, le=100_000)
     seed: int = 20260101
 

@@ -1,0 +1,46 @@
+"""The campaign playbook as a report: plan-stage and review-stage sections, zh or en.
+
+Each function takes the typed result (`campaign.CampaignPlanResult` or
+`CampaignReviewResult`) and a language and returns display objects; the playbook
+shows them cell by cell. Wording lives in `words`.
+"""
+
+from branch_consult.reports.campaign.common import show
+from branch_consult.reports.campaign.plan import (
+    PLAN_SECTIONS,
+    blank_leaderboard,
+    design_section,
+    groups_section,
+    media_section,
+    options_section,
+    schedule_section,
+    summary_section,
+    targets_section,
+)
+from branch_consult.reports.campaign.review import (
+    REVIEW_SECTIONS,
+    leaderboard_section,
+    next_time_section,
+    progress_section,
+    review_summary,
+    uplift_section,
+)
+
+__all__ = [
+    "PLAN_SECTIONS",
+    "REVIEW_SECTIONS",
+    "blank_leaderboard",
+    "design_section",
+    "groups_section",
+    "leaderboard_section",
+    "media_section",
+    "next_time_section",
+    "options_section",
+    "progress_section",
+    "review_summary",
+    "schedule_section",
+    "show",
+    "summary_section",
+    "targets_section",
+    "uplift_section",
+]
