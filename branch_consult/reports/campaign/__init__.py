@@ -44,3 +44,22 @@ __all__ = [
     "targets_section",
     "uplift_section",
 ]
+
+#: the sections of each stage in reading order; the playbook shows slot after slot
+STAGES: dict[str, list[str]] = {"plan": list(PLAN_SECTIONS), "review": list(REVIEW_SECTIONS)}
+_PRIVATE = {"targets", "progress", "leaderboard"}
+
+
+def section(stage: str, slot: int, result: object, lang: str, pseudonymise: bool = True) -> list:
+    """The `slot`-th section of `stage` (empty when the stage has fewer), so one notebook serves both stages."""
+    names = STAGES[stage]
+    if slot >= len(names):
+        return []
+    name = names[slot]
+    fn = (PLAN_SECTIONS if stage == "plan" else REVIEW_SECTIONS)[name]
+    if name in _PRIVATE and not (stage == "plan" and name == "leaderboard"):
+        return fn(result, lang, pseudonymise=pseudonymise)
+    return fn(result, lang)
+
+
+__all__ += ["STAGES", "section"]
