@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from branch_consult.analysis.campaign import allocation, design, groups, media, options, schedule, split, tracking
+from branch_consult.analysis.campaign import (
+    allocation,
+    design,
+    groups,
+    media,
+    options,
+    schedule,
+    split,
+    tracking,
+)
 from branch_consult.analysis.campaign import uplift as uplift_mod
 from branch_consult.campaign_plan import Plan
 from branch_consult.data import Dataset

@@ -74,7 +74,7 @@ def groups_section(r: CampaignPlanResult, lang: str) -> Objects:
              ("owner_coverage", "owner_coverage", "pct0"), ("contacted_recently", "contacted_recently", "pct0")]
     own = r.group_totals[r.group_totals["group"] != "_any"]
     fig = charts.bar_chart([names[g] for g in own["group"]], own["customers"].tolist(), horizontal=True,
-                           value_format="int", lang=lang, height=120 + 45 * len(own))
+                           value_format="int", lang=lang, height=100 + 36 * len(own))
     return [
         heading("groups", lang),
         Callout(style="note", text=W.text("groups_note", lang, as_of=r.as_of, overlap=fmt(r.overlap, "int", lang))),
@@ -137,14 +137,16 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
     m = r.media
     names = channel_labels(r.plan, lang)
     src = W.text("source_plan", lang)
-    mult = m.multipliers.assign(channel=m.multipliers["channel"].map(names),
-                                form=m.multipliers["form"].map(lambda c: W.code(c, lang) if c else "–"))
+    units = m.planned.set_index("channel")[["cpm", "cpc", "cpa"]]
+    mult = m.multipliers.join(units, on="channel")
+    mult = mult.assign(channel=mult["channel"].map(names),
+                       form=mult["form"].map(lambda c: W.code(c, lang) if c else "–"))
     mspec = [("channel", "channel", "text"), ("form", "form", "text"), ("stated", "stated", "float1"),
-             ("factor", "factor", "float1"), ("base_ctr", "base_ctr", "pct1"), ("effective_ctr", "effective_ctr", "pct1")]
-    fspec = [("channel", "channel", "text"), ("billing", "billing", "text"), ("budget", "budget", "int"),
+             ("factor", "factor", "float1"), ("base_ctr", "base_ctr", "pct1"), ("effective_ctr", "effective_ctr", "pct1"),
+             ("cpm", "cpm", "float1"), ("cpc", "cpc", "float2"), ("cpa", "cpa", "float1")]
+    fspec = [("channel", "channel", "text"), ("billing", "billing", "text"), ("budget", "budget", "wan"),
              ("impressions", "impressions", "int"), ("clicks", "clicks", "int"), ("leads", "leads", "int"),
-             ("conversions", "conversions", "int"), ("cpm", "cpm", "float1"), ("cpc", "cpc", "float2"),
-             ("cpa", "cpa", "float1")]
+             ("conversions", "conversions", "int"), ("cpa", "cpa", "float1")]
     planned = m.planned.assign(channel=m.planned["channel"].map(names))
     best = m.optimised.assign(channel=m.optimised["channel"].map(names))
     pt = m.planned.set_index("channel").loc["_total", "conversions"]
@@ -258,7 +260,7 @@ def schedule_section(r: CampaignPlanResult, lang: str) -> Objects:
         fig.add_trace(go.Bar(
             y=[labels[i]], x=[row["days"] * ms_per_day], base=[pd.Timestamp(row["start"]).isoformat()],
             orientation="h", marker_color=charts.PALETTE[i % len(charts.PALETTE)], showlegend=False,
-            text=[f"{row['start']:%m-%d} – {row['end']:%m-%d}"], textposition="inside",
+            opacity=0.85,
         ))
     weeks = r.splits[0].milestones
     fig.add_trace(go.Scatter(x=[pd.Timestamp(d).isoformat() for d in weeks["week_end"]],
@@ -276,10 +278,10 @@ def schedule_section(r: CampaignPlanResult, lang: str) -> Objects:
 
 def blank_leaderboard(r: CampaignPlanResult, lang: str) -> Objects:
     """Branches with their target of the first goal and empty columns to fill in and pin up."""
-    s = next((x for x in r.splits if r.plan.review and x.metric == r.plan.review.goal), r.splits[0])
+    s = r.splits[0]
     frame = s.branches[["id", "name", "target"]].copy()
-    for col in ("actual", "completion", "rank", "signature"):
-        frame[col] = ""
+    for col, width in (("actual", 6), ("completion", 4), ("rank", 2), ("signature", 6)):
+        frame[col] = "\u3000" * width  # room to write in by hand
     spec = [("id", "branch", "text"), ("name", "name", "text"), ("target", "target", metric_format(s.metric)),
             ("actual", "actual", "text"), ("completion", "completion", "text"), ("rank", "rank", "text"),
             ("signature", "signature", "text")]

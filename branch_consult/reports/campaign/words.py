@@ -28,9 +28,9 @@ LABELS = {
     "zh": {
         "group": "客群", "branch": "网点", "name": "网点名称", "customers": "客户数", "aum": "资产（AUM）",
         "products_per_customer": "户均产品数", "owner_coverage": "认领覆盖率", "contacted_recently": "90天内联系",
-        "potential": "潜力权重", "history": "历史权重", "share": "占比", "target": "目标", "staff": "员工",
+        "potential": "潜力占比", "history": "历史占比", "share": "占比", "target": "目标", "staff": "员工",
         "role": "岗位", "week": "周", "week_end": "周末日期", "phase": "阶段", "cumulative": "累计里程碑",
-        "channel": "渠道", "billing": "计费", "budget": "预算（元）", "ctr": "点击率", "impressions": "曝光",
+        "channel": "渠道", "billing": "计费", "budget": "预算", "ctr": "点击率", "impressions": "曝光",
         "clicks": "点击", "leads": "线索", "conversions": "转化", "cpm": "千次曝光成本", "cpc": "单次点击成本",
         "cpa": "单次转化成本", "form": "倍数表述", "stated": "表述值", "factor": "折算倍数", "base_ctr": "平均点击率",
         "effective_ctr": "实际点击率", "assumption": "假设", "low": "下限", "high": "上限",
@@ -47,10 +47,10 @@ LABELS = {
     "en": {
         "group": "Group", "branch": "Branch", "name": "Branch name", "customers": "Customers", "aum": "AUM",
         "products_per_customer": "Products per customer", "owner_coverage": "Owner coverage",
-        "contacted_recently": "Contacted in 90 days", "potential": "Potential", "history": "History",
+        "contacted_recently": "Contacted in 90 days", "potential": "Potential share", "history": "History share",
         "share": "Share", "target": "Target", "staff": "Staff", "role": "Role", "week": "Week",
         "week_end": "Week ending", "phase": "Phase", "cumulative": "Cumulative milestone", "channel": "Channel",
-        "billing": "Billing", "budget": "Budget (yuan)", "ctr": "CTR", "impressions": "Impressions",
+        "billing": "Billing", "budget": "Budget", "ctr": "CTR", "impressions": "Impressions",
         "clicks": "Clicks", "leads": "Leads", "conversions": "Conversions", "cpm": "CPM", "cpc": "CPC",
         "cpa": "CPA", "form": "Stated as", "stated": "Stated value", "factor": "Multiplier",
         "base_ctr": "Average CTR", "effective_ctr": "Effective CTR", "assumption": "Assumption", "low": "Low",
@@ -111,7 +111,7 @@ TEXT = {
         "targets_branch": "{metric}目标：按网点分解（合计 {total}）", "targets_staff": "{metric}目标：按员工分解",
         "milestones": "每周累计里程碑", "media_note": "漏斗关系：千次曝光成本 ÷（1000 × 点击率）= 单次点击成本；单次点击成本 ÷ 转化率 = 单次转化成本。"
                       "点击率倍数按方案写法折算：“2倍”即 2×，“+220%”即 3.2×（在平均点击率上增加 220%）。",
-        "media_mult": "各渠道点击率倍数", "media_planned": "按方案预算的投放漏斗", "media_best": "预算 {budget} 的最优分配（在各渠道上下限与边际递减下使预计转化最多）",
+        "media_mult": "各渠道点击率倍数与单位成本", "media_planned": "按方案预算的投放漏斗", "media_best": "预算 {budget} 的最优分配（在各渠道上下限与边际递减下使预计转化最多）",
         "media_best_note": "按方案分配预计 {plan} 个转化，最优分配 {best} 个（多 {gain} 个）。",
         "tornado": "敏感性：各假设上下浮动 {swing} 时的预计转化", "tornado_table": "敏感性：转化数与单次转化成本的变化范围",
         "options_rows": "{caption}：明细", "options_sum": "{caption}：方案汇总（增量价值 = 数量 ×（调整后单价 − 调整前单价），再扣除成本）",
@@ -125,7 +125,7 @@ TEXT = {
         "obf_table": "O'Brien–Fleming 序贯边界",
         "descriptive_note": "活动期间的中途查看只作描述，不据此判断成败；成败只在活动结束后看一次。"
                             "（若按名义 {alpha} 查看 {looks} 次并随时下结论，误报率约 {naive}。）",
-        "gantt": "活动排期（甘特图）", "phases": "阶段与目标占比",
+        "gantt": "活动排期（甘特图，◆ 为每周里程碑）", "phases": "阶段与目标占比",
         "board_note": "打印张榜用：实际、完成率、名次由各网点每周填写。", "board": "{metric}龙虎榜（{start} 起）",
         "review_summary": "{cid} 实验组 {nt} 户、对照组 {nc} 户。实验组转化率 {pt}，对照组 {pc}，增量 {diff}"
                           "（95% 置信区间 {low} 至 {high}）：{verdict}。活动带来的增量约 {inc} 个转化、金额 {inc_amt}。",
@@ -175,7 +175,7 @@ TEXT = {
         "milestones": "Weekly cumulative milestones",
         "media_note": "Funnel identities: CPM ÷ (1000 × CTR) = CPC; CPC ÷ conversion rate = CPA. CTR multipliers are "
                       "read as the plan states them: '2×' is 2×, '+220%' is 3.2× (the average plus 220% of it).",
-        "media_mult": "CTR multipliers by channel", "media_planned": "Funnel at the planned budgets",
+        "media_mult": "CTR multipliers and unit costs by channel", "media_planned": "Funnel at the planned budgets",
         "media_best": "Best allocation of {budget} (most expected conversions within each channel's limits and diminishing returns)",
         "media_best_note": "As planned: {plan} conversions; best allocation: {best} ({gain} more).",
         "tornado": "Sensitivity: expected conversions when each assumption moves ±{swing}",
@@ -194,7 +194,7 @@ TEXT = {
         "obf_table": "O'Brien–Fleming sequential boundary",
         "descriptive_note": "Interim looks during the campaign are descriptive only; success is judged once, after "
                             "the campaign. ({looks} looks at a nominal {alpha}, acting on any, would give about {naive} false positives.)",
-        "gantt": "Campaign schedule (Gantt)", "phases": "Phases and goal shares",
+        "gantt": "Campaign schedule (Gantt; ◆ weekly milestones)", "phases": "Phases and goal shares",
         "board_note": "For the notice board: branches fill in actual, completion and rank each week.",
         "board": "{metric} leaderboard (from {start})",
         "review_summary": "{cid}: {nt} customers in treatment, {nc} in control. Conversion {pt} against {pc}, an "
