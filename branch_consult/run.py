@@ -179,7 +179,8 @@ def _resolve(
             if not path.is_file():
                 raise ParameterError([f"parameter {spec.name!r}: no such file {path}"])
             checked[spec.name] = str(path)
-    from branch_consult.preflight import check as preflight_check  # playbook-specific checks (campaign plan)
+    # playbook-specific checks of documents named by parameters (the campaign plan against the data)
+    from branch_consult.preflight import check as preflight_check
 
     preflight_check(playbook.name, checked, dataset)
     return checked, location, dataset
