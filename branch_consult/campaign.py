@@ -145,7 +145,10 @@ def _staff_split(branch_target: float, branch_id: str, staff: pd.DataFrame, targ
                  potential_by_owner: pd.Series, metric: str, plan: Plan, unit: float) -> pd.DataFrame:
     people = staff[(staff["branch_id"] == branch_id) & staff["left_on"].isna()]
     carriers = set(targets.loc[(targets["level"] == "staff") & (targets["metric"] == metric), "id"])
-    chosen = people[people["staff_id"].isin(carriers)]
+    # who carries the metric already, plus whoever owns target customers: both work the campaign's list
+    owners = set(potential_by_owner.index[potential_by_owner > 0])
+    chosen = people[people["staff_id"].isin(carriers) | (people["staff_id"].isin(owners)
+                                                         & people["role"].isin(SALES_ROLES))]
     if chosen.empty:
         chosen = people[people["role"].isin(SALES_ROLES)]
     if chosen.empty:
@@ -347,7 +350,7 @@ def analyse_review(ds: Dataset, plan: Plan, planned: CampaignPlanResult | None =
                                            "low": best["low"], "high": best["high"]}))
     behind = bp[bp["completion"] < 0.8]
     if len(behind):
-        lessons.append(("branches_behind", {"count": len(behind), "ids": ", ".join(behind["id"].head(5))}))
+        lessons.append(("branches_behind", {"count": len(behind), "ids": ", ".join(behind["id"].head(5)) + (" …" if len(behind) > 5 else "")}))
     lessons.append(("keep_control", {}))
 
     return CampaignReviewResult(

@@ -34,6 +34,14 @@ def _amount_text(value: float, lang: str) -> str:
     return fmt(value, "wan", lang)
 
 
+def pp(value: float, lang: str) -> str:
+    """A difference of two rates in percentage points (7.7 pp / 7.7个百分点), never as a percent."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    body = fmt(value * 100, "float1", lang)
+    return f"{body}个百分点" if lang == "zh" else f"{body} pp"
+
+
 def review_summary(r: CampaignReviewResult, lang: str) -> Objects:
     """How much the campaign caused, not only what happened."""
     conv = _row(r, "converted")
@@ -41,8 +49,8 @@ def review_summary(r: CampaignReviewResult, lang: str) -> Objects:
     pct = "pct1"
     text = W.text("review_summary", lang, cid=r.campaign_id, nt=fmt(conv["n_treatment"], "int", lang),
                   nc=fmt(conv["n_control"], "int", lang), pt=fmt(conv["treatment"], pct, lang),
-                  pc=fmt(conv["control"], pct, lang), diff=fmt(conv["difference"], pct, lang),
-                  low=fmt(conv["low"], pct, lang), high=fmt(conv["high"], pct, lang),
+                  pc=fmt(conv["control"], pct, lang), diff=pp(conv["difference"], lang),
+                  low=pp(conv["low"], lang), high=pp(conv["high"], lang),
                   verdict=W.text(f"verdict_word_{conv['verdict']}", lang),
                   inc=fmt(conv["incremental"], "int", lang), inc_amt=_amount_text(amt["incremental"], lang))
     total_target = float(r.branch_progress["target"].sum())
@@ -163,8 +171,8 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
         g = r.uplift_by_group.copy()
         g["group"] = g["group"].map(lambda x: names.get(x, x))
         gr = word(g[g["measure"] == "converted"])
-        out.append(table(gr, W.text("uplift_groups", lang), [("group", "group", "text"), *spec_r[1:]], lang,
-                         source=src))
+        gspec = [("group", "group", "text"), *[c for c in spec_r[1:] if c[0] != "incremental"]]
+        out.append(table(gr, W.text("uplift_groups", lang), gspec, lang, source=src))
     out.append(_contamination(r, lang))
     out.append(Callout(style="note", text=W.text("no_score", lang)))
     return out
@@ -174,7 +182,9 @@ def _formatted(values: dict, lang: str, r: CampaignReviewResult) -> dict:
     names = group_labels(r.planned.plan, lang)
     out = {}
     for k, v in values.items():
-        if k in ("difference", "low", "high", "rate"):
+        if k in ("difference", "low", "high"):
+            out[k] = pp(v, lang)
+        elif k == "rate":
             out[k] = fmt(v, "pct1", lang)
         elif k == "group":
             out[k] = names.get(v, v)
