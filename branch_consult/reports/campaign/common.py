@@ -18,6 +18,8 @@ Objects = list[Any]
 #: a column to show: (frame column, label key, format)
 Spec = Sequence[tuple[str, str, str]]
 MONEY_METRICS = {"deposits", "wealth_sales", "aum"}
+#: a staff list longer than this is cut in the document (a large network prints per-branch lists instead)
+MAX_STAFF_ROWS = 300
 
 
 def heading(key: str, lang: str) -> Markdown:
@@ -72,3 +74,12 @@ def show(objects: Objects) -> None:
 
     for obj in objects:
         display(obj)
+
+
+def trim_staff(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None]:
+    """At most MAX_STAFF_ROWS rows, with a note saying how many were left out."""
+    if len(frame) <= MAX_STAFF_ROWS:
+        return frame, None
+    note = (f"仅列出前 {MAX_STAFF_ROWS} 人（共 {len(frame)} 人）；各网点名单请按网点分别输出。" if lang == "zh" else
+            f"First {MAX_STAFF_ROWS} of {len(frame)} staff; print per-branch lists for the rest.")
+    return frame.head(MAX_STAFF_ROWS), note

@@ -23,6 +23,7 @@ from branch_consult.reports.campaign.common import (
     heading,
     metric_format,
     table,
+    trim_staff,
 )
 
 
@@ -110,8 +111,9 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True,
                                    role=first.staff["role"].map(lambda c: W.code(c, lang)))
         sspec = [("branch_id", "branch", "text"), ("id", "staff", "text"), ("role", "role", "text"),
                  ("share", "share", "pct1"), ("target", "target", metric_format(first.metric))]
+        staff, cut = trim_staff(staff, lang)
         out.append(table(staff, W.text("targets_staff", lang, metric=W.code(first.metric, lang)), sspec, lang,
-                         source=src))
+                         source=src, note=cut))
     out.append(heading("milestones", lang))
     ms = r.splits[0].milestones[["week", "week_end", "phase"]].copy()
     ms["phase"] = ms["phase"].map(lambda c: W.code(c, lang))

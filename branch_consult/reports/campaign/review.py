@@ -21,6 +21,7 @@ from branch_consult.reports.campaign.common import (
     heading,
     metric_format,
     table,
+    trim_staff,
 )
 
 STAFF_ROWS = 20
@@ -101,7 +102,8 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
                                      role=r.staff_progress["role"].map(lambda c: W.code(c, lang)))
         sspec = [("branch_id", "branch", "text"), ("id", "staff", "text"), ("role", "role", "text"),
                  ("target", "target", f), ("actual", "actual", f), ("completion", "completion", "pct0")]
-        out.append(table(sp.sort_values(["branch_id", "id"]), W.text("progress_staff", lang), sspec, lang, source=src))
+        sp, cut = trim_staff(sp.sort_values(["branch_id", "id"]), lang)
+        out.append(table(sp, W.text("progress_staff", lang), sspec, lang, source=src, note=cut))
     return out
 
 
