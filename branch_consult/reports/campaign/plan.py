@@ -237,7 +237,8 @@ def design_section(r: CampaignPlanResult, lang: str) -> Objects:
                                                         alpha=fmt(td.alpha, "float2", lang), naive=naive)))
         bspec = [("look", "look", "int"), ("information", "information", "pct0"), ("z", "z", "float2"),
                  ("p_nominal", "p_nominal", "text")]
-        b = r.test.boundary.assign(p_nominal=r.test.boundary["p_nominal"].map(lambda p: f"{p:.4f}"))
+        b = r.test.boundary.assign(p_nominal=r.test.boundary["p_nominal"].map(
+            lambda p: f"{p:.4f}" if p >= 1e-4 else "<0.0001"))
         out.append(table(b, W.text("obf_table", lang), bspec, lang, source=src))
     else:
         out.append(Callout(style="warning", text=W.text("descriptive_note", lang, looks=max(td.looks, 5),
@@ -283,7 +284,7 @@ def blank_leaderboard(r: CampaignPlanResult, lang: str) -> Objects:
     s = r.splits[0]
     frame = s.branches[["id", "name", "target"]].copy()
     for col, width in (("actual", 6), ("completion", 4), ("rank", 2), ("signature", 6)):
-        frame[col] = "\u3000" * width  # room to write in by hand
+        frame[col] = "\uff3f" * width  # a line to write on by hand
     spec = [("id", "branch", "text"), ("name", "name", "text"), ("target", "target", metric_format(s.metric)),
             ("actual", "actual", "text"), ("completion", "completion", "text"), ("rank", "rank", "text"),
             ("signature", "signature", "text")]

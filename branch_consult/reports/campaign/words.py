@@ -31,8 +31,8 @@ LABELS = {
         "potential": "潜力占比", "history": "历史占比", "share": "占比", "target": "目标", "staff": "员工",
         "role": "岗位", "week": "周", "week_end": "周末日期", "phase": "阶段", "cumulative": "累计里程碑",
         "channel": "渠道", "billing": "计费", "budget": "预算", "ctr": "点击率", "impressions": "曝光",
-        "clicks": "点击", "leads": "线索", "conversions": "转化", "cpm": "千次曝光成本", "cpc": "单次点击成本",
-        "cpa": "单次转化成本", "form": "倍数表述", "stated": "表述值", "factor": "折算倍数", "base_ctr": "平均点击率",
+        "clicks": "点击", "leads": "线索", "conversions": "转化", "cpm": "CPM", "cpc": "CPC",
+        "cpa": "CPA", "form": "倍数表述", "stated": "表述值", "factor": "折算倍数", "base_ctr": "平均点击率",
         "effective_ctr": "实际点击率", "assumption": "假设", "low": "下限", "high": "上限",
         "conversions_low": "转化（下调）", "conversions_high": "转化（上调）", "cpa_low": "转化成本（下调）",
         "cpa_high": "转化成本（上调）", "option": "方案", "item": "项目", "quantity": "数量",
@@ -109,7 +109,7 @@ TEXT = {
                         "以最大余数法取整到 {unit} 的整数倍，各部分相加正好等于总目标。",
         "by_aum": "资产", "by_customers": "客户数",
         "targets_branch": "{metric}目标：按网点分解（合计 {total}）", "targets_staff": "{metric}目标：按员工分解",
-        "milestones": "每周累计里程碑", "media_note": "漏斗关系：千次曝光成本 ÷（1000 × 点击率）= 单次点击成本；单次点击成本 ÷ 转化率 = 单次转化成本。"
+        "milestones": "每周累计里程碑", "media_note": "漏斗关系：千次曝光成本（CPM）÷（1000 × 点击率）= 单次点击成本（CPC）；CPC ÷ 转化率 = 单次转化成本（CPA）。"
                       "点击率倍数按方案写法折算：“2倍”即 2×，“+220%”即 3.2×（在平均点击率上增加 220%）。",
         "media_mult": "各渠道点击率倍数与单位成本", "media_planned": "按方案预算的投放漏斗", "media_best": "预算 {budget} 的最优分配（在各渠道上下限与边际递减下使预计转化最多）",
         "media_best_note": "按方案分配预计 {plan} 个转化，最优分配 {best} 个（多 {gain} 个）。",
