@@ -174,9 +174,9 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
         g["group"] = g["group"].map(lambda x: names.get(x, x))
         gr = word(g[g["measure"] == "converted"])
         gspec = [("group", "group", "text"), *[c for c in spec_r[1:] if c[0] != "incremental"]]
-        out.append(table(gr, W.text("uplift_groups", lang), gspec, lang, source=src))
-    out.append(_contamination(r, lang))
-    out.append(Callout(style="note", text=W.text("no_score", lang)))
+        out.append(table(gr, W.text("uplift_groups", lang), gspec, lang, source=src, note=W.text("no_score", lang)))
+    if r.contaminated:  # the summary states it either way; repeated here only as a warning
+        out.append(_contamination(r, lang))
     return out
 
 
