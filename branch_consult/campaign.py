@@ -141,20 +141,18 @@ def _history(targets: pd.DataFrame, level: str, metric: str) -> pd.Series:
     return t.groupby("id")["actual"].mean()
 
 
-def _staff_split(branch_target: float, branch_id: str, staff: pd.DataFrame, targets: pd.DataFrame,
-                 potential_by_owner: pd.Series, metric: str, plan: Plan, unit: float) -> pd.DataFrame:
-    people = staff[(staff["branch_id"] == branch_id) & staff["left_on"].isna()]
-    carriers = set(targets.loc[(targets["level"] == "staff") & (targets["metric"] == metric), "id"])
+def _staff_split(branch_target: float, branch_id: str, people: pd.DataFrame, carriers: set[str],
+                 history: pd.Series, potential_by_owner: pd.Series, plan: Plan, unit: float) -> pd.DataFrame:
+    """One branch's target shared among its employed staff (`people`: that branch's staff)."""
     # who carries the metric already, plus whoever owns target customers: both work the campaign's list
-    owners = set(potential_by_owner.index[potential_by_owner > 0])
-    chosen = people[people["staff_id"].isin(carriers) | (people["staff_id"].isin(owners)
-                                                         & people["role"].isin(SALES_ROLES))]
+    owned = people["staff_id"].isin(potential_by_owner.index[potential_by_owner > 0])
+    chosen = people[people["staff_id"].isin(carriers) | (owned & people["role"].isin(SALES_ROLES))]
     if chosen.empty:
         chosen = people[people["role"].isin(SALES_ROLES)]
     if chosen.empty:
         return pd.DataFrame(columns=["id", "branch_id", "role", "potential", "history", "share", "target"])
     ids = chosen["staff_id"].tolist()
-    hist = _history(targets, "staff", metric).reindex(ids).fillna(0.0).clip(lower=0)
+    hist = history.reindex(ids).fillna(0.0).clip(lower=0)
     pot = potential_by_owner.reindex(ids).fillna(0.0)
     out = split.split_goal(branch_target, ids, pot.to_numpy(), hist.to_numpy(), plan.split.potential,
                            plan.split.history, unit)
@@ -185,6 +183,8 @@ def analyse_plan(ds: Dataset, plan: Plan) -> CampaignPlanResult:
     targets = ds.table("targets", scope) if "targets" in ds else pd.DataFrame(
         columns=["level", "id", "month", "metric", "target", "actual"])
     staff = ds.table("staff", scope)
+    employed = staff[staff["left_on"].isna()]
+    by_branch_staff = dict(tuple(employed.groupby("branch_id")))
     splits = []
     for goal in plan.goals:
         total = split.round_goal(goal.target, goal.unit)
@@ -192,7 +192,11 @@ def analyse_plan(ds: Dataset, plan: Plan) -> CampaignPlanResult:
         by_branch = split.split_goal(total, scope, pot_branch.to_numpy(), hist.to_numpy(), plan.split.potential,
                                      plan.split.history, goal.unit)
         by_branch.insert(1, "name", branches.set_index("branch_id").reindex(scope)["name"].to_numpy())
-        staff_parts = [_staff_split(float(t), b, staff, targets, pot_owner, goal.metric, plan, goal.unit)
+        carriers = set(targets.loc[(targets["level"] == "staff") & (targets["metric"] == goal.metric), "id"])
+        staff_hist = _history(targets, "staff", goal.metric)
+        empty = employed.iloc[:0]
+        staff_parts = [_staff_split(float(t), b, by_branch_staff.get(b, empty), carriers, staff_hist, pot_owner,
+                                    plan, goal.unit)
                        for b, t in zip(by_branch["id"], by_branch["target"], strict=True)]
         staff_frame = pd.concat([s for s in staff_parts if len(s)], ignore_index=True) if any(
             len(s) for s in staff_parts) else pd.DataFrame()
@@ -308,6 +312,12 @@ def analyse_review(ds: Dataset, plan: Plan, planned: CampaignPlanResult | None =
         columns={"owner_staff_id": "id"})
     sp = tracking.progress(actual_staff, gs.staff[["id", "branch_id", "role", "target"]], "id") if len(
         gs.staff) else pd.DataFrame()
+    if len(sp):
+        owned = treated.dropna(subset=["owner_staff_id"])
+        srates = tracking.rate_table(owned.assign(converted=owned["converted"].astype(int)), "owner_staff_id",
+                                     "converted").rename(columns={"owner_staff_id": "id", "trials": "treated",
+                                                                  "successes": "converted"})
+        sp = sp.merge(srates, on="id", how="left")
 
     rev = plan.review
     ups = uplift_mod.campaign_uplift(rows, draws=rev.bootstrap, seed=rev.seed, alpha=plan.test_design.alpha)

@@ -101,7 +101,8 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
         sp = r.staff_progress.assign(id=pseud.series(r.staff_progress["id"], "staff"),
                                      role=r.staff_progress["role"].map(lambda c: W.code(c, lang)))
         sspec = [("branch_id", "branch", "text"), ("id", "staff", "text"), ("role", "role", "text"),
-                 ("target", "target", f), ("actual", "actual", f), ("completion", "completion", "pct0")]
+                 ("target", "target", f), ("actual", "actual", f), ("completion", "completion", "pct0"),
+                 ("treated", "treated", "int"), ("rate", "rate", "pct0"), ("low", "low", "pct0"), ("high", "high", "pct0")]
         sp, cut = trim_staff(sp.sort_values(["branch_id", "id"]), lang)
         out.append(table(sp, W.text("progress_staff", lang), sspec, lang, source=src, note=cut))
     return out
