@@ -142,22 +142,28 @@ def _history(targets: pd.DataFrame, level: str, metric: str) -> pd.Series:
 
 
 def _staff_split(branch_target: float, branch_id: str, people: pd.DataFrame, carriers: set[str],
-                 history: pd.Series, potential_by_owner: pd.Series, plan: Plan, unit: float) -> pd.DataFrame:
-    """One branch's target shared among its employed staff (`people`: that branch's staff)."""
+                 history: dict[str, float], potential: dict[str, float], plan: Plan, unit: float) -> pd.DataFrame:
+    """One branch's target shared among its employed staff (`people`: that branch's staff).
+
+    Plain Python sets and dicts here: this runs once per branch and goal, and pandas'
+    `isin` on Arrow strings re-reads the whole lookup list on every call.
+    """
+    ids_all = people["staff_id"].tolist()
+    roles_all = people["role"].tolist()
     # who carries the metric already, plus whoever owns target customers: both work the campaign's list
-    owned = people["staff_id"].isin(potential_by_owner.index[potential_by_owner > 0])
-    chosen = people[people["staff_id"].isin(carriers) | (owned & people["role"].isin(SALES_ROLES))]
-    if chosen.empty:
-        chosen = people[people["role"].isin(SALES_ROLES)]
-    if chosen.empty:
+    keep = [sid in carriers or (potential.get(sid, 0.0) > 0 and role in SALES_ROLES)
+            for sid, role in zip(ids_all, roles_all, strict=True)]
+    if not any(keep):
+        keep = [role in SALES_ROLES for role in roles_all]
+    if not any(keep):
         return pd.DataFrame(columns=["id", "branch_id", "role", "potential", "history", "share", "target"])
-    ids = chosen["staff_id"].tolist()
-    hist = history.reindex(ids).fillna(0.0).clip(lower=0)
-    pot = potential_by_owner.reindex(ids).fillna(0.0)
-    out = split.split_goal(branch_target, ids, pot.to_numpy(), hist.to_numpy(), plan.split.potential,
-                           plan.split.history, unit)
+    ids = [sid for sid, k in zip(ids_all, keep, strict=True) if k]
+    roles = [role for role, k in zip(roles_all, keep, strict=True) if k]
+    hist = [max(history.get(sid, 0.0), 0.0) for sid in ids]
+    pot = [potential.get(sid, 0.0) for sid in ids]
+    out = split.split_goal(branch_target, ids, pot, hist, plan.split.potential, plan.split.history, unit)
     out.insert(1, "branch_id", branch_id)
-    out.insert(2, "role", chosen["role"].to_numpy())
+    out.insert(2, "role", roles)
     return out
 
 
@@ -179,6 +185,7 @@ def analyse_plan(ds: Dataset, plan: Plan) -> CampaignPlanResult:
     pot_values = feats["aum"] if weight_col else pd.Series(1.0, index=feats.index)
     pot_branch = pot_values[in_any].groupby(feats.loc[in_any, "branch_id"]).sum().reindex(scope).fillna(0.0)
     pot_owner = pot_values[in_any].groupby(feats.loc[in_any, "owner_staff_id"]).sum()
+    owner_pot = {str(k): float(v) for k, v in pot_owner.items()}
 
     targets = ds.table("targets", scope) if "targets" in ds else pd.DataFrame(
         columns=["level", "id", "month", "metric", "target", "actual"])
@@ -193,9 +200,9 @@ def analyse_plan(ds: Dataset, plan: Plan) -> CampaignPlanResult:
                                      plan.split.history, goal.unit)
         by_branch.insert(1, "name", branches.set_index("branch_id").reindex(scope)["name"].to_numpy())
         carriers = set(targets.loc[(targets["level"] == "staff") & (targets["metric"] == goal.metric), "id"])
-        staff_hist = _history(targets, "staff", goal.metric)
+        staff_hist = _history(targets, "staff", goal.metric).to_dict()
         empty = employed.iloc[:0]
-        staff_parts = [_staff_split(float(t), b, by_branch_staff.get(b, empty), carriers, staff_hist, pot_owner,
+        staff_parts = [_staff_split(float(t), b, by_branch_staff.get(b, empty), carriers, staff_hist, owner_pot,
                                     plan, goal.unit)
                        for b, t in zip(by_branch["id"], by_branch["target"], strict=True)]
         staff_frame = pd.concat([s for s in staff_parts if len(s)], ignore_index=True) if any(
