@@ -32,6 +32,9 @@ def test_bootstrap_is_seeded_and_centred():
     assert (a.low, a.high) == (b.low, b.high)
     assert a.difference == pytest.approx(t.mean() - c.mean())
     assert a.low < a.difference < a.high
+    # the interval's width matches the normal approximation's 2 x 1.96 x SE within 10%
+    se = np.sqrt(t.var() / len(t) + c.var() / len(c))
+    assert (a.high - a.low) == pytest.approx(2 * 1.96 * se, rel=0.10)
 
 
 def test_contamination_counts_contacted_controls():

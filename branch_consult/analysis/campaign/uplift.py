@@ -63,12 +63,27 @@ def amount_uplift(treated: np.ndarray, control: np.ndarray, *, draws: int = 2000
         nan = float("nan")
         return Uplift("amount", len(t), len(c), nan, nan, nan, nan, nan, nan, "no_evidence")
     rng = np.random.default_rng(seed)
-    bt = t[rng.integers(0, len(t), size=(draws, len(t)))].mean(axis=1)
-    bc = c[rng.integers(0, len(c), size=(draws, len(c)))].mean(axis=1)
+    bt = _resampled_means(t, draws, rng)
+    bc = _resampled_means(c, draws, rng)
     low, high = np.quantile(bt - bc, [alpha / 2, 1 - alpha / 2])
     diff = t.mean() - c.mean()
     return Uplift("amount", len(t), len(c), float(t.mean()), float(c.mean()), float(diff), float(low),
                   float(high), float(diff * len(t)), _verdict(float(low), float(high)))
+
+
+def _resampled_means(values: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of `draws` bootstrap resamples (with replacement, same size).
+
+    Amounts are mostly zero (only converters have one), so each resample draws how many
+    non-zero values it holds (binomial) and then which ones: the same distribution as
+    resampling every customer, at a fraction of the cost on a large bank.
+    """
+    n = len(values)
+    nonzero = values[values != 0]
+    counts = rng.binomial(n, len(nonzero) / n, size=draws)
+    if len(nonzero) == 0:
+        return np.zeros(draws)
+    return np.array([nonzero[rng.integers(0, len(nonzero), size=k)].sum() / n for k in counts])
 
 
 def campaign_uplift(results: pd.DataFrame, *, draws: int = 2000, seed: int = 0, alpha: float = 0.05) -> list[Uplift]:
