@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from branch_consult import charts
 from branch_consult.campaign import CampaignPlanResult
-from branch_consult.display import Callout, Scorecard, Tile
+from branch_consult.display import Callout, Scorecard, Table, Tile
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.campaign import words as W
 from branch_consult.reports.campaign.common import (
@@ -121,13 +121,12 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True,
     for s in r.splits:
         ms[s.metric] = s.milestones["cumulative"].to_numpy()
     labels = {s.metric: W.code(s.metric, lang) for s in r.splits}
-    from branch_consult.display import Table  # labels here are metric names, not label keys
-
-    t = Table.from_frame(ms, caption=W.text("milestones", lang),
-                         formats={"week": "int", "week_end": "date", "phase": "text",
-                                  **{s.metric: metric_format(s.metric) for s in r.splits}},
-                         labels={**{k: W.label(lab, lang) for k, lab, _ in spec}, **labels},
-                         source=W.text("source_plan", lang))
+    t = Table.from_frame(  # labels here are metric names, not label keys
+        ms, caption=W.text("milestones", lang),
+        formats={"week": "int", "week_end": "date", "phase": "text",
+                 **{s.metric: metric_format(s.metric) for s in r.splits}},
+        labels={**{k: W.label(lab, lang) for k, lab, _ in spec}, **labels},
+        source=W.text("source_plan", lang))
     out.append(t)
     return out
 
