@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--customers-per-branch", type=int, default=300)
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--skip-e2e", action="store_true")
+    ap.add_argument("--stages", default="plan,review", help="stages to run end to end")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     data = args.data or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
@@ -71,7 +72,7 @@ def main() -> None:
     from branch_consult.run import run_playbook
 
     with tempfile.TemporaryDirectory() as out:
-        for stage in ("plan", "review"):
+        for stage in args.stages.split(","):
             t = time.perf_counter()
             result = run_playbook("campaign_plan", data=str(data), out_dir=out, lang="en", params={"stage": stage})
             took = time.perf_counter() - t

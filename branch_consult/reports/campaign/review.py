@@ -25,6 +25,8 @@ from branch_consult.reports.campaign.common import (
 )
 
 STAFF_ROWS = 20
+#: a ranking chart of a large network shows this many branches from the top and from the bottom
+CHART_ENDS = 15
 
 
 def _row(r: CampaignReviewResult, measure: str) -> pd.Series:
@@ -114,12 +116,14 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
     f = metric_format(r.goal)
     bp = r.branch_progress.sort_values(["rank", "id"])
     src = W.text("source_results", lang)
-    fig = charts.bar_chart([f"{i} {n}" for i, n in zip(bp["id"], bp["name"], strict=True)],
-                           bp["completion"].tolist(), horizontal=True, value_format="pct0", lang=lang,
-                           height=120 + 34 * len(bp))
+    shown = bp if len(bp) <= 2 * CHART_ENDS else pd.concat([bp.head(CHART_ENDS), bp.tail(CHART_ENDS)])
+    fig = charts.bar_chart([f"{i} {n}" for i, n in zip(shown["id"], shown["name"], strict=True)],
+                           shown["completion"].tolist(), horizontal=True, value_format="pct0", lang=lang,
+                           height=120 + 34 * len(shown))
     spec = [("rank", "rank", "int"), ("id", "branch", "text"), ("name", "name", "text"), ("target", "target", f),
             ("actual", "actual", f), ("completion", "completion", "pct0")]
-    out: Objects = [heading("review_board", lang), figure(fig, W.text("board_chart", lang), src),
+    caption = W.text("board_chart", lang) if len(shown) == len(bp) else W.text("board_chart_ends", lang, n=CHART_ENDS)
+    out: Objects = [heading("review_board", lang), figure(fig, caption, src),
                     table(bp, W.text("board_chart", lang), spec, lang, source=src)]
     if len(r.staff_progress):
         pseud = Pseudonymiser(salt=salt, lang=lang, enabled=pseudonymise)
