@@ -308,6 +308,10 @@ def _resolve(
                 raise ParameterError([f"parameter {spec.name!r}: no such file {path}"])
             checked[spec.name] = str(path)
     _check_months(playbook, checked, dataset)
+    # playbook-specific checks of documents named by parameters (the campaign plan against the data)
+    from branch_consult.preflight import check as preflight_check
+
+    preflight_check(playbook.name, checked, dataset)
     if location is not None:  # tables missing or empty, months that cannot be real: refuse before the kernel
         dataset().preflight(playbook.name)
     return _Resolved(checked, location, dataset, kernel_env)

@@ -1,0 +1,85 @@
+"""What the campaign report sections share: tables from frames, figures, formatted values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from IPython.display import Markdown
+
+from branch_consult import charts
+from branch_consult.display import Figure, Table
+from branch_consult.formats import format_value
+from branch_consult.reports.campaign import words as W
+
+Objects = list[Any]
+#: a column to show: (frame column, label key, format)
+Spec = Sequence[tuple[str, str, str]]
+MONEY_METRICS = {"deposits", "wealth_sales", "aum"}
+#: a staff list longer than this is cut in the document (a large network prints per-branch lists instead)
+MAX_STAFF_ROWS = 300
+
+
+def heading(key: str, lang: str) -> Markdown:
+    """A heading: fixed wording only."""
+    return Markdown(W.heading(key, lang))
+
+
+def fmt(value: Any, kind: str, lang: str) -> str:
+    return format_value(value, kind, lang)
+
+
+def metric_format(metric: str) -> str:
+    """Money goals in 万 (wan), counts as whole numbers."""
+    return "wan" if metric in MONEY_METRICS else "int"
+
+
+def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: str | None = None,
+          note: str | None = None, highlight: Sequence[int] = ()) -> Table:
+    cols = [(c, lab, f) for c, lab, f in spec if c in frame.columns]
+    return Table.from_frame(
+        frame[[c for c, _, _ in cols]], caption=caption, source=source, note=note, highlight=list(highlight),
+        formats={c: f for c, _, f in cols}, labels={c: W.label(lab, lang) for c, lab, _ in cols},
+    )
+
+
+def figure(fig: go.Figure, caption: str, source: str) -> Figure:
+    return Figure(caption=caption, source=source, figure=fig, height=int(fig.layout.height or 420))
+
+
+def base_fig(height: int) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=charts.TEMPLATE_NAME, height=height)
+    return fig
+
+
+def group_labels(plan: Any, lang: str) -> dict[str, str]:
+    """Group id → its label in `lang` (plus the union row)."""
+    out = {g.id: g.label.get(lang) for g in plan.target_groups}
+    out["_any"] = W.code("_any", lang)
+    return out
+
+
+def channel_labels(plan: Any, lang: str) -> dict[str, str]:
+    out = {c.id: c.label.get(lang) for c in plan.channels}
+    out["_total"] = W.code("_total", lang)
+    return out
+
+
+def show(objects: Objects) -> None:
+    """Display a section's objects one after another (a playbook cell's only line)."""
+    from IPython.display import display
+
+    for obj in objects:
+        display(obj)
+
+
+def trim_staff(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None]:
+    """At most MAX_STAFF_ROWS rows, with a note saying how many were left out."""
+    if len(frame) <= MAX_STAFF_ROWS:
+        return frame, None
+    note = (f"仅列出前 {MAX_STAFF_ROWS} 人（共 {len(frame)} 人）；各网点名单请按网点分别输出。" if lang == "zh" else
+            f"First {MAX_STAFF_ROWS} of {len(frame)} staff; print per-branch lists for the rest.")
+    return frame.head(MAX_STAFF_ROWS), note
