@@ -69,6 +69,15 @@ METRICS: dict[str, str] = {
     "lunch_wait_ratio": "lunch median / rest-of-day median",
     "peer_lunch_wait_ratio": "peer median of lunch_wait_ratio",
     "lunch_ratio_vs_peers": "lunch_wait_ratio / peer_lunch_wait_ratio",
+    "peer_median_wait": "peer median of median_wait",
+    "peer_p90_wait": "peer median of p90_wait",
+    "peer_lunch_median_wait": "peer median of lunch_median_wait",
+    "walk_away_rate": "share of queue tickets never called (customers who left without service)",
+    "walk_aways": "those tickets",
+    "peer_walk_away_rate": "peer median of walk_away_rate",
+    "walk_away_vs_peers": "walk_away_rate / peer_walk_away_rate",
+    "walk_away_gap": "walk_away_rate - peer_walk_away_rate",
+    "staff_events_missing": "1 when the staff events table is absent (reviews and criticisms cannot be judged)",
     "peak_counter_gap": "largest counters-needed minus counters-open at lunch",
     "referral_conversion": "referrals sold / referred",
     "peer_referral_conversion": "peer median",
@@ -229,7 +238,7 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
                                 f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
                                 "lunch_ratio": "lunch_wait_ratio"})
         extra.append(lk[["branch_id", "wait_median_min", "wait_p90_min", "share_over_15",
-                         "lunch_wait_ratio", "lunch_median_wait"]])
+                         "lunch_wait_ratio", "lunch_median_wait", "walk_away_rate"]])
     as_of = month_end(month)
     tiered = tiers.assign_tiers(customers, holdings, month, choices.thresholds)
     unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, choices.thresholds)
@@ -292,13 +301,15 @@ def diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None
     branch = branches.set_index("branch_id").loc[b].to_dict() | {"branch_id": b}
     group = peers.peer_group(branches, bank.kpis, b, settings.peer_rule)
     kpis = bank.kpis.set_index("branch_id")
-    run = _Run(ds, settings, bank, kpis.reindex([p for p in group.peers if p != b]), kpis.loc[b],
+    # fewer peers than the rule's minimum support no comparison: no peer medians, no statuses
+    compared = [p for p in group.peers if p != b] if len(group.peers) >= settings.peer_rule.min_peers else []
+    run = _Run(ds, settings, bank, kpis.reindex(compared), kpis.loc[b],
                ds.table("customers", b), ds.table("staff", b), ds.table("holdings", b),
                metrics={"policy_months": settings.policy_months})
     for step in (_deposits, _tiers, _cross_sell_and_channel, _lobby, _referrals, _targets):
         step(run)
     fired = evaluate(run.metrics, load_rules(settings.rules_path or None))
-    card = peers.scorecard(bank.kpis, b, group)
+    card = peers.scorecard(bank.kpis, b, compared)
     names = run.staff.dropna(subset=["staff_id"]).set_index("staff_id")["name"] if "name" in run.staff else pd.Series()
     staff_names = {str(k): str(v) for k, v in names.items() if isinstance(v, str) and v.strip()}
     return BranchDiagnostic(settings, bank, branch, group, card, run.metrics, fired, run.tables, staff_names)
@@ -404,6 +415,16 @@ def _lobby(r: _Run) -> None:
     )
     metrics["share_over_15_vs_peers"] = _ratio(metrics["share_over_15"], metrics["peer_share_over_15"])
     metrics["lunch_ratio_vs_peers"] = _ratio(metrics["lunch_wait_ratio"], metrics["peer_lunch_wait_ratio"])
+    metrics.update(
+        peer_median_wait=r.peer_median("wait_median_min"),
+        peer_p90_wait=r.peer_median("wait_p90_min"),
+        peer_lunch_median_wait=r.peer_median("lunch_median_wait"),
+        walk_away_rate=summary.walk_away_rate,
+        walk_aways=float(summary.walk_aways),
+        peer_walk_away_rate=r.peer_median("walk_away_rate"),
+    )
+    metrics["walk_away_vs_peers"] = _ratio(metrics["walk_away_rate"], metrics["peer_walk_away_rate"])
+    metrics["walk_away_gap"] = metrics["walk_away_rate"] - metrics["peer_walk_away_rate"]
 
 
 def _referrals(r: _Run) -> None:
@@ -446,10 +467,15 @@ def _targets(r: _Run) -> None:
         metrics["time_elapsed"] = float(dep["time_elapsed"].iloc[0])
         metrics["pace_gap"] = metrics["time_elapsed"] - metrics["target_completion"]
     events = r.table("staff_events")
-    events = events if events is not None else empty_table("staff_events")
     staff_targets = tg[tg["level"] == "staff"]
     main = targets.role_main_metrics(staff_targets, staff)
     streaks = targets.miss_streaks(staff_targets, main)
+    r.tables.streaks = streaks
+    if events is None:
+        # without the events table nobody can be shown as reviewed or not, nor as criticised:
+        # the policy check and the exits are left out rather than judged on no evidence
+        r.metrics["staff_events_missing"] = 1.0
+        return
     breaches = targets.policy_breaches(streaks, staff, events, r.settings.policy_months)
     r.tables.streaks, r.tables.breaches = streaks, breaches
     # the finding is about people kept *now*: a breach on the current, still running streak

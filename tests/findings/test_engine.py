@@ -19,10 +19,10 @@ def test_lunchtime_rule_levels_and_wording():
     [fired] = evaluate(LUNCH)
     assert fired.rule_id == "lunchtime_waits" and fired.severity == "high" and fired.value == 2.4
     f = word(fired, LUNCH, "zh")
-    assert "22 分钟" in f.evidence and "3.1 倍" in f.evidence
+    assert "22.0分钟" in f.evidence and "3.1倍" in f.evidence
     [fired] = evaluate({**LUNCH, "lunch_ratio_vs_peers": 1.6})
     f = word(fired, LUNCH, "en")
-    assert f.severity == "medium" and "22 min" in f.evidence
+    assert f.severity == "medium" and "22.0 min" in f.evidence
     assert evaluate({**LUNCH, "lunch_ratio_vs_peers": 1.4}) == []
 
 

@@ -119,6 +119,8 @@ def _leaderboard(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
 
 def _breaches(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     """Staff past the policy's streak of missed targets, and what was done about them."""
+    if d.metrics.get("staff_events_missing"):
+        return [Callout(style="note", text=labels.text("tg_no_events", lang))]
     breaches = section_frame(d, "breaches")
     if breaches is not None and "breach" in breaches:
         breaches = breaches[breaches["breach"].astype(bool)]

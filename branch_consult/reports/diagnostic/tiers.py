@@ -60,7 +60,7 @@ def tiers_section(d: DiagnosticReport) -> Objects:
                         top_share=formatted(top.at["top", "share"], "pct1", lang),
                         top_aum_share=formatted(top.at["top", "aum_share"], "pct1", lang),
                         unattended=int(as_number(m.get("top_unattended_count")) or 0),
-                        peer_unattended=formatted(m.get("peer_top_unattended_share"), "pct0", lang),
+                        peer_unattended=formatted(m.get("peer_top_unattended_share"), "pct1", lang),
                         base=d.comparison_month, up=getattr(migration, "up", 0), down=getattr(migration, "down", 0))))
         shown = dist.assign(tier=tier_labels(dist["tier"], lang))
         spec = [("tier", "col_tier", "text"), ("customers", "col_customers", "int"), ("share", "col_share", "pct1"),
