@@ -280,6 +280,16 @@ class _Run:
     metrics: dict[str, Any] = field(default_factory=dict)
     tables: DiagnosticTables = field(default_factory=DiagnosticTables)
 
+    @property
+    def active(self) -> pd.DataFrame:
+        """The branch's active customers (a product with a balance this month): the one customer base.
+
+        The scorecard counts customers, products per customer and mobile adoption on this
+        base, so the tier, product and channel tables count on it too and their totals agree.
+        """
+        held = cross_sell.products_per_customer(self.customers, self.holdings, self.bank.month)
+        return self.customers[self.customers["customer_id"].isin(held.index[held.to_numpy() > 0])]
+
     def own_value(self, column: str) -> float:
         value = self.own.get(column)
         return float(value) if value is not None and pd.notna(value) else math.nan
@@ -345,14 +355,15 @@ def _tiers(r: _Run) -> None:
     """Tiers, migration, claim coverage and contact compliance, unattended top customers."""
     month, base, choices = r.bank.month, r.bank.comparison_month, r.settings
     as_of = month_end(month)
-    tiered = tiers.assign_tiers(r.customers, r.holdings, month, choices.thresholds)
-    unattended = tiers.unattended_top_customers(tiered, r.customers, r.staff, as_of, choices.thresholds)
+    active = r.active
+    tiered = tiers.assign_tiers(active, r.holdings, month, choices.thresholds)
+    unattended = tiers.unattended_top_customers(tiered, active, r.staff, as_of, choices.thresholds)
     r.tables.update(
         tiers=tiered,
         tier_distribution=tiers.tier_distribution(tiered),
         migration=tiers.tier_migration(r.customers, r.holdings, base, month, choices.thresholds),
-        claim_coverage=tiers.claim_coverage(tiered, r.customers, r.staff, as_of),
-        contact_compliance=tiers.contact_compliance(tiered, r.customers, as_of, choices.thresholds),
+        claim_coverage=tiers.claim_coverage(tiered, active, r.staff, as_of),
+        contact_compliance=tiers.contact_compliance(tiered, active, as_of, choices.thresholds),
         unattended=unattended,
     )
     n_top = int((tiered["tier"].astype("str") == "top").sum())
@@ -369,14 +380,16 @@ def _cross_sell_and_channel(r: _Run) -> None:
     """Products per customer, penetration, the 1+N lead list; mobile adoption."""
     month, choices, metrics = r.bank.month, r.settings, r.metrics
     tiered = r.tables.tiers
-    counts = cross_sell.products_per_customer(r.customers, r.holdings, month)
+    active = r.active
+    counts = cross_sell.products_per_customer(active, r.holdings, month)
     leads = cross_sell.lead_list(r.customers, r.holdings, month, choices.lead_min_deposits)
+    dist = cross_sell.product_count_distribution(counts)
     r.tables.update(
-        product_counts=cross_sell.product_count_distribution(counts),
+        product_counts=dist[dist["n_products"] != "0"].reset_index(drop=True),  # active customers hold 1+
         penetration=cross_sell.penetration_by_tier(tiered, r.holdings, month),
         leads=leads,
-        adoption_by_tier=channel.adoption_by_tier(r.customers, tiered),
-        adoption_by_age=channel.adoption_by_age(r.customers, month_end(month).year),
+        adoption_by_tier=channel.adoption_by_tier(active, tiered),
+        adoption_by_age=channel.adoption_by_age(active, month_end(month).year),
     )
     metrics["cross_sell_leads"] = len(leads)
     metrics["lead_deposits_wan"] = float(leads["deposits"].sum()) / 1e4 if len(leads) else 0.0
