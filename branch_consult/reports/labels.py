@@ -144,6 +144,8 @@ TEXT: dict[str, dict[str, str]] = {
         "profile_title": "诊断对象",
         "profile": "{name}（{branch_id}），{region}，{area}网点；报告期{month}，对比期{base}。"
                    "对标对象为{n_peers}家同类网点（{rule}）。",
+        "profile_fallback": "{name}（{branch_id}），{region}，{area}网点；报告期{month}，对比期{base}。"
+                            "符合对标规则（{rule}）的网点不足{min_peers}家，改为与全行其他{n_peers}家网点比较。",
         "profile_no_peers": "{name}（{branch_id}），{region}，{area}网点；报告期{month}，对比期{base}。"
                             "数据中只有{n_others}家其他网点，少于同业对标所需的{min_peers}家，本报告不做同业对标，只列本网点数值。",
         "overview_no_peers": "本次诊断共发现{n}项问题（{counts}）。",
@@ -287,6 +289,9 @@ TEXT: dict[str, dict[str, str]] = {
         "profile_title": "Branch under review",
         "profile": "{name} ({branch_id}), {region}, {area} branch; period {month}, compared with {base}. "
                    "Compared against {n_peers} peer branches ({rule}).",
+        "profile_fallback": "{name} ({branch_id}), {region}, {area} branch; period {month}, compared with {base}. "
+                            "Fewer than {min_peers} branches match the peer rule ({rule}), so the comparison is "
+                            "with all {n_peers} other branches.",
         "profile_no_peers": "{name} ({branch_id}), {region}, {area} branch; period {month}, compared with {base}. "
                             "The data holds {n_others} other branch{es}, fewer than the {min_peers} a peer comparison "
                             "needs, so the report shows the branch's own figures without peer medians.",
@@ -324,7 +329,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sc_pct_axis": "Percentile",
         "col_kpi": "KPI", "col_value": "Branch", "col_median": "Peer median", "col_iqr": "Peer quartiles",
         "col_pct": "Rank*", "col_status": "Status",
-        "dep_narr": "Deposits closed at {deposits}, {growth} against {base}[[ (peer median {peer_growth})]]. "
+        "dep_narr": "Deposits closed at {deposits}, a change of {growth} since {base}[[ (peer median {peer_growth})]]. "
                     "New customers brought {new}, existing customers a net {net_existing}, and lost "
                     "customers took {lost}.",
         "dep_trend_caption": "Daily deposit balance (peak season shaded)",

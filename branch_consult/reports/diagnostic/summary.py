@@ -68,6 +68,13 @@ def base_shift(d: DiagnosticReport) -> str | None:
                        plural="" if n == 1 else "s")
 
 
+def _profile_key(d: DiagnosticReport) -> str:
+    """The profile sentence: peers as chosen, a fallback to the whole bank (and why), or no comparison."""
+    if not has_peers(d):
+        return "profile_no_peers"
+    return "profile_fallback" if d.peer_group.fallback else "profile"
+
+
 def has_peers(d: DiagnosticReport) -> bool:
     """True when the branch has enough peers for a comparison (the peer rule's minimum)."""
     return len(d.peer_group.peers) >= d.settings.peer_rule.min_peers
@@ -124,10 +131,11 @@ def executive_summary(d: DiagnosticReport) -> Objects:
     area = labels.label(labels.AREA_LABELS, b.get("area_type", ""), lang)
     n_others = int(d.bank.branches["branch_id"].nunique()) - 1
     out.append(Callout(style="note", title=labels.text("profile_title", lang), text=labels.text(
-        "profile" if has_peers(d) else "profile_no_peers", lang, name=clean_text(b.get("name", "")),
+        _profile_key(d), lang, name=clean_text(b.get("name", "")),
         branch_id=b.get("branch_id", ""), region=clean_text(b.get("region", "")),
         area=labels.with_article(area) if lang == "en" else area,
-        month=d.month, base=d.comparison_month, n_peers=len(d.peer_group.peers), rule=rule_words(d, lang),
+        month=d.month, base=d.comparison_month, n_peers=len(d.peer_group.peers),
+        rule=rule_words(d, lang, configured=d.peer_group.fallback),
         n_others=n_others, es="" if n_others == 1 else "es", min_peers=d.settings.peer_rule.min_peers)))
     status = d.scorecard["status"].astype(str)
     counts = {s: sum(f.severity == s for f in d.findings) for s in ("high", "medium", "low", "info")}
