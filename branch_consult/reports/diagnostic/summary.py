@@ -32,6 +32,8 @@ from branch_consult.reports.diagnostic.peer_rules import rule_words
 SUMMARY_KPIS = ("deposits", "deposits_growth", "products_per_customer", "mobile_adoption",
                 "top_contact_compliance", "wait_p90_min", "referral_conversion", "target_completion")
 MAX_SUMMARY_FINDINGS = 5
+#: a percentile below this is too short to see as a bar: it gets a marker too
+MIN_VISIBLE_BAR = 3
 _STATUS = {"green": "green", "amber": "amber", "red": "red"}
 _STATUS_COLORS = {"green": "#4a8b5c", "amber": "#d68910", "red": "#b5473a"}
 
@@ -210,12 +212,15 @@ def scorecard_section(d: DiagnosticReport) -> Objects:
                            value_title=labels.text("sc_pct_axis", lang), value_format="int", horizontal=True,
                            lang=lang, height=max(320, 30 * len(card) + 110))
     fig.update_traces(marker_color=[_STATUS_COLORS.get(s, charts.BASE_COLOR) for s in card["status"]])
-    # a bar of length 0 draws nothing, so the worst standing would look like missing data: every
-    # standing also gets a marker at the bar's end, visible at 0
-    fig.add_trace(go.Scatter(
-        x=standing, y=card[label_col].astype(str).tolist(), mode="markers", hoverinfo="skip", showlegend=False,
-        marker=dict(symbol="diamond", size=11, color=[_STATUS_COLORS.get(s, charts.BASE_COLOR) for s in card["status"]],
-                    line=dict(color="white", width=1)), cliponaxis=False))
+    # a bar of length 0 draws nothing, so the worst standing would look like missing data: a standing
+    # too short to see as a bar gets a marker at its place (0 included)
+    low = [i for i, p in enumerate(standing) if p == p and p < MIN_VISIBLE_BAR]
+    if low:
+        fig.add_trace(go.Scatter(
+            x=[standing[i] for i in low], y=[str(card[label_col].iloc[i]) for i in low], mode="markers",
+            hoverinfo="skip", showlegend=False, cliponaxis=False,
+            marker=dict(symbol="diamond", size=11, line=dict(color="white", width=1),
+                        color=[_STATUS_COLORS.get(str(card["status"].iloc[i]), charts.BASE_COLOR) for i in low])))
     fig.update_xaxes(range=[-3, 110], tickformat=",d")
     fig.add_vline(x=50, line=dict(color="#7d8b99", width=1, dash="dot"))
     out.append(figure(fig, labels.text("sc_pct_caption", lang), labels.source("peers", lang)))
