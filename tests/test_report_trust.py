@@ -64,7 +64,18 @@ def _texts(obj, lang: str) -> list[str]:
         return [p.get("title") or "", p["text"]]
     if kind == "scorecard":
         return [p["caption"], *(t["label"] for t in p["tiles"]), *((t.get("note") or "") for t in p["tiles"])]
-    return [p["caption"]]
+    return [p["caption"], *chart_labels(obj)]
+
+
+def chart_labels(obj) -> list[str]:
+    """The value labels drawn on a chart's bars, cells and points."""
+    if not isinstance(obj, Figure):
+        return []
+    out: list[str] = []
+    for trace in obj.figure.get("data", []):
+        for value in trace.get("text") or []:
+            out.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v is not None)
+    return out
 
 
 def report_text(d) -> list[str]:
@@ -144,9 +155,19 @@ def test_a_figure_shown_twice_reads_the_same(sample, branch, lang):
         if right in text:
             shown += 1
         for other in _other_roundings(float(value), fmt, lang):
-            pattern = rf"(?<![\d.,]){re.escape(other)}(?![\d])"
+            pattern = rf"(?<![\d.,]){re.escape(other)}(?![\d{'' if fmt != 'float2' else '%'}])"
             assert not re.search(pattern, text), f"{metric} shown as {other!r}, the rule gives {right!r}"
     assert shown >= 5  # the test reads real figures, not an empty report
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_shares_in_tables_and_charts_have_one_rounding(sample, lang):
+    """A share is shown to one decimal wherever it is drawn: "16.4%" in the table is not "16%" on the bar."""
+    for branch in BRANCHES:
+        d = sample[(branch, lang)]
+        labels_ = [t for obj in reports.full_report(d) for t in chart_labels(obj)]
+        assert labels_, branch
+        assert [t for t in labels_ if re.search(r"(?<![\d.])\d+%", t)] == [], branch
 
 
 @pytest.mark.parametrize("branch", BRANCHES)

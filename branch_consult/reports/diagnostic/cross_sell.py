@@ -47,7 +47,7 @@ def cross_sell_section(d: DiagnosticReport) -> Objects:
         matrix.index = tier_labels(pd.Series(matrix.index), lang)
         matrix.columns = [labels.label(labels.PRODUCT_LABELS, c, lang) for c in products]
         fig = charts.heatmap_chart(matrix, x_title=labels.text("xs_pen_x", lang), y_title=labels.text("xs_pen_y", lang),
-                                   value_format="pct0", lang=lang, height=360)
+                                   value_format="pct1", lang=lang, height=360)
         fig.update_traces(colorbar=dict(tickformat=".0%"))
         out.append(figure(fig, labels.text("xs_pen_caption", lang), labels.source("core", lang)))
     # deposit-only customers: their AUM is their deposits, one column says it

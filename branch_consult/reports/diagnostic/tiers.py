@@ -69,7 +69,7 @@ def tiers_section(d: DiagnosticReport) -> Objects:
                          source=labels.source("core", lang)))
         fig = _grouped_bar(shown["tier"].tolist(), {labels.text("series_customers", lang): dist["share"].tolist(),
                                                     labels.text("series_aum", lang): dist["aum_share"].tolist()},
-                           value_title=labels.text("share_axis", lang), value_format="pct0", lang=lang)
+                           value_title=labels.text("share_axis", lang), value_format="pct1", lang=lang)
         out.append(figure(fig, labels.text("tier_dist_chart", lang), labels.source("core", lang)))
     if migration is not None and hasattr(migration, "matrix"):
         matrix = migration.matrix.copy()
@@ -115,7 +115,7 @@ def _claims(d: DiagnosticReport) -> Objects:
     if "compliance" in merged:
         series[labels.text("series_compliance", lang)] = merged["compliance"].tolist()
     fig = _grouped_bar(merged["tier"].tolist(), series, value_title=labels.text("share_axis", lang),
-                       value_format="pct0", lang=lang)
+                       value_format="pct1", lang=lang)
     fig.update_yaxes(range=[0, 1.15])
     out.append(figure(fig, labels.text("claim_chart", lang), labels.source("crm", lang)))
     return out
