@@ -287,3 +287,22 @@ def test_rendered_messy_report_has_none_of_the_known_bad_forms(tmp_path):
     lines = [t.strip() for t in text.split("\n") if t.strip()]
     assert any("peer comparison" in t for t in lines)
     assert bad_forms(lines, "en") == []
+
+
+def test_bank_overview_counts_branches_in_words():
+    """"1 branch lost deposits", never "1 branch(es)"; the top-three share to one decimal."""
+    import pandas as pd
+
+    from branch_consult.analysis.overview import Overview
+    from branch_consult.reports.bank_overview import observations
+
+    frame = pd.DataFrame({"name": ["东城", "西城", "南湖", "北岸"], "growth": [0.10, 0.05, 0.02, -0.03],
+                          "deposits_per_fte": [300e4, 250e4, 240e4, 230e4]})
+    ov = Overview(month="2026-10", base_month="2025-10", branches=frame,
+                  totals={"branches": 4, "deposits": 1e8, "aum": 2e8, "customers": 1000, "growth": 0.04,
+                          "top3_share": 0.8123})
+    en = observations(ov, "en")
+    assert "1 branch lost deposits since 2025-10: 北岸." in en
+    assert any("81.2%" in t for t in en)
+    assert bad_forms(en, "en") == []
+    assert bad_forms(observations(ov, "zh"), "zh") == []
