@@ -236,7 +236,8 @@ TEXT: dict[str, dict[str, str]] = {
         "col_age": "年龄段", "col_mobile": "已开通", "col_rate": "开通率",
         # lobby
         "lb_narr": "等候时间中位数{median}，P90 {p90}；{over}的客户等候超过{threshold:g}分钟"
-                   "[[（同类网点中位{peer_over}）]]。午间（11:30–13:30）中位等候{lunch}。",
+                   "[[（同类网点中位{peer_over}）]]。午间（11:30–13:30）中位等候{lunch}。{walk}",
+        "lb_walk": "{walk}的取号客户未被叫号即离开[[（同类网点中位{peer_walk}）]]。",
         "lb_tiles": "厅堂等候关键指标",
         "lb_t_median": "等候中位数", "lb_t_p90": "等候P90", "lb_t_over": "等候超{threshold:g}分钟占比",
         "lb_t_walk": "未叫号离开率", "lb_t_lunch": "午间等候中位数",
@@ -385,7 +386,8 @@ TEXT: dict[str, dict[str, str]] = {
         "ch_age_x": "Age band",
         "col_age": "Age band", "col_mobile": "Signed up", "col_rate": "Adoption",
         "lb_narr": "The median wait is {median} and the P90 {p90}; {over} of customers wait longer than "
-                   "{threshold:g} minutes[[ (peer median {peer_over})]]. At lunchtime (11:30–13:30) the median wait is {lunch}.",
+                   "{threshold:g} minutes[[ (peer median {peer_over})]]. At lunchtime (11:30–13:30) the median wait is {lunch}.{walk}",
+        "lb_walk": " {walk} of queue tickets were never called[[ (peer median {peer_walk})]].",
         "lb_tiles": "Lobby waits",
         "lb_t_median": "Median wait", "lb_t_p90": "P90 wait", "lb_t_over": "Waits over {threshold:g} min",
         "lb_t_walk": "Walk-away rate", "lb_t_lunch": "Median lunchtime wait",

@@ -62,7 +62,10 @@ def lobby_section(d: DiagnosticReport) -> Objects:
         "lb_narr", lang, median=_minutes(summary.median_wait, lang), p90=_minutes(summary.p90_wait, lang),
         over=formatted(summary.share_over, "pct1", lang), threshold=threshold,
         peer_over=formatted(m.get("peer_share_over_15"), "pct1", lang),
-        lunch=_minutes(m.get("lunch_median_wait"), lang))))
+        lunch=_minutes(m.get("lunch_median_wait"), lang),
+        walk=labels.text("lb_walk", lang, walk=formatted(summary.walk_away_rate, "pct1", lang),
+                         peer_walk=formatted(m.get("peer_walk_away_rate"), "pct1", lang))
+        if has_value(summary.walk_away_rate) else "")))
     out.append(Scorecard(caption=labels.text("lb_tiles", lang), tiles=[
         _tile(labels.text("lb_t_median", lang), summary.median_wait, m.get("peer_median_wait"), "min1", lang),
         _tile(labels.text("lb_t_p90", lang), summary.p90_wait, m.get("peer_p90_wait"), "min1", lang),
