@@ -306,3 +306,16 @@ def test_bank_overview_counts_branches_in_words():
     assert any("81.2%" in t for t in en)
     assert bad_forms(en, "en") == []
     assert bad_forms(observations(ov, "zh"), "zh") == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_quartile_range_writes_its_unit_once(sample, lang):
+    """"3.1 – 3.3分钟", not "3.1分钟 – 3.3分钟" (the same for 万, wan, min and %)."""
+    d = sample[("B003", lang)]
+    [card] = [o for o in reports.scorecard_section(d) if type(o).__name__ == "Table"]
+    p = card.payload()
+    col = [c["key"] for c in p["columns"]].index("peer_iqr")
+    ranges = [row[col] for row in p["rows"]]
+    units = ("分钟", "万", "%") if lang == "zh" else (" min", " wan", "%")
+    assert all(sum(r.count(u) for u in units) <= 1 for r in ranges), ranges
+    assert any(r.endswith("分钟" if lang == "zh" else " min") for r in ranges)

@@ -172,7 +172,7 @@ def executive_summary(d: DiagnosticReport) -> Objects:
 def _range(low: Any, high: Any, fmt: str, lang: str) -> str:
     """"2,335.5 – 3,229.4万": a quartile range with the unit written once."""
     a, b = formatted(low, fmt, lang), formatted(high, fmt, lang)
-    for unit in ("万", " wan", " min", "%"):
+    for unit in ("万", " wan", " min", "分钟", "%"):
         if a.endswith(unit) and b.endswith(unit):
             a = a[: -len(unit)]
             break
