@@ -249,7 +249,7 @@ def waterfall_chart(
         decreasing=dict(marker=dict(color=NEGATIVE_COLOR)),
         totals=dict(marker=dict(color=PALETTE[0])),
     ))
-    fig.update_yaxes(title_text=axis_title(value_title, value_format, lang))
+    fig.update_yaxes(title_text=axis_title(value_title, value_format, lang), tickformat=_tickformat(value_format))
     fig.update_layout(showlegend=False)
     return fig
 

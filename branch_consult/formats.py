@@ -116,7 +116,8 @@ def format_value(value: Any, fmt: str = "text", lang: str = "zh") -> str:
         body = _group(x / 10_000, 1)
         return f"{body}万" if lang == "zh" else f"{body} wan"
     if fmt == "min1":
-        return f"{_group(x, 1)} {unit_label('min1', lang)}"
+        # Chinese sets no space between a number and its unit ("12.3分钟"); English does ("12.3 min")
+        return f"{_group(x, 1)}{unit_label('min1', lang)}" if lang == "zh" else f"{_group(x, 1)} {unit_label('min1', lang)}"
     return clean_text(value)  # pragma: no cover - every format is handled above
 
 

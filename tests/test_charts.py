@@ -60,7 +60,7 @@ def test_waterfall_totals_and_signs():
 def test_heatmap_funnel_peer():
     m = pd.DataFrame([[1.0, np.nan], [3.0, 4.0]], index=["周一", "周二"], columns=[9, 10])
     hm = charts.heatmap_chart(m, value_format="min1")
-    assert hm.data[0].z[0][1] is None and hm.data[0].text[1][1] == "4.0 分钟"
+    assert hm.data[0].z[0][1] is None and hm.data[0].text[1][1] == "4.0分钟"
     fn = charts.funnel_chart(["推荐", "引荐", "成交"], [100, 40, 12])
     assert list(fn.data[0].x) == [100, 40, 12]
     peer = charts.peer_position_chart({"A": 0.1, "B": 0.3, "本行": 0.2}, "本行", value_format="pct1")

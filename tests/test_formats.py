@@ -31,7 +31,7 @@ from branch_consult.formats import (
         (12_345_000, "wan", "zh", "1,234.5万"),
         (12_345_000, "wan", "en", "1,234.5 wan"),
         (12_345_000, "wan1", "zh", "1,234.5万"),
-        (12.34, "min1", "zh", "12.3 分钟"), (12.34, "min1", "en", "12.3 min"),
+        (12.34, "min1", "zh", "12.3分钟"), (12.34, "min1", "en", "12.3 min"),
         ("2026-10-31T00:00:00", "date", "zh", "2026-10-31"),
         (dt.date(2026, 10, 5), "date", "en", "2026-10-05"),
         ("2026-10", "month", "zh", "2026-10"),
@@ -79,7 +79,7 @@ def test_unit_label():
 
 
 def test_min1_unit_follows_language():
-    assert format_value(43.575, "min1", "zh") == "43.6 分钟"
+    assert format_value(43.575, "min1", "zh") == "43.6分钟"
     assert format_value(43.575, "min1", "en") == "43.6 min"
     assert format_value(43.575, "min1", "zh").endswith(unit_label("min1", "zh"))
 

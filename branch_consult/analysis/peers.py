@@ -55,13 +55,13 @@ KPIS: dict[str, KPI] = {
         KPI("net_new_customers", "Net new customers", "净增客户数", "customers", True, "int", "Active customers minus those of the comparison month."),
         KPI("deposits_per_fte", "Deposits per FTE", "人均存款", "yuan", True, "wan", "Deposits / full-time-equivalent staff."),
         KPI("products_per_customer", "Products per customer", "户均产品数", "products", True, "float2", "Mean products held by active customers."),
-        KPI("mobile_adoption", "Mobile banking adoption", "手机银行覆盖率", "ratio", True, "pct1", "Share of active customers with mobile banking."),
+        KPI("mobile_adoption", "Mobile-banking adoption", "手机银行开通率", "ratio", True, "pct1", "Share of active customers with mobile banking."),
         KPI("top_claim_coverage", "Top-tier claim coverage", "顶级客户认领率", "ratio", True, "pct1", "Share of top-tier customers owned by a current staff member."),
         KPI("top_contact_compliance", "Top-tier contact compliance", "顶级客户维护达标率", "ratio", True, "pct1", "Share of top-tier customers contacted within the required days."),
         # Computed by other modules and merged in by branch_id (see `merge_kpis`).
         KPI("wait_median_min", "Median lobby wait", "厅堂等候时间中位数", "minutes", False, "min1", "From queue tickets."),
         KPI("wait_p90_min", "90th percentile lobby wait", "厅堂等候时间P90", "minutes", False, "min1", "From queue tickets."),
-        KPI("referral_conversion", "Referral conversion", "转介成功率", "ratio", True, "pct1", "Referrals sold / referred."),
+        KPI("referral_conversion", "Referral conversion", "转介成交率", "ratio", True, "pct1", "Referrals sold / referred."),
         KPI("target_completion", "Target completion", "目标完成率", "ratio", True, "pct1", "Actual / target."),
     )
 }

@@ -125,7 +125,21 @@ class _Wording(string.Formatter):
         return _SIGNED_ZERO.sub(r"\1", text)
 
 
+#: an optional part of a wording: "[[ (peers {peer_x:.2f})]]" is left out when a metric in it is missing
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+_FIELD = re.compile(r"\{(\w+)[^}]*\}")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _fmt(template: str, metrics: Mapping[str, object]) -> str:
+    """The wording filled in; an optional [[...]] part is dropped when a metric in it is missing."""
+    def part(m: re.Match[str]) -> str:
+        return "" if any(_missing(metrics.get(n)) for n in _FIELD.findall(m.group(1))) else m.group(1)
+
+    template = _OPTIONAL.sub(part, template)
     try:
         return _Wording().vformat(template, (), dict(metrics))
     except (ValueError, IndexError, AttributeError):

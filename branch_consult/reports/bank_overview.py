@@ -29,7 +29,7 @@ _TEXT = {
         "growth_total": "Since {base}, total deposits are {direction} {growth}.",
         "up": "up", "down": "down",
         "leaders": "Deposits grew fastest at {top} ({top_g}) and slowest at {bottom} ({bottom_g}).",
-        "decliners": "{k} branch(es) lost deposits since {base}: {names}.",
+        "decliners": "{k} {branches} lost deposits since {base}: {names}.",
         "concentration": "Deposits are concentrated: the top three branches hold {share} of the total, so the growth potential of the rest deserves a separate look.",
         "concentration_low": "Deposits are spread fairly evenly: the top three branches hold {share} of the total.",
         "per_fte": "Deposits per FTE vary widely: {top} at {top_v} against {bottom} at {bottom_v}, a {ratio}x gap; compare staffing and customer mix to find the cause.",
@@ -72,10 +72,11 @@ def observations(ov: Overview, lang: str = "zh") -> list[str]:
         if len(falling):
             sep = "、" if lang == "zh" else ", "
             out.append(t["decliners"].format(k=len(falling), base=ov.base_month,
+                                             branches="branch" if len(falling) == 1 else "branches",
                                              names=sep.join(falling["name"].astype(str))))
     if tot["top3_share"] is not None and tot["branches"] > 3:
         key = "concentration" if tot["top3_share"] >= CONCENTRATION_THRESHOLD else "concentration_low"
-        out.append(t[key].format(share=format_value(tot["top3_share"], "pct0", lang)))
+        out.append(t[key].format(share=format_value(tot["top3_share"], "pct1", lang)))
     per = f.dropna(subset=["deposits_per_fte"]).sort_values("deposits_per_fte", ascending=False)
     if len(per) >= 2:
         top, bottom = per.iloc[0], per.iloc[-1]
@@ -96,7 +97,7 @@ _LABELS = {
            "aum": "AUM", "customers": "客户数", "fte": "员工(FTE)", "deposits_per_fte": "人均存款",
            "share": "存款占比", "table": "各网点经营概览（{month}）",
            "source": "来源：{source}；增长为{month}相对{base}。",
-           "fig_deposits": "各网点存款余额（{month}）", "fig_growth": "各网点存款增长（{month} 对比 {base}）",
+           "fig_deposits": "各网点存款余额（{month}）", "fig_growth": "各网点存款增长（{month}对比{base}）",
            "fig_fte": "各网点人均存款（{month}）", "axis_deposits": "存款", "axis_growth": "增长",
            "axis_per_fte": "人均存款", "axis_customers": "客户数"},
     "en": {"name": "Branch", "region": "Region", "deposits": "Deposits", "growth": "Deposit growth",

@@ -69,6 +69,15 @@ METRICS: dict[str, str] = {
     "lunch_wait_ratio": "lunch median / rest-of-day median",
     "peer_lunch_wait_ratio": "peer median of lunch_wait_ratio",
     "lunch_ratio_vs_peers": "lunch_wait_ratio / peer_lunch_wait_ratio",
+    "peer_median_wait": "peer median of median_wait",
+    "peer_p90_wait": "peer median of p90_wait",
+    "peer_lunch_median_wait": "peer median of lunch_median_wait",
+    "walk_away_rate": "share of queue tickets never called (customers who left without service)",
+    "walk_aways": "those tickets",
+    "peer_walk_away_rate": "peer median of walk_away_rate",
+    "walk_away_vs_peers": "walk_away_rate / peer_walk_away_rate",
+    "walk_away_gap": "walk_away_rate - peer_walk_away_rate",
+    "staff_events_missing": "1 when the staff events table is absent (reviews and criticisms cannot be judged)",
     "peak_counter_gap": "largest counters-needed minus counters-open at lunch",
     "referral_conversion": "referrals sold / referred",
     "peer_referral_conversion": "peer median",
@@ -232,7 +241,7 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
                                 f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
                                 "lunch_ratio": "lunch_wait_ratio"})
         extra.append(lk[["branch_id", "wait_median_min", "wait_p90_min", "share_over_15",
-                         "lunch_wait_ratio", "lunch_median_wait"]])
+                         "lunch_wait_ratio", "lunch_median_wait", "walk_away_rate"]])
     as_of = month_end(month)
     tiered = tiers.assign_tiers(customers, holdings, month, choices.thresholds)
     unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, choices.thresholds)
@@ -274,6 +283,16 @@ class _Run:
     metrics: dict[str, Any] = field(default_factory=dict)
     tables: DiagnosticTables = field(default_factory=DiagnosticTables)
 
+    @property
+    def active(self) -> pd.DataFrame:
+        """The branch's active customers (a product with a balance this month): the one customer base.
+
+        The scorecard counts customers, products per customer and mobile adoption on this
+        base, so the tier, product and channel tables count on it too and their totals agree.
+        """
+        held = cross_sell.products_per_customer(self.customers, self.holdings, self.bank.month)
+        return self.customers[self.customers["customer_id"].isin(held.index[held.to_numpy() > 0])]
+
     def own_value(self, column: str) -> float:
         value = self.own.get(column)
         return float(value) if value is not None and pd.notna(value) else math.nan
@@ -295,13 +314,15 @@ def diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None
     branch = branches.set_index("branch_id").loc[b].to_dict() | {"branch_id": b}
     group = peers.peer_group(branches, bank.kpis, b, settings.peer_rule)
     kpis = bank.kpis.set_index("branch_id")
-    run = _Run(ds, settings, bank, kpis.reindex([p for p in group.peers if p != b]), kpis.loc[b],
+    # fewer peers than the rule's minimum support no comparison: no peer medians, no statuses
+    compared = [p for p in group.peers if p != b] if len(group.peers) >= settings.peer_rule.min_peers else []
+    run = _Run(ds, settings, bank, kpis.reindex(compared), kpis.loc[b],
                ds.table("customers", b), ds.table("staff", b), ds.table("holdings", b),
                metrics={"policy_months": settings.policy_months})
     for step in (_deposits, _tiers, _cross_sell_and_channel, _lobby, _referrals, _targets):
         step(run)
     fired = evaluate(run.metrics, load_rules(settings.rules_path or None))
-    card = peers.scorecard(bank.kpis, b, group)
+    card = peers.scorecard(bank.kpis, b, compared)
     names = run.staff.dropna(subset=["staff_id"]).set_index("staff_id")["name"] if "name" in run.staff else pd.Series()
     staff_names = {str(k): str(v) for k, v in names.items() if isinstance(v, str) and v.strip()}
     return BranchDiagnostic(settings, bank, branch, group, card, run.metrics, fired, run.tables, staff_names)
@@ -337,14 +358,15 @@ def _tiers(r: _Run) -> None:
     """Tiers, migration, claim coverage and contact compliance, unattended top customers."""
     month, base, choices = r.bank.month, r.bank.comparison_month, r.settings
     as_of = month_end(month)
-    tiered = tiers.assign_tiers(r.customers, r.holdings, month, choices.thresholds)
-    unattended = tiers.unattended_top_customers(tiered, r.customers, r.staff, as_of, choices.thresholds)
+    active = r.active
+    tiered = tiers.assign_tiers(active, r.holdings, month, choices.thresholds)
+    unattended = tiers.unattended_top_customers(tiered, active, r.staff, as_of, choices.thresholds)
     r.tables.update(
         tiers=tiered,
         tier_distribution=tiers.tier_distribution(tiered),
         migration=tiers.tier_migration(r.customers, r.holdings, base, month, choices.thresholds),
-        claim_coverage=tiers.claim_coverage(tiered, r.customers, r.staff, as_of),
-        contact_compliance=tiers.contact_compliance(tiered, r.customers, as_of, choices.thresholds),
+        claim_coverage=tiers.claim_coverage(tiered, active, r.staff, as_of),
+        contact_compliance=tiers.contact_compliance(tiered, active, as_of, choices.thresholds),
         unattended=unattended,
     )
     n_top = int((tiered["tier"].astype("str") == "top").sum())
@@ -361,14 +383,16 @@ def _cross_sell_and_channel(r: _Run) -> None:
     """Products per customer, penetration, the 1+N lead list; mobile adoption."""
     month, choices, metrics = r.bank.month, r.settings, r.metrics
     tiered = r.tables.tiers
-    counts = cross_sell.products_per_customer(r.customers, r.holdings, month)
+    active = r.active
+    counts = cross_sell.products_per_customer(active, r.holdings, month)
     leads = cross_sell.lead_list(r.customers, r.holdings, month, choices.lead_min_deposits)
+    dist = cross_sell.product_count_distribution(counts)
     r.tables.update(
-        product_counts=cross_sell.product_count_distribution(counts),
+        product_counts=dist[dist["n_products"] != "0"].reset_index(drop=True),  # active customers hold 1+
         penetration=cross_sell.penetration_by_tier(tiered, r.holdings, month),
         leads=leads,
-        adoption_by_tier=channel.adoption_by_tier(r.customers, tiered),
-        adoption_by_age=channel.adoption_by_age(r.customers, month_end(month).year),
+        adoption_by_tier=channel.adoption_by_tier(active, tiered),
+        adoption_by_age=channel.adoption_by_age(active, month_end(month).year),
     )
     metrics["cross_sell_leads"] = len(leads)
     metrics["lead_deposits_wan"] = float(leads["deposits"].sum()) / 1e4 if len(leads) else 0.0
@@ -407,6 +431,16 @@ def _lobby(r: _Run) -> None:
     )
     metrics["share_over_15_vs_peers"] = _ratio(metrics["share_over_15"], metrics["peer_share_over_15"])
     metrics["lunch_ratio_vs_peers"] = _ratio(metrics["lunch_wait_ratio"], metrics["peer_lunch_wait_ratio"])
+    metrics.update(
+        peer_median_wait=r.peer_median("wait_median_min"),
+        peer_p90_wait=r.peer_median("wait_p90_min"),
+        peer_lunch_median_wait=r.peer_median("lunch_median_wait"),
+        walk_away_rate=summary.walk_away_rate,
+        walk_aways=float(summary.walk_aways),
+        peer_walk_away_rate=r.peer_median("walk_away_rate"),
+    )
+    metrics["walk_away_vs_peers"] = _ratio(metrics["walk_away_rate"], metrics["peer_walk_away_rate"])
+    metrics["walk_away_gap"] = metrics["walk_away_rate"] - metrics["peer_walk_away_rate"]
 
 
 def _referrals(r: _Run) -> None:
@@ -449,10 +483,15 @@ def _targets(r: _Run) -> None:
         metrics["time_elapsed"] = float(dep["time_elapsed"].iloc[0])
         metrics["pace_gap"] = metrics["time_elapsed"] - metrics["target_completion"]
     events = r.table("staff_events")
-    events = events if events is not None else empty_table("staff_events")
     staff_targets = tg[tg["level"] == "staff"]
     main = targets.role_main_metrics(staff_targets, staff)
     streaks = targets.miss_streaks(staff_targets, main)
+    r.tables.streaks = streaks
+    if events is None:
+        # without the events table nobody can be shown as reviewed or not, nor as criticised:
+        # the policy check and the exits are left out rather than judged on no evidence
+        r.metrics["staff_events_missing"] = 1.0
+        return
     breaches = targets.policy_breaches(streaks, staff, events, r.settings.policy_months)
     r.tables.streaks, r.tables.breaches = streaks, breaches
     # the finding is about people kept *now*: a breach on the current, still running streak

@@ -52,7 +52,7 @@ def test_observations_in_both_languages():
     assert len(zh) == len(en) == 6
     assert "存款增长最快的是Br0（100.0%），最慢的是Br2（-20.0%）" in zh[2]
     assert "1个网点存款较2025-10下降：Br2" in zh[3]
-    assert "top three branches hold 90%" in en[4]
+    assert "top three branches hold 90.0%" in en[4]
     assert "Br1 at 60.0 wan against Br3 at 12.5 wan, a 4.8x gap" in en[5]
 
 

@@ -19,10 +19,10 @@ def test_lunchtime_rule_levels_and_wording():
     [fired] = evaluate(LUNCH)
     assert fired.rule_id == "lunchtime_waits" and fired.severity == "high" and fired.value == 2.4
     f = word(fired, LUNCH, "zh")
-    assert "22 分钟" in f.evidence and "3.1 倍" in f.evidence
+    assert "22.0分钟" in f.evidence and "3.1倍" in f.evidence
     [fired] = evaluate({**LUNCH, "lunch_ratio_vs_peers": 1.6})
     f = word(fired, LUNCH, "en")
-    assert f.severity == "medium" and "22 min" in f.evidence
+    assert f.severity == "medium" and "22.0 min" in f.evidence
     assert evaluate({**LUNCH, "lunch_ratio_vs_peers": 1.4}) == []
 
 
@@ -53,7 +53,8 @@ def test_rounded_zero_has_no_sign():
     metrics = {"growth_gap": 0.1, "deposit_growth": -0.0001, "peer_deposit_growth": 0.099}
     [fired] = evaluate(metrics)
     f = word(fired, metrics, "en")
-    assert "changed by 0.0% over the period" in f.evidence and "+9.9%" in f.evidence
+    # growth reads as format_value writes it everywhere else: no "+" on a rise, no sign on a rounded zero
+    assert "changed by 0.0% over the period" in f.evidence and "of 9.9%" in f.evidence and "+" not in f.evidence
 
 
 def test_evaluation_is_language_free():

@@ -32,7 +32,7 @@ def cross_sell_section(d: DiagnosticReport) -> Objects:
     single = counts.set_index("n_products")["share"].get("1") if counts is not None else math.nan
     out.append(Callout(style="warning" if as_number(m.get("cross_sell_leads")) >= 20 else "note", text=labels.text(
         "xs_narr", lang, ppc=formatted(m.get("products_per_customer"), "float2", lang),
-        peer_ppc=formatted(m.get("peer_products_per_customer"), "float2", lang), single=formatted(single, "pct0", lang),
+        peer_ppc=formatted(m.get("peer_products_per_customer"), "float2", lang), single=formatted(single, "pct1", lang),
         leads=int(as_number(m.get("cross_sell_leads")) or 0),
         lead_dep=formatted(as_number(m.get("lead_deposits_wan")) * 1e4, "wan", lang))))
     if counts is not None:
@@ -47,7 +47,7 @@ def cross_sell_section(d: DiagnosticReport) -> Objects:
         matrix.index = tier_labels(pd.Series(matrix.index), lang)
         matrix.columns = [labels.label(labels.PRODUCT_LABELS, c, lang) for c in products]
         fig = charts.heatmap_chart(matrix, x_title=labels.text("xs_pen_x", lang), y_title=labels.text("xs_pen_y", lang),
-                                   value_format="pct0", lang=lang, height=360)
+                                   value_format="pct1", lang=lang, height=360)
         fig.update_traces(colorbar=dict(tickformat=".0%"))
         out.append(figure(fig, labels.text("xs_pen_caption", lang), labels.source("core", lang)))
     # deposit-only customers: their AUM is their deposits, one column says it

@@ -88,7 +88,7 @@ def deposits_section(d: DiagnosticReport) -> Objects:
         d, "watchlist", caption="dep_watch_caption", empty="dep_watch_none", source="txn",
         spec=[("customer_id", "col_customer", "text"), ("owner_staff_id", "col_owner", "text"),
               ("start_balance", "col_start", "wan"), ("current_balance", "col_current", "wan"),
-              ("drop", "col_drop", "wan"), ("drop_share", "col_drop_share", "pct0"),
+              ("drop", "col_drop", "wan"), ("drop_share", "col_drop_share", "pct1"),
               ("first_outflow_on", "col_first_out", "date"), ("main_channel", "col_channel", "text"),
               ("outflow_txns", "col_out_txns", "int")],
         relabel={"main_channel": lambda s: mapped(s, labels.CHANNEL_LABELS, lang)}))

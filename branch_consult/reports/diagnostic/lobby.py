@@ -30,7 +30,21 @@ def _minutes(value: Any, lang: str) -> str:
     """Minutes for narrative sentences ("12.3 分钟" / "12.3 min")."""
     if not has_value(value):
         return format_value(None)
-    return f"{as_number(value):.1f} 分钟" if lang == "zh" else f"{as_number(value):.1f} min"
+    return format_value(as_number(value), "min1", lang)
+
+
+#: a lobby figure this many times the peer median is red; at or under the median, green (waits: lower is better)
+RED_VS_PEERS = 1.3
+
+
+def _tile(label: str, value: Any, peer: Any, fmt: str, lang: str) -> Tile:
+    """One lobby tile against the peer median when there is one (every lobby figure is lower-is-better)."""
+    if not (has_value(value) and has_value(peer)):
+        return Tile(label=label, value=value, format=fmt)
+    ratio = as_number(value) / as_number(peer) if as_number(peer) else (1.0 if as_number(value) == 0 else float("inf"))
+    status = "red" if ratio >= RED_VS_PEERS else "green" if ratio <= 1.0 else "amber"
+    return Tile(label=label, value=value, format=fmt, status=status,
+                note=labels.text("tile_note", lang, median=formatted(peer, fmt, lang)))
 
 
 def lobby_section(d: DiagnosticReport) -> Objects:
@@ -46,20 +60,19 @@ def lobby_section(d: DiagnosticReport) -> Objects:
     worse = as_number(m.get("share_over_15_vs_peers")) >= 1.3 or as_number(m.get("lunch_ratio_vs_peers")) >= 1.5
     out.append(Callout(style="warning" if worse else "note", text=labels.text(
         "lb_narr", lang, median=_minutes(summary.median_wait, lang), p90=_minutes(summary.p90_wait, lang),
-        over=formatted(summary.share_over, "pct0", lang), threshold=threshold,
-        peer_over=formatted(m.get("peer_share_over_15"), "pct0", lang),
-        lunch=_minutes(m.get("lunch_median_wait"), lang))))
-    over_status = ("red" if as_number(m.get("share_over_15_vs_peers")) >= 1.3 else
-                   "green" if as_number(m.get("share_over_15_vs_peers")) <= 1.0 else "amber")
+        over=formatted(summary.share_over, "pct1", lang), threshold=threshold,
+        peer_over=formatted(m.get("peer_share_over_15"), "pct1", lang),
+        lunch=_minutes(m.get("lunch_median_wait"), lang),
+        walk=labels.text("lb_walk", lang, walk=formatted(summary.walk_away_rate, "pct1", lang),
+                         peer_walk=formatted(m.get("peer_walk_away_rate"), "pct1", lang))
+        if has_value(summary.walk_away_rate) else "")))
     out.append(Scorecard(caption=labels.text("lb_tiles", lang), tiles=[
-        Tile(label=labels.text("lb_t_median", lang), value=summary.median_wait, format="min1"),
-        Tile(label=labels.text("lb_t_p90", lang), value=summary.p90_wait, format="min1"),
-        Tile(label=labels.text("lb_t_over", lang, threshold=threshold), value=summary.share_over, format="pct1",
-             status=over_status if has_value(m.get("share_over_15_vs_peers")) else "none",
-             note=labels.text("tile_note", lang, median=formatted(m.get("peer_share_over_15"), "pct1", lang))
-             if has_value(m.get("peer_share_over_15")) else None),
-        Tile(label=labels.text("lb_t_walk", lang), value=summary.walk_away_rate, format="pct1"),
-        Tile(label=labels.text("lb_t_lunch", lang), value=m.get("lunch_median_wait"), format="min1"),
+        _tile(labels.text("lb_t_median", lang), summary.median_wait, m.get("peer_median_wait"), "min1", lang),
+        _tile(labels.text("lb_t_p90", lang), summary.p90_wait, m.get("peer_p90_wait"), "min1", lang),
+        _tile(labels.text("lb_t_over", lang, threshold=threshold), summary.share_over, m.get("peer_share_over_15"),
+              "pct1", lang),
+        _tile(labels.text("lb_t_walk", lang), summary.walk_away_rate, m.get("peer_walk_away_rate"), "pct1", lang),
+        _tile(labels.text("lb_t_lunch", lang), m.get("lunch_median_wait"), m.get("peer_lunch_median_wait"), "min1", lang),
     ]))
     dist = section_frame(d, "wait_distribution")
     if dist is not None:
@@ -96,7 +109,7 @@ def _counter_chart(counters: pd.DataFrame, lang: str) -> go.Figure:
                          text=[formatted(v, "int", lang) for v in needed], textposition="outside", cliponaxis=False))
     fig.add_trace(go.Scatter(x=hours, y=opened, name=labels.text("lb_counter_open", lang), mode="lines+markers",
                              line=dict(color=charts.HIGHLIGHT_COLOR, width=3), marker=dict(size=7)))
-    fig.update_yaxes(title_text=labels.text("lb_counter_axis", lang), rangemode="tozero")
+    fig.update_yaxes(title_text=labels.text("lb_counter_axis", lang), rangemode="tozero", tickformat=",d")
     fig.update_xaxes(title_text=labels.text("lb_counter_x", lang), type="category")
     fig.update_layout(showlegend=True)
     return fig

@@ -25,9 +25,12 @@ def peer_rule(name: str) -> peers.PeerRule:
         raise ValueError(f"unknown peer rule {name!r}; choose one of {', '.join(PEER_RULES)}") from None
 
 
-def rule_words(d: DiagnosticReport, lang: str) -> str:
-    """How the diagnostic's peers were chosen, in words (a fallback or custom rule says so)."""
-    if d.peer_group.fallback:
+def rule_words(d: DiagnosticReport, lang: str, *, configured: bool = False) -> str:
+    """How the diagnostic's peers were chosen, in words (a fallback or custom rule says so).
+
+    `configured`: the rule the consultant chose, even when too few branches matched it.
+    """
+    if d.peer_group.fallback and not configured:
         return labels.text("rule_fallback", lang)
     rule = d.settings.peer_rule
     for name, known in PEER_RULES.items():

@@ -60,7 +60,7 @@ def referrals_section(d: DiagnosticReport) -> Objects:
         "rf_narr", lang, referred=formatted(reached.get("referred"), "int", lang),
         sold=formatted(reached.get("sold"), "int", lang), conversion=formatted(conversion, "pct1", lang),
         peer=formatted(m.get("peer_referral_conversion"), "pct1", lang),
-        weakest=weakest if weakest is not None else "–", weakest_rate=formatted(weakest_rate, "pct0", lang))))
+        weakest=weakest if weakest is not None else "–", weakest_rate=formatted(weakest_rate, "pct1", lang))))
     fig = charts.funnel_chart([labels.label(labels.STAGE_LABELS, s, lang) for s in funnel["stage"]],
                               funnel["reached"].astype("float64").tolist(), lang=lang, height=340)
     out.append(figure(fig, labels.text("rf_funnel_caption", lang), labels.source("referrals", lang)))

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 from IPython.display import Markdown
 
 from branch_consult import charts
+from branch_consult.analysis.overview import GROWTH_LOOKBACK
 from branch_consult.display import Callout, Finding, Scorecard, Tile, severity_label
 from branch_consult.findings.engine import SEVERITY_ORDER
 from branch_consult.formats import clean_text
@@ -30,6 +32,8 @@ from branch_consult.reports.diagnostic.peer_rules import rule_words
 SUMMARY_KPIS = ("deposits", "deposits_growth", "products_per_customer", "mobile_adoption",
                 "top_contact_compliance", "wait_p90_min", "referral_conversion", "target_completion")
 MAX_SUMMARY_FINDINGS = 5
+#: a percentile below this is too short to see as a bar: it gets a marker too
+MIN_VISIBLE_BAR = 3
 _STATUS = {"green": "green", "amber": "amber", "red": "red"}
 _STATUS_COLORS = {"green": "#4a8b5c", "amber": "#d68910", "red": "#b5473a"}
 
@@ -39,7 +43,43 @@ def introduction(d: DiagnosticReport) -> Objects:
     lang = report_lang(d)
     dates = labels.text("intro_dates", lang, month=d.month, base=d.comparison_month,
                    delivered=d.delivered_on.isoformat())
+    shift = base_shift(d)
+    if shift:
+        dates = f"{dates}{'' if lang == 'zh' else ' '}{shift}"
     return [Markdown(labels.text("intro", lang)), Callout(style="note", text=dates)]
+
+
+def _months_between(early: str, late: str) -> int:
+    return (int(late[:4]) * 12 + int(late[5:7])) - (int(early[:4]) * 12 + int(early[5:7]))
+
+
+def base_shift(d: DiagnosticReport) -> str | None:
+    """One sentence when the comparison month is not the year-earlier month the reader expects, else None.
+
+    The default comparison is 12 months back; data that does not reach back so far moves
+    it to the earliest month, and the report says so instead of letting "growth" read as annual.
+    """
+    month, base = d.month, d.comparison_month
+    if d.settings.comparison_month or not base or base == month:
+        return None
+    n = _months_between(base, month)
+    if n == GROWTH_LOOKBACK:
+        return None
+    year, mon = divmod(int(month[:4]) * 12 + int(month[5:7]) - 1 - GROWTH_LOOKBACK, 12)
+    return labels.text("base_shift", report_lang(d), wanted=f"{year:04d}-{mon + 1:02d}", base=base, n=n,
+                       plural="" if n == 1 else "s")
+
+
+def _profile_key(d: DiagnosticReport) -> str:
+    """The profile sentence: peers as chosen, a fallback to the whole bank (and why), or no comparison."""
+    if not has_peers(d):
+        return "profile_no_peers"
+    return "profile_fallback" if d.peer_group.fallback else "profile"
+
+
+def has_peers(d: DiagnosticReport) -> bool:
+    """True when the branch has enough peers for a comparison (the peer rule's minimum)."""
+    return len(d.peer_group.peers) >= d.settings.peer_rule.min_peers
 
 
 def _joined(items: Iterable[str], lang: str) -> str:
@@ -90,23 +130,31 @@ def executive_summary(d: DiagnosticReport) -> Objects:
     lang = report_lang(d)
     b = d.branch
     out: Objects = [heading("summary", lang)]
+    area = labels.label(labels.AREA_LABELS, b.get("area_type", ""), lang)
+    n_others = int(d.bank.branches["branch_id"].nunique()) - 1
     out.append(Callout(style="note", title=labels.text("profile_title", lang), text=labels.text(
-        "profile", lang, name=clean_text(b.get("name", "")), branch_id=b.get("branch_id", ""),
-        region=clean_text(b.get("region", "")), area=labels.label(labels.AREA_LABELS, b.get("area_type", ""), lang),
-        month=d.month, base=d.comparison_month, n_peers=len(d.peer_group.peers), rule=rule_words(d, lang))))
+        _profile_key(d), lang, name=clean_text(b.get("name", "")),
+        branch_id=b.get("branch_id", ""), region=clean_text(b.get("region", "")),
+        area=labels.with_article(area) if lang == "en" else area,
+        month=d.month, base=d.comparison_month, n_peers=len(d.peer_group.peers),
+        rule=rule_words(d, lang, configured=d.peer_group.fallback),
+        n_others=n_others, es="" if n_others == 1 else "es", min_peers=d.settings.peer_rule.min_peers)))
     status = d.scorecard["status"].astype(str)
     counts = {s: sum(f.severity == s for f in d.findings) for s in ("high", "medium", "low", "info")}
+    n_kpi = int((status != "n/a").sum())
     if d.findings:
         out.append(Callout(style="warning" if counts["high"] else "note", title=labels.text("overview_title", lang),
-                           text=labels.text("overview", lang, n=len(d.findings), plural="" if len(d.findings) == 1 else "s", counts=_severity_counts(counts, lang),
-                                       n_kpi=int((status != "n/a").sum()),
-                                       green=int((status == "green").sum()), red=int((status == "red").sum()))))
+                           text=labels.text("overview" if n_kpi else "overview_no_peers", lang, n=len(d.findings),
+                                            plural="" if len(d.findings) == 1 else "s",
+                                            counts=_severity_counts(counts, lang), n_kpi=n_kpi,
+                                            green=int((status == "green").sum()), red=int((status == "red").sum()))))
     else:
         out.append(Callout(style="tip", title=labels.text("overview_title", lang), text=labels.text("no_findings", lang)))
     # tiles before the findings: the figures at a glance, then what they mean
     tiles = _tiles(d, SUMMARY_KPIS)
     if tiles:
-        out.append(Scorecard(caption=labels.text("tiles_caption", lang), tiles=tiles))
+        out.append(Scorecard(caption=labels.text("tiles_caption" if has_peers(d) else "tiles_caption_no_peers", lang),
+                                tiles=tiles))
     findings = _findings(d)
     if findings:
         out.append(heading("findings", lang))
@@ -124,7 +172,7 @@ def executive_summary(d: DiagnosticReport) -> Objects:
 def _range(low: Any, high: Any, fmt: str, lang: str) -> str:
     """"2,335.5 – 3,229.4万": a quartile range with the unit written once."""
     a, b = formatted(low, fmt, lang), formatted(high, fmt, lang)
-    for unit in ("万", " wan", " min", "%"):
+    for unit in ("万", " wan", " min", "分钟", "%"):
         if a.endswith(unit) and b.endswith(unit):
             a = a[: -len(unit)]
             break
@@ -137,6 +185,7 @@ def scorecard_section(d: DiagnosticReport) -> Objects:
     card = d.scorecard[d.scorecard["status"].astype(str) != "n/a"].reset_index(drop=True)
     out: Objects = [heading("scorecard", lang)]
     if card.empty:
+        out.append(Callout(style="note", text=labels.text("sc_no_peers", lang, min_peers=d.settings.peer_rule.min_peers)))
         return out
     label_col = label_column(lang)
     red = card[card["status"] == "red"]
@@ -163,7 +212,16 @@ def scorecard_section(d: DiagnosticReport) -> Objects:
                            value_title=labels.text("sc_pct_axis", lang), value_format="int", horizontal=True,
                            lang=lang, height=max(320, 30 * len(card) + 110))
     fig.update_traces(marker_color=[_STATUS_COLORS.get(s, charts.BASE_COLOR) for s in card["status"]])
-    fig.update_xaxes(range=[0, 110], tickformat=",d")
+    # a bar of length 0 draws nothing, so the worst standing would look like missing data: a standing
+    # too short to see as a bar gets a marker at its place (0 included)
+    low = [i for i, p in enumerate(standing) if p == p and p < MIN_VISIBLE_BAR]
+    if low:
+        fig.add_trace(go.Scatter(
+            x=[standing[i] for i in low], y=[str(card[label_col].iloc[i]) for i in low], mode="markers",
+            hoverinfo="skip", showlegend=False, cliponaxis=False,
+            marker=dict(symbol="diamond", size=11, line=dict(color="white", width=1),
+                        color=[_STATUS_COLORS.get(str(card["status"].iloc[i]), charts.BASE_COLOR) for i in low])))
+    fig.update_xaxes(range=[-3, 110], tickformat=",d")
     fig.add_vline(x=50, line=dict(color="#7d8b99", width=1, dash="dot"))
     out.append(figure(fig, labels.text("sc_pct_caption", lang), labels.source("peers", lang)))
     return out

@@ -70,7 +70,7 @@ def _progress(rows: pd.DataFrame, lang: str) -> Objects:
         return []
     labels_ = [labels.label(labels.TARGET_METRIC_LABELS, x, lang) for x in rows["metric"]]
     fig = charts.bar_chart(labels_, rows["completion"].astype("float64").tolist(),
-                           value_title=labels.text("tg_completion", lang), value_format="pct0", lang=lang,
+                           value_title=labels.text("tg_completion", lang), value_format="pct1", lang=lang,
                            height=380)
     if "time_elapsed" in rows and has_value(rows["time_elapsed"].iloc[0]):
         te = float(rows["time_elapsed"].iloc[0])
@@ -119,6 +119,8 @@ def _leaderboard(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
 
 def _breaches(d: DiagnosticReport, p: Pseudonymiser, lang: str) -> Objects:
     """Staff past the policy's streak of missed targets, and what was done about them."""
+    if d.metrics.get("staff_events_missing"):
+        return [Callout(style="note", text=labels.text("tg_no_events", lang))]
     breaches = section_frame(d, "breaches")
     if breaches is not None and "breach" in breaches:
         breaches = breaches[breaches["breach"].astype(bool)]

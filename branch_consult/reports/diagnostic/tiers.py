@@ -60,7 +60,7 @@ def tiers_section(d: DiagnosticReport) -> Objects:
                         top_share=formatted(top.at["top", "share"], "pct1", lang),
                         top_aum_share=formatted(top.at["top", "aum_share"], "pct1", lang),
                         unattended=int(as_number(m.get("top_unattended_count")) or 0),
-                        peer_unattended=formatted(m.get("peer_top_unattended_share"), "pct0", lang),
+                        peer_unattended=formatted(m.get("peer_top_unattended_share"), "pct1", lang),
                         base=d.comparison_month, up=getattr(migration, "up", 0), down=getattr(migration, "down", 0))))
         shown = dist.assign(tier=tier_labels(dist["tier"], lang))
         spec = [("tier", "col_tier", "text"), ("customers", "col_customers", "int"), ("share", "col_share", "pct1"),
@@ -69,7 +69,7 @@ def tiers_section(d: DiagnosticReport) -> Objects:
                          source=labels.source("core", lang)))
         fig = _grouped_bar(shown["tier"].tolist(), {labels.text("series_customers", lang): dist["share"].tolist(),
                                                     labels.text("series_aum", lang): dist["aum_share"].tolist()},
-                           value_title=labels.text("share_axis", lang), value_format="pct0", lang=lang)
+                           value_title=labels.text("share_axis", lang), value_format="pct1", lang=lang)
         out.append(figure(fig, labels.text("tier_dist_chart", lang), labels.source("core", lang)))
     if migration is not None and hasattr(migration, "matrix"):
         matrix = migration.matrix.copy()
@@ -115,7 +115,7 @@ def _claims(d: DiagnosticReport) -> Objects:
     if "compliance" in merged:
         series[labels.text("series_compliance", lang)] = merged["compliance"].tolist()
     fig = _grouped_bar(merged["tier"].tolist(), series, value_title=labels.text("share_axis", lang),
-                       value_format="pct0", lang=lang)
+                       value_format="pct1", lang=lang)
     fig.update_yaxes(range=[0, 1.15])
     out.append(figure(fig, labels.text("claim_chart", lang), labels.source("crm", lang)))
     return out
