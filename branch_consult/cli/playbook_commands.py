@@ -215,14 +215,28 @@ def demo_command(
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
     force: Annotated[bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")] = False,
 ) -> None:
-    """The sample bank's overview and one branch diagnostic, in Chinese and English; prints the paths."""
+    """One deliverable set of every built-in playbook from the embedded samples; prints the paths.
+
+    The bank overview and a branch diagnostic in Chinese and English, the planted staff-fit
+    case, the deposit-drive campaign plan and its review, both editions of a workshop
+    handout, and the sample class's quiz results.
+    """
     from branch_consult.run import run_playbook
     from branch_consult.workspace import default_out
 
     out = out or _guard(default_out) / "demo"
-    jobs = [("bank_overview", {}), ("branch_diagnostic", {})]  # the diagnostic's default branch
-    for name, params in jobs:
-        for lang in ("zh", "en"):
+    jobs: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
+        ("bank_overview", {}, ("zh", "en")),
+        ("branch_diagnostic", {}, ("zh", "en")),  # the diagnostic's default branch
+        ("staff_fit_review", {}, ("zh", "en")),  # the planted pair
+        ("campaign_plan", {"stage": "plan"}, ("zh",)),
+        ("campaign_plan", {"stage": "review"}, ("en",)),
+        ("workshop_handout", {"edition": "participant"}, ("zh",)),
+        ("workshop_handout", {"edition": "trainer"}, ("zh",)),
+        ("workshop_results", {}, ("zh",)),
+    ]
+    for name, params, langs in jobs:
+        for lang in langs:
             result = _guard(lambda name=name, params=params, lang=lang: run_playbook(
                 name, out_dir=out, params=params, lang=lang, formats=_split_formats(formats), force=force))
             for path in result.paths:
