@@ -432,7 +432,10 @@ def _branch_label(dataset: Callable[[], Any], branch_id: str) -> str:
     try:
         branches = dataset().table("branches")
         name = branches.loc[branches["branch_id"] == branch_id, "name"]
-        return f"{branch_id} {name.iloc[0]}" if len(name) else branch_id
+        if not len(name):
+            return branch_id
+        label = str(name.iloc[0])  # data text on the cover: a long name is cut, never the page
+        return f"{branch_id} {label[:79] + '…' if len(label) > 80 else label}"
     except Exception:  # the label is cosmetic; the run already validated the branch
         return branch_id
 

@@ -162,3 +162,22 @@ def test_short_text_columns_do_not_wrap_long_ones_may():
     assert '<th class="bc-text bc-keep">网点</th>' in html  # short headers stay on one line
     long = Table(caption="c", columns=[{"key": "a", "label": "同类四分位区间（万元）"}], rows=[["x"]]).to_html("zh")
     assert '<th class="bc-text">同类四分位区间（万元）</th>' in long
+
+
+def test_long_text_cells_are_shortened_with_a_note_in_the_report_language():
+    from branch_consult.display import Table, set_display_lang
+    from branch_consult.display.models import MAX_CELL_CHARS
+
+    set_display_lang("en")
+    try:
+        table = Table.from_frame(pd.DataFrame({"name": ["x" * 1_000_000, "short"]}), caption="Branches",
+                                 note="Source: extract.")
+    finally:
+        set_display_lang("zh")
+    assert len(table.rows[0][0]) == MAX_CELL_CHARS and table.rows[0][0].endswith("…")
+    assert table.rows[1][0] == "short"
+    assert table.note == f"Source: extract. Text longer than {MAX_CELL_CHARS} characters is shortened (ending in “…”)."
+    again = Table.from_payload(table.payload())  # a round trip through the notebook adds no second note
+    assert again.note == table.note and again.rows == table.rows
+    zh = Table.from_frame(pd.DataFrame({"name": ["名" * 400]}), caption="网点")
+    assert zh.note == f"超过{MAX_CELL_CHARS}字的文字已截断（以“…”结尾）。"

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from branch_consult.display import html
-from branch_consult.display.words import finding_word, get_display_lang, severity_label
+from branch_consult.display.words import finding_word, get_display_lang, severity_label, shortened_note
 from branch_consult.formats import (
     NUMERIC_FORMATS,
     Format,
@@ -111,6 +111,11 @@ class Column(BaseModel):
     format: Format = "text"
 
 
+#: longest text a table cell shows: a longer data value is shortened with an ellipsis and a note
+#: (a 1 MB branch name made a Word file that LibreOffice could not open)
+MAX_CELL_CHARS = 300
+
+
 class Table(_Display):
     """A presentation table: raw cells + per-column formats, formatted by each renderer."""
 
@@ -136,6 +141,15 @@ class Table(_Display):
         bad = [i for i in self.highlight_rows if not 0 <= i < len(self.rows)]
         if bad:
             raise ValueError(f"highlight_rows out of range: {bad}")
+        shortened = False
+        for row in self.rows:
+            for j, value in enumerate(row):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    row[j] = value[: MAX_CELL_CHARS - 1] + "…"
+                    shortened = True
+        if shortened:
+            said = shortened_note(get_display_lang(), MAX_CELL_CHARS)
+            self.note = f"{self.note} {said}" if self.note else said
         return self
 
     @classmethod

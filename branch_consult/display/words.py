@@ -45,3 +45,10 @@ def label_colon(lang: str = "zh") -> str:
 def source_line(source: str, lang: str = "zh") -> str:
     """"来源：核心系统" / "Source: core banking": the one wording every renderer uses."""
     return finding_word("source", lang) + label_colon(lang) + clean_text(source)
+
+
+def shortened_note(lang: str, limit: int) -> str:
+    """The note under a table whose long text cells were cut to `limit` characters."""
+    if lang == "zh":
+        return f"超过{limit}字的文字已截断（以“…”结尾）。"
+    return f"Text longer than {limit} characters is shortened (ending in “…”)."
