@@ -19,7 +19,12 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from branch_consult.display import html
-from branch_consult.display.words import finding_word, get_display_lang, severity_label, shortened_note
+from branch_consult.display.words import (
+    finding_word,
+    get_display_lang,
+    severity_label,
+    shortened_note,
+)
 from branch_consult.formats import (
     NUMERIC_FORMATS,
     Format,
