@@ -99,7 +99,8 @@ def run_batch(
     first = _resolve(playbook, data_w, {**params_w, spec.parameter: chosen[0]}, lang_w)
     fingerprint = first.dataset().fingerprint() if first.location is not None else None
     sha = playbook.sha256()
-    data_arg = _absolute(str(data)) if data not in (None, "") else None
+    # the workers get the location the parent settled on (workspace default or sample included)
+    data_arg = _absolute(str(data_w)) if data_w not in (None, "") else first.location
 
     out = Path(out_dir)
     _prepare_out(out)
