@@ -32,7 +32,7 @@ t.tHead.addEventListener('click',e=>{const th=e.target.closest('th');if(!th)retu
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:left}
-th{cursor:pointer;background:#f4f4f4;user-select:none}td.n{text-align:right}
+th{cursor:pointer;background:#f4f4f4;user-select:none}td.n{text-align:right}td.name{white-space:nowrap}
 .failed{color:#b00020}.done{color:#1b5e20}.pending{color:#777}input{padding:.3em;margin:.6em 0;width:20em}
 .err{font-size:.85em;color:#b00020;max-width:40em}
 """
@@ -55,7 +55,9 @@ def _row(item: str, entry: dict[str, Any]) -> str:
     links = [_link(name, fmt) for fmt, name in sorted(outputs.items())]
     if status == "failed":
         links += [_link(n, "notebook") for n in entry.get("files") or [] if n.endswith(".ipynb")]
-    cells = [f"<td>{_e(item)}</td>", f"<td>{_e(summary.get('label', ''))}</td>",
+    label = str(summary.get("label", ""))
+    label = label[len(item):].strip() if label.startswith(item + " ") else label
+    cells = [f"<td>{_e(item)}</td>", f'<td class="name">{_e(label)}</td>',
              f'<td class="{_e(status)}">{_e(status)}</td>']
     cells += [f'<td class="n">{_e(findings.get(s, ""))}</td>' for s in SEVERITIES]
     cells += [f'<td class="n">{_e(tiles.get(s, ""))}</td>' for s in STATUSES]
