@@ -94,3 +94,25 @@ def test_index_page_escapes_values_and_links_relative_files(tmp_path):
     assert 'href="r%20B001%20%26%20x.html"' in page and 'href="r.failed.ipynb"' in page
     assert "<title>网点 &lt;诊断&gt;</title>" in page and "1 done, 1 failed" in page
     assert "http" not in page  # offline: nothing fetched
+
+
+def test_progress_plain_lines_off_a_terminal_and_a_bar_on_one():
+    import io
+
+    from branch_consult.batch.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(2, stream=stream, live=False)
+    progress.update("B001", {"status": "done", "seconds": 1.0})
+    progress.update("B002", {"status": "failed", "seconds": 0.5, "error": "cell 2: ValueError"})
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("[1/2] done B001 (1.0 s)  done 1, failed 0,") and "items/min" in lines[0]
+    assert lines[1].startswith("[2/2] failed B002") and "done 1, failed 1" in lines[1]
+    assert lines[2].strip() == "cell 2: ValueError"
+    live = io.StringIO()
+    bar = Progress(2, stream=live, live=True)
+    bar.update("B001", {"status": "done"})
+    bar.update("B002", {"status": "failed", "error": "boom"})
+    bar.close()
+    assert "failed B002: boom" in live.getvalue() and "2/2" in live.getvalue() and "failed=1" in live.getvalue()
