@@ -40,7 +40,7 @@ def test_one_failing_item_does_not_stop_the_others_and_a_rerun_resumes(tmp_path)
                        formats=["html"], jobs=2, live=False)
     assert sorted(result.ran) == ["B001", "B003"] and result.failed == ["B002"]
     items = _manifest(tmp_path)["items"]
-    assert items["B002"]["status"] == "failed" and items["B002"]["cell"] == 2
+    assert items["B002"]["status"] == "failed" and items["B002"]["cell"] == 3
     assert "ValueError: no figures for B002" in items["B002"]["error"]
     assert items["B001"]["summary"]["findings"] == {"high": 1, "medium": 0, "low": 1, "info": 0}
     assert items["B001"]["files"] == ["per_branch_B001.ipynb", "per_branch_B001.html"]
@@ -144,3 +144,12 @@ def test_sigkill_of_the_batch_then_the_same_command_finishes_only_the_rest(tmp_p
     assert all(v["status"] == "done" for v in items.values()) and len(items) == 3
     assert all((out / f"per_branch_{k}.html").stat().st_mtime_ns == s for k, s in stamps.items())
     assert not list(out.glob(".branch-consult-staging-*"))
+
+
+def test_an_item_whose_worker_is_killed_is_retried_once(tmp_path):
+    marker = tmp_path / "killed-once"
+    out = tmp_path / "out"
+    result = run_batch(FIXTURE, out_dir=out, items="B001", params={"die_once": str(marker)}, formats=["html"],
+                       jobs=1, live=False)
+    assert marker.exists()  # the first attempt killed its worker
+    assert result.ran == ["B001"] and (out / "per_branch_B001.html").is_file()
