@@ -20,14 +20,14 @@ STATUSES = ("red", "amber", "green")
 
 
 def notebook_summary(path: Path) -> dict[str, Any]:
-    """Findings by severity, scorecard tiles by status and the first high finding, from the outputs."""
+    """Findings by severity, scorecard tiles by status and the most severe finding, from the outputs."""
     import nbformat
 
     from branch_consult.display import PAYLOAD_MIME
 
     findings = dict.fromkeys(SEVERITIES, 0)
     tiles = dict.fromkeys(STATUSES, 0)
-    top = ""
+    top, top_rank = "", len(SEVERITIES)
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -36,8 +36,9 @@ def notebook_summary(path: Path) -> dict[str, Any]:
                 continue
             if payload.get("kind") == "finding" and payload.get("severity") in findings:
                 findings[payload["severity"]] += 1
-                if not top and payload["severity"] == "high":
-                    top = str(payload.get("title", ""))
+                rank = SEVERITIES.index(payload["severity"])
+                if rank < top_rank:  # the first of the most severe findings
+                    top, top_rank = str(payload.get("title", "")), rank
             elif payload.get("kind") == "scorecard":
                 for tile in payload.get("tiles", []) or []:
                     if isinstance(tile, dict) and tile.get("status") in tiles:

@@ -116,3 +116,27 @@ def test_progress_plain_lines_off_a_terminal_and_a_bar_on_one():
     bar.update("B002", {"status": "failed", "error": "boom"})
     bar.close()
     assert "failed B002: boom" in live.getvalue() and "2/2" in live.getvalue() and "failed=1" in live.getvalue()
+
+
+def test_summary_is_read_from_the_executed_notebook_outputs(tmp_path):
+    import nbformat
+
+    from branch_consult.batch.item import notebook_summary
+    from branch_consult.display import Finding, Scorecard, Tile
+
+    def output(obj):
+        return nbformat.v4.new_output("display_data", data=obj._repr_mimebundle_())
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [output(Finding(severity="low", title="small", evidence="e", action="a")),
+                    output(Finding(severity="medium", title="bigger", evidence="e", action="a")),
+                    output(Finding(severity="medium", title="second", evidence="e", action="a")),
+                    output(Scorecard(caption="k", tiles=[Tile(label="x", value=1, status="red"),
+                                                         Tile(label="y", value=2, status="green")]))]
+    nb.cells.append(cell)
+    nb.metadata["branch_consult"] = {"branch": "B001 North", "period": "2026-10"}
+    nbformat.write(nb, tmp_path / "r.ipynb")
+    assert notebook_summary(tmp_path / "r.ipynb") == {
+        "findings": {"high": 0, "medium": 2, "low": 1, "info": 0}, "tiles": {"red": 1, "amber": 0, "green": 1},
+        "top_finding": "bigger", "label": "B001 North", "period": "2026-10"}
