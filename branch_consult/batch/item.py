@@ -58,7 +58,8 @@ def run_item(playbook_path: str, item: str, *, parameter: str, data: str | None,
     entry: dict[str, Any] = {"item": item, "started": started}
     try:
         result = run_playbook(playbook_path, data=data, out_dir=out, params={**params, parameter: item},
-                              lang=lang, formats=formats, plotlyjs=plotlyjs, force=True)
+                              lang=lang, formats=formats, plotlyjs=plotlyjs, force=True,
+                              recover=False)  # the batch recovered the folder once, before any item
     except PlaybookFailed as exc:
         failed = exc.failed_notebook
         entry.update(status="failed", error=str(exc), cell=exc.cell_index, ename=exc.ename,

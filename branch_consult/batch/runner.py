@@ -77,7 +77,14 @@ def run_batch(
     """Run the playbook once per item into `out_dir`; resume what a previous batch left undone."""
     from branch_consult.export.html_exporter import write_shared_plotlyjs
     from branch_consult.playbooks import get_playbook
-    from branch_consult.run import EXPORTERS, _absolute, _apply_workspace, _prepare_out, _resolve
+    from branch_consult.run import (
+        EXPORTERS,
+        _absolute,
+        _apply_workspace,
+        _prepare_out,
+        _resolve,
+        recover_staging,
+    )
 
     formats = [f.strip() for f in formats if f.strip()]
     unknown = [f for f in formats if f not in EXPORTERS]
@@ -123,6 +130,7 @@ def run_batch(
                                     "parameters": {**first.values, spec.parameter: item},
                                     "attempts": int(previous.get("attempts", 0))}
         manifest.save()
+        recover_staging(out)  # what killed runs left; items then leave each other's staging alone
         if "html" in formats:
             write_shared_plotlyjs(out)  # once, before workers race to write it
 
