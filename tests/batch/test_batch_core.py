@@ -140,3 +140,18 @@ def test_summary_is_read_from_the_executed_notebook_outputs(tmp_path):
     assert notebook_summary(tmp_path / "r.ipynb") == {
         "findings": {"high": 0, "medium": 2, "low": 1, "info": 0}, "tiles": {"red": 1, "amber": 0, "green": 1},
         "top_finding": "bigger", "label": "B001 North", "period": "2026-10"}
+
+
+def test_batch_command_user_errors_are_one_red_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from branch_consult.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["batch", "bank_overview", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "declares no batch" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["batch", str(FIXTURE), "--out", str(tmp_path), "--items", "B001,ZZZ"])
+    assert result.exit_code == 2 and "ZZZ not found in branches.branch_id" in result.output
+    result = runner.invoke(app, ["batch", str(FIXTURE), "--out", str(tmp_path), "--jobs", "0"])
+    assert result.exit_code == 2 and "--jobs 0: give at least 1" in result.output
+    assert not (tmp_path / "manifest.json").exists()
