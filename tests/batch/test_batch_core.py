@@ -155,3 +155,32 @@ def test_batch_command_user_errors_are_one_red_line(tmp_path):
     result = runner.invoke(app, ["batch", str(FIXTURE), "--out", str(tmp_path), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs 0: give at least 1" in result.output
     assert not (tmp_path / "manifest.json").exists()
+
+
+@pytest.mark.browser
+def test_index_page_sorts_and_filters_in_the_browser(tmp_path, chromium):
+    manifest = Manifest(tmp_path / "manifest.json", {})
+    manifest.items = {
+        item: {"status": "done", "seconds": seconds, "outputs": {"html": f"{item}.html"},
+               "summary": {"label": label, "findings": {"high": high}}}
+        for item, seconds, label, high in [("B001", 12.5, "城东支行", 2), ("B002", 3.0, "人民路支行", 0),
+                                           ("B003", 7.25, "高新园支行", 1)]
+    }
+    page_file = tmp_path / "index.html"
+    page_file.write_text(render_index(manifest, title="t"), encoding="utf-8")
+    page = chromium.new_page()
+    page.goto(page_file.as_uri())
+
+    def visible_items():
+        return page.eval_on_selector_all("#items tbody tr", "rs => rs.filter(r => r.style.display !== 'none')"
+                                                            ".map(r => r.cells[0].textContent)")
+
+    page.click("th:has-text('seconds')")
+    assert visible_items() == ["B002", "B003", "B001"]
+    page.click("th:has-text('findings: high')")
+    assert visible_items() == ["B002", "B003", "B001"]
+    page.click("th:has-text('findings: high')")
+    assert visible_items() == ["B001", "B003", "B002"]
+    page.fill("#q", "高新")
+    assert visible_items() == ["B003"]
+    page.close()
