@@ -490,10 +490,13 @@ def run_playbook(
     plotlyjs: str = "inline",
     execution_timeout: int | None = 600,
     force: bool = False,
+    recover: bool = True,
 ) -> RunResult:
     """Validate, execute, keep the executed notebook with provenance, and export deliverables.
 
-    An existing deliverable of the same name is replaced only with `force`.
+    An existing deliverable of the same name is replaced only with `force`. `recover=False`
+    leaves other runs' staging folders alone: a batch on several hosts cannot tell by pid
+    whether another host's run is alive, so it recovers the folder once before starting.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -513,7 +516,8 @@ def run_playbook(
 
     out = Path(out_dir)
     _prepare_out(out)
-    recover_staging(out)
+    if recover:
+        recover_staging(out)
     stem = output_stem(playbook, _named_values(playbook, values, dataset))
     names = [f"{stem}.{EXPORTERS[fmt][0]}" for fmt in formats] + [f"{stem}.ipynb"]
     existing = [n for n in names if (out / n).exists()]

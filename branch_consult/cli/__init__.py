@@ -8,3 +8,4 @@ from branch_consult.cli import data_commands, playbook_commands  # noqa: F401  (
 from branch_consult.cli.app import app
 
 __all__ = ["app"]
+from branch_consult.cli import batch_commands  # noqa: E402, F401  (registration: batch)
