@@ -106,20 +106,16 @@ def test_east_asian_language_is_simplified_chinese_without_auto_spacing(source):
 HEADINGS = [(1, "1", "概况 Overview"), (2, "1.1", "存款 Deposits"), (1, "2", "行动计划")]
 
 
-def test_heading_pages_skip_the_contents_and_follow_document_order():
-    pages = [
-        "示例银行\n城西支行网点诊断报告",
-        "目录\n1 概况 Overview 00\n1.1 存款 Deposits 00\n2 行动计划 00",
-        "1 概况\nOverview\n正文提到 1.1 存款 Deposits 之前",  # a wrapped heading, and the next one in text
-        "1.1 存款 Deposits\n表 1",
-        "more text",
-        "2 行动计划\n…",
-    ]
-    assert heading_pages(pages, HEADINGS) == [3, 3, 6]
+def test_heading_pages_follow_the_bookmarks_in_document_order():
+    outline = [("1 概况  Overview", 3), ("1.1 存款 Deposits", 4), ("概况 Overview", 5), ("2 行动计划", 9)]
+    assert heading_pages(outline, HEADINGS) == [3, 4, 9]
+    unnumbered = [("概况 Overview", 3), ("存款 Deposits", 3), ("行动计划", 7)]  # a firm's reference without numbering
+    assert heading_pages(unnumbered, HEADINGS) == [3, 3, 7]
 
 
-def test_heading_pages_none_when_a_heading_is_missing_or_no_text():
-    assert heading_pages(["目录\n1 概况 Overview\n2 行动计划", "1 概况 Overview"], HEADINGS) is None
+def test_heading_pages_none_when_a_heading_is_missing_or_out_of_order():
+    assert heading_pages([("1 概况 Overview", 3), ("2 行动计划", 5)], HEADINGS) is None
+    assert heading_pages([("2 行动计划", 3), ("1 概况 Overview", 4), ("1.1 存款 Deposits", 4)], HEADINGS) is None
     assert heading_pages([], HEADINGS) is None
 
 
@@ -159,12 +155,13 @@ def test_contents_page_numbers_match_the_pdf_and_word_opens_clean():
     pages = [int(e.rsplit("\t", 1)[1]) for e in entries]
     assert pages[0] == 3  # cover, contents, then the first section
     assert pages == sorted(pages) and pages[2] > pages[1]  # the tagged section starts a new page
-    texts = office.pdf_page_texts(office.docx_to_pdf(data))
+    pdf = office.docx_to_pdf(data)
+    texts = office.pdf_page_texts(pdf)
     for entry, page in zip(entries, pages, strict=True):
-        number, text, _ = entry.split("\t")
-        assert f"{number}{text}".replace(" ", "") in texts[page - 1].replace(" ", "").replace("\n", "")
-    contents = texts[1].replace(" ", "")
-    assert PLACEHOLDER not in contents.split("目录", 1)[1][:200].split("第1节")[0]
+        _number, text, _ = entry.split("\t")
+        assert text.replace(" ", "") in texts[page - 1].replace(" ", "").replace("\n", "")
+    assert [page for _title, page in office.pdf_outline(pdf)] == pages
+    assert "...00" not in texts[1]  # the contents page shows numbers, not the placeholder
 
 
 # -- PDF ---------------------------------------------------------------------------------

@@ -212,12 +212,15 @@ def lab_command(
 @app.command("demo")
 def demo_command(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the demo deliverables (default: out/demo).")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html,pdf (pdf needs LibreOffice).")] = "docx,html",
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html,pdf (default: all three, pdf when LibreOffice is installed).")] = "",
     force: Annotated[bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")] = False,
 ) -> None:
     """The sample bank's overview and one branch diagnostic, in Chinese and English; prints the paths."""
+    from branch_consult.export.office import find_office
     from branch_consult.run import run_playbook
     from branch_consult.workspace import default_out
+
+    formats = formats or ("docx,html,pdf" if find_office() else "docx,html")
 
     out = out or _guard(default_out) / "demo"
     jobs = [("bank_overview", {}), ("branch_diagnostic", {})]  # the diagnostic's default branch

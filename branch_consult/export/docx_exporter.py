@@ -142,7 +142,7 @@ def _fill_toc_pages(builder: DocxBuilder, warn: Any) -> bytes:
         ConversionFailed,
         OfficeMissing,
         docx_to_pdf,
-        pdf_page_texts,
+        pdf_outline,
     )
     from branch_consult.export.toc_pages import heading_pages
 
@@ -150,7 +150,7 @@ def _fill_toc_pages(builder: DocxBuilder, warn: Any) -> bytes:
     if not builder.headings:
         return data
     try:
-        pages = heading_pages(pdf_page_texts(docx_to_pdf(data)), builder.headings)
+        pages = heading_pages(pdf_outline(docx_to_pdf(data)), builder.headings)
     except (OfficeMissing, ConversionFailed) as exc:
         warn(f"contents page numbers not filled ({exc}); Word will offer to update them on opening")
         return data

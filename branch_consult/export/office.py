@@ -7,7 +7,9 @@ call here gets a fresh profile folder, removed afterwards.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -69,6 +71,27 @@ def docx_to_pdf(docx_bytes: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
         return pdf.read_bytes()
 
 
+def pdf_outline(pdf_bytes: bytes) -> list[tuple[str, int]]:
+    """The PDF's bookmarks as (title, 1-based page), in document order (poppler's pdftohtml).
+
+    LibreOffice writes one bookmark per heading, numbered as the page shows it; [] when
+    pdftohtml is not installed or the PDF has no outline.
+    """
+    program = shutil.which("pdftohtml")
+    if program is None:
+        return []
+    with tempfile.TemporaryDirectory(prefix="bc-pdfoutline-") as tmp:
+        path = Path(tmp) / "r.pdf"
+        path.write_bytes(pdf_bytes)
+        done = subprocess.run([program, "-xml", "-i", "-q", "-stdout", str(path)], capture_output=True,
+                              check=False, timeout=120, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        return []
+    text = done.stdout.decode("utf-8", "replace")
+    return [(html.unescape(re.sub(r"<[^>]*>", "", title)), int(page))
+            for page, title in re.findall(r'<item page="(\d+)">(.*?)</item>', text, flags=re.S)]
+
+
 def pdf_page_texts(pdf_bytes: bytes) -> list[str]:
     """The text of each page (poppler's pdftotext); [] when pdftotext is not installed."""
     program = shutil.which("pdftotext")
@@ -87,4 +110,5 @@ def pdf_page_texts(pdf_bytes: bytes) -> list[str]:
     return pages
 
 
-__all__ = ["ConversionFailed", "OfficeMissing", "docx_to_pdf", "find_office", "missing_message", "pdf_page_texts"]
+__all__ = ["ConversionFailed", "OfficeMissing", "docx_to_pdf", "find_office", "missing_message", "pdf_outline",
+           "pdf_page_texts"]

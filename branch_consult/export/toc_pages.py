@@ -3,8 +3,9 @@
 python-docx cannot lay out pages, and a TOC field left for Word to update makes Word ask
 "update the fields?" on opening (and shows no numbers in viewers that never update).
 So the exporter writes the contents with a placeholder number, has LibreOffice lay the
-document out once, finds the page each numbered heading lands on, and writes the numbers
-in. Page numbers count every page, as the footer's "Page X of Y" does.
+document out once, reads the page of each heading from the PDF's bookmarks (more robust
+than searching page text, where a hanging heading number lands beside the running
+header), and writes the numbers in. Pages count every page, as the footer's "Page X of Y".
 """
 
 from __future__ import annotations
@@ -22,28 +23,24 @@ def _key(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
-def heading_pages(page_texts: Sequence[str], headings: Sequence[tuple[int, str, str]]) -> list[int] | None:
-    """The 1-based page of each (level, number, text) heading, in order; None if any is not found.
+def heading_pages(outline: Sequence[tuple[str, int]], headings: Sequence[tuple[int, str, str]]) -> list[int] | None:
+    """The 1-based page of each (level, number, text) heading; None unless every one is found.
 
-    The contents lists every heading first, so the search starts after the page holding
-    the last heading's contents entry, and each heading is looked for from the page of
-    the one before it (a heading's number and text together, whitespace ignored).
+    ``outline`` is the PDF's bookmarks (title, page) in document order: LibreOffice writes
+    one per heading, titled with its number ("2.1 Deposits") or, in a reference document
+    without heading numbering, its text alone. Whitespace and Unicode forms are ignored.
     """
-    if not headings or not page_texts:
-        return None
-    pages = [_key(text) for text in page_texts]
-    keys = [_key(f"{number}{text}") for _level, number, text in headings]
-    toc_end = next((i for i, page in enumerate(pages) if keys[-1] in page), None)
-    if toc_end is None:
+    if not headings or not outline:
         return None
     found: list[int] = []
-    cursor = toc_end + 1
-    for key in keys:
-        index = next((i for i in range(cursor, len(pages)) if key in pages[i]), None)
+    cursor = 0
+    for _level, number, text in headings:
+        wanted = {_key(f"{number}{text}"), _key(text)}
+        index = next((i for i in range(cursor, len(outline)) if _key(outline[i][0]) in wanted), None)
         if index is None:
             return None
-        found.append(index + 1)
-        cursor = index
+        found.append(outline[index][1])
+        cursor = index + 1
     return found
 
 
