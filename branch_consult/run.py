@@ -215,18 +215,33 @@ def _export_html(nb: nbformat.NotebookNode, options: Mapping[str, Any]) -> bytes
 def _export_docx(nb: nbformat.NotebookNode, options: Mapping[str, Any]) -> bytes:
     from branch_consult.export.docx_exporter import notebook_to_docx
 
-    result = notebook_to_docx(nb)
+    cache = options.get("cache")
+    if isinstance(cache, dict) and "docx" in cache:
+        return bytes(cache["docx"])  # the PDF step built it already
+    result = notebook_to_docx(nb, toc_pages=True)
     if isinstance(result, bytes | bytearray):
-        return bytes(result)
-    buffer = io.BytesIO()
-    result.save(buffer)  # a python-docx Document
-    return buffer.getvalue()
+        data = bytes(result)
+    else:
+        buffer = io.BytesIO()
+        result.save(buffer)  # a python-docx Document
+        data = buffer.getvalue()
+    if isinstance(cache, dict):
+        cache["docx"] = data
+    return data
+
+
+def _export_pdf(nb: nbformat.NotebookNode, options: Mapping[str, Any]) -> bytes:
+    """The Word deliverable (contents' page numbers filled) as PDF, laid out by LibreOffice."""
+    from branch_consult.export.office import docx_to_pdf
+
+    return docx_to_pdf(_export_docx(nb, options))
 
 
 #: format -> (file extension, renderer). A new format is one entry here.
 EXPORTERS: dict[str, tuple[str, Callable[[nbformat.NotebookNode, Mapping[str, Any]], bytes]]] = {
     "html": ("html", _export_html),
     "docx": ("docx", _export_docx),
+    "pdf": ("pdf", _export_pdf),
 }
 
 
@@ -508,6 +523,11 @@ def run_playbook(
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
         raise ParameterError([f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"])
+    if "pdf" in formats:
+        from branch_consult.export.office import find_office, missing_message
+
+        if find_office() is None:
+            raise ParameterError([missing_message()])  # before the playbook runs, not after
     playbook = get_playbook(name)
     data, params, lang, branding = _apply_workspace(playbook, data, params, lang)
     resolved = _resolve(playbook, data, params, lang)
@@ -569,7 +589,7 @@ def run_playbook(
 
         # Render everything in memory first: an exporter error leaves no file behind.
         rendered: dict[str, bytes] = {}
-        options = {"plotlyjs": plotlyjs}
+        options = {"plotlyjs": plotlyjs, "cache": {}}  # cache: the .docx shared by docx and pdf
         for fmt in formats:
             ext, render = EXPORTERS[fmt]
             try:

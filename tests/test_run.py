@@ -77,8 +77,8 @@ def test_bad_parameters_fail_before_any_kernel(monkeypatch, tmp_path):
     spy_papermill(monkeypatch, calls)
     with pytest.raises(ParameterError, match="did you mean 'count'"):
         run_playbook(SIMPLE, out_dir=tmp_path, params={"cuont": 1}, formats=["html"])
-    with pytest.raises(ParameterError, match="unknown format pdf"):
-        run_playbook(SIMPLE, out_dir=tmp_path, formats=["pdf"])
+    with pytest.raises(ParameterError, match="unknown format rtf"):
+        run_playbook(SIMPLE, out_dir=tmp_path, formats=["rtf"])
     assert calls == [] and list(tmp_path.iterdir()) == []
 
 

@@ -127,7 +127,7 @@ def run_command(
     param: Annotated[list[str] | None, typer.Option("-p", "--param", metavar="NAME VALUE", help="A parameter (repeatable): -p month 2026-10 (or -p month=2026-10).")] = None,
     params_file: Annotated[Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html,pdf (pdf needs LibreOffice).")] = "docx,html",
     plotlyjs: Annotated[str, typer.Option("--plotlyjs", help="inline (one file) or shared (plotly.min.js beside).")] = "inline",
     force: Annotated[bool, typer.Option("--force", help="Replace existing deliverables of the same name.")] = False,
 ) -> None:
@@ -212,7 +212,7 @@ def lab_command(
 @app.command("demo")
 def demo_command(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the demo deliverables (default: out/demo).")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html,pdf (default: all three, pdf when LibreOffice is installed).")] = "",
     force: Annotated[bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")] = False,
 ) -> None:
     """One deliverable set of every built-in playbook from the embedded samples; prints the paths.
@@ -221,8 +221,11 @@ def demo_command(
     case, the deposit-drive campaign plan and its review, both editions of a workshop
     handout, and the sample class's quiz results.
     """
+    from branch_consult.export.office import find_office
     from branch_consult.run import run_playbook
     from branch_consult.workspace import default_out
+
+    formats = formats or ("docx,html,pdf" if find_office() else "docx,html")
 
     out = out or _guard(default_out) / "demo"
     jobs: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [

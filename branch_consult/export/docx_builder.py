@@ -17,7 +17,7 @@ from typing import Any
 
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor
@@ -92,6 +92,7 @@ class DocxBuilder:
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
+        X.set_east_asian_defaults(self.doc)  # also for a firm's own reference document
         self.lang = lang if lang in WORDS else "zh"
         self.words = WORDS[self.lang]
         self.latin, self.east_asia = latin_font, east_asia_font
@@ -106,6 +107,8 @@ class DocxBuilder:
         self.outline = Outline()
         self._heading_index = 0
         self._toc: tuple[Any, Any] | None = None
+        self._break_pending = False
+        self._toc_page_runs: list[Any] = []
         sec = self.doc.sections[-1]
         self.text_width = int(sec.page_width - sec.left_margin - sec.right_margin)
 
@@ -122,6 +125,9 @@ class DocxBuilder:
         p = target.add_paragraph()
         if style and self.has_style(style):
             p.style = self.doc.styles[style]
+        if self._break_pending and container is None:
+            self._break_pending = False
+            p.paragraph_format.page_break_before = True  # the page starts here
         return p
 
     def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False,
@@ -167,12 +173,17 @@ class DocxBuilder:
         self.headings.append((level, number, text))
 
     def page_break(self) -> None:
+        """Start the next paragraph on a new page.
+
+        Marks the next body paragraph "page break before" instead of adding a paragraph
+        holding a break: a break paragraph after a full page leaves an empty page in Word
+        and LibreOffice; a paragraph that starts a page never does.
+        """
         body = self.doc.element.body
         last = [c for c in body if c.tag != qn("w:sectPr")]
         if not last:
             return  # nothing before: a break would leave an empty page
-        p = self.paragraph()
-        p.add_run().add_break(WD_BREAK.PAGE)
+        self._break_pending = True
 
     def style_num_id(self, style: str) -> int | None:
         """The numbering instance a list style points at (bullets reuse it at every level)."""
@@ -277,18 +288,25 @@ class DocxBuilder:
         self.page_break()
 
     def finish_toc(self) -> None:
-        """Fill the TOC field's cached result with the headings (without page numbers).
+        """Fill the TOC field's cached result with the headings and a placeholder page number.
 
-        Word recomputes the field on open (``updateFields``); viewers that do not update
-        fields (LibreOffice's PDF conversion, previews) still show a real contents list.
+        ``set_toc_pages`` writes the real numbers once a layout is known; until then Word
+        recomputes the field on open (``updateFields``) and viewers that never update
+        fields still show a real contents list.
         """
         if self._toc is None or not self.headings:
             return
+        from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+        from docx.shared import Emu
+
+        from branch_consult.export.toc_pages import PLACEHOLDER
+
         p, result = self._toc
         end = result._r.getnext()
         p._p.remove(result._r)
         p._p.remove(end)
         current = p
+        self._toc_page_runs = []
         for i, (level, number, text) in enumerate(self.headings):
             if i:
                 new = OxmlElement("w:p")
@@ -299,8 +317,20 @@ class DocxBuilder:
             style = f"TOC {level}"
             if self.has_style(style):
                 current.style = self.doc.styles[style]
-            self.run(current, f"{number}\t{text}")
+            current.paragraph_format.tab_stops.add_tab_stop(Emu(self.text_width), WD_TAB_ALIGNMENT.RIGHT,
+                                                            WD_TAB_LEADER.DOTS)
+            self.run(current, f"{number}\t{text}\t")
+            self._toc_page_runs.append(self.run(current, PLACEHOLDER))
         current._p.append(end)
+
+    def set_toc_pages(self, pages: Sequence[int]) -> None:
+        """Write the heading pages into the contents and stop Word asking to update fields."""
+        for run, page in zip(self._toc_page_runs, pages, strict=True):
+            run.text = str(page)
+        if self._toc is not None:
+            for mark in self._toc[0]._p.iter(qn("w:fldChar")):
+                mark.attrib.pop(qn("w:dirty"), None)  # the cached result is current
+        X.clear_update_fields_on_open(self.doc)
 
     def header_footer(self, meta: Mapping[str, Any]) -> None:
         title = clean_text(meta.get("title") or "")
@@ -365,6 +395,9 @@ class DocxBuilder:
 
     # -- tables ------------------------------------------------------------------------
     def _table(self, n_rows: int, n_cols: int):
+        if self._break_pending:  # a table cannot carry the break: an anchor line starts the page
+            anchor = self.paragraph()
+            anchor.paragraph_format.space_after = Pt(0)
         t = self.doc.add_table(rows=n_rows, cols=n_cols)
         if self.has_style("BC Table"):
             t.style = self.doc.styles["BC Table"]

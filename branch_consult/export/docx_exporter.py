@@ -132,8 +132,38 @@ def _write_raw(builder: DocxBuilder, md: MarkdownWriter, cell: Any, warn: Any) -
         builder.preformatted(text)
 
 
+def _fill_toc_pages(builder: DocxBuilder, warn: Any) -> bytes:
+    """The document with the contents' page numbers, laid out once by LibreOffice.
+
+    Without LibreOffice (or if a heading cannot be found in its layout) the document keeps
+    the placeholder numbers and asks Word to update the contents on opening, with a warning.
+    """
+    from branch_consult.export.office import (
+        ConversionFailed,
+        OfficeMissing,
+        docx_to_pdf,
+        pdf_outline,
+    )
+    from branch_consult.export.toc_pages import heading_pages
+
+    data = builder.save()
+    if not builder.headings:
+        return data
+    try:
+        pages = heading_pages(pdf_outline(docx_to_pdf(data)), builder.headings)
+    except (OfficeMissing, ConversionFailed) as exc:
+        warn(f"contents page numbers not filled ({exc}); Word will offer to update them on opening")
+        return data
+    if pages is None:
+        warn("contents page numbers not filled: a heading was not found in LibreOffice's layout; "
+             "Word will offer to update them on opening")
+        return data
+    builder.set_toc_pages(pages)
+    return builder.save()
+
+
 def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | None = None,
-                     renderer: Any = None, base_dir: str | Path | None = None) -> bytes:
+                     renderer: Any = None, base_dir: str | Path | None = None, toc_pages: bool = False) -> bytes:
     """Build the Word deliverable of an executed notebook and return the .docx bytes.
 
     ``reference`` is the Word reference document (default ``templates/reference.docx``);
@@ -141,6 +171,8 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
     ``to_png(fig, width, height, scale)`` (default: the process-wide warm renderer);
     ``base_dir`` is where markdown images are looked up (default: the notebook's folder).
     Errors in the notebook and anything unreadable are left out and reported as warnings.
+    ``toc_pages`` lays the file out once with LibreOffice to write the contents' page numbers
+    (a few seconds; without LibreOffice, a warning and Word updates them on opening).
     """
     if isinstance(nb, (str, Path)):
         base_dir = base_dir or Path(nb).resolve().parent
@@ -198,6 +230,8 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
         if meta.get(key):
             custom[key] = meta[key]
     set_custom_properties(builder.doc, custom)
+    if toc_pages:
+        return _fill_toc_pages(builder, warn)
     return builder.save()
 
 

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from branch_consult.export.docx_xml import set_fonts
+from branch_consult.export.docx_xml import set_east_asian_defaults, set_fonts
 from branch_consult.resources import templates_dir
 
 LATIN_FONT = "Calibri"
@@ -214,6 +214,7 @@ def build_reference(path: str | Path = DEFAULT_PATH) -> Path:
     table_style.base_style = doc.styles["Normal Table"]
     _heading_numbering(doc)
     _header_footer(doc)
+    set_east_asian_defaults(doc)
     doc.core_properties.title = "branch-consult reference"
     doc.core_properties.author = "branch-consult"
     # the reference carries styles only: no body content

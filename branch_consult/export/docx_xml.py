@@ -35,6 +35,67 @@ def set_fonts(rpr_parent, latin: str, east_asia: str) -> None:
         fonts.attrib.pop(qn(theme_attr), None)
 
 
+#: pPr children that come after w:autoSpaceDE/DN in the schema's order
+_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                    "w:pPrChange")
+#: rPr children that come after w:lang
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _insert_ordered(parent, el, later: tuple[str, ...]) -> None:
+    for existing in parent:
+        if existing.tag in {qn(t) for t in later}:
+            existing.addprevious(el)
+            return
+    parent.append(el)
+
+
+def no_auto_space(ppr) -> None:
+    """Turn off the extra gap Word/LibreOffice put between CJK text and Latin letters or digits.
+
+    The report text writes "12.3分钟" without a space on purpose; autoSpaceDE/DN would add one.
+    """
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = ppr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            _insert_ordered(ppr, el, ("w:autoSpaceDN", *_AFTER_AUTOSPACE) if tag == "w:autoSpaceDE" else _AFTER_AUTOSPACE)
+        el.set(qn("w:val"), "0")
+
+
+def set_east_asian_defaults(document, language: str = "zh-CN") -> None:
+    """Simplified Chinese as the East Asian language, with no automatic CJK/Latin spacing.
+
+    The language picks Noto CJK's SC face (a ja-JP setting makes renderers prefer the JP
+    glyphs); set in the document defaults, the theme font language and the Normal style.
+    """
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), language)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    rpr_default = child(defaults, "w:rPrDefault")
+    rpr = child(rpr_default, "w:rPr")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        _insert_ordered(rpr, lang, _AFTER_LANG)
+    lang.set(qn("w:eastAsia"), language)
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        rpr_default.addnext(ppr_default)
+    no_auto_space(child(ppr_default, "w:pPr"))
+    try:
+        no_auto_space(document.styles["Normal"].element.get_or_add_pPr())
+    except KeyError:
+        pass
+
+
 def shade(cell_or_ppr, fill: str) -> None:
     """Background colour of a table cell (``tcPr``) or paragraph (``pPr``)."""
     el = cell_or_ppr
@@ -181,6 +242,13 @@ def set_update_fields_on_open(document) -> None:
     settings = document.settings.element
     el = child(settings, "w:updateFields")
     el.set(qn("w:val"), "true")
+
+
+def clear_update_fields_on_open(document) -> None:
+    """Open without Word's "update the fields?" question (the fields already hold their results)."""
+    settings = document.settings.element
+    for el in settings.findall(qn("w:updateFields")):
+        settings.remove(el)
 
 
 def keep_with_next(paragraph) -> None:

@@ -319,6 +319,10 @@ class ConsultHTMLExporter(HTMLExporter):
             "toc_levels": list(self.toc_levels),
         }
         self.language_code = "zh" if lang == "zh" else "en"
+        if meta.get("title"):  # the browser tab and bookmarks say the report's title, not "Notebook"
+            from branch_consult.formats import clean_text
+
+            resources["metadata"] = {**dict(resources.get("metadata") or {}), "name": clean_text(str(meta["title"]))}
         output, resources = super().from_notebook_node(nb, resources, **kw)
         if resources["consult"].get("needs_plotly"):
             if self.plotlyjs == "shared":
