@@ -106,7 +106,7 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True,
         out.append(table(frame, W.text("targets_branch", lang, metric=W.code(s.metric, lang),
                                        total=fmt(s.goal, f, lang)), spec, lang, source=src))
     if len(first.staff):
-        pseud = Pseudonymiser(salt=salt, lang=lang, enabled=pseudonymise)
+        pseud = Pseudonymiser(secret=salt, lang=lang, enabled=pseudonymise)
         staff = first.staff.assign(id=pseud.series(first.staff["id"], "staff"),
                                    role=first.staff["role"].map(lambda c: W.code(c, lang)))
         sspec = [("branch_id", "branch", "text"), ("id", "staff", "text"), ("role", "role", "text"),

@@ -99,7 +99,7 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
     else:
         out.append(Callout(style="note", text=W.text("progress_desc", lang)))
     if len(r.staff_progress):
-        pseud = Pseudonymiser(salt=salt, lang=lang, enabled=pseudonymise)
+        pseud = Pseudonymiser(secret=salt, lang=lang, enabled=pseudonymise)
         sp = r.staff_progress.assign(id=pseud.series(r.staff_progress["id"], "staff"),
                                      role=r.staff_progress["role"].map(lambda c: W.code(c, lang)))
         sspec = [("branch_id", "branch", "text"), ("id", "staff", "text"), ("role", "role", "text"),
@@ -126,7 +126,7 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
     out: Objects = [heading("review_board", lang), figure(fig, caption, src),
                     table(bp, W.text("board_chart", lang), spec, lang, source=src)]
     if len(r.staff_progress):
-        pseud = Pseudonymiser(salt=salt, lang=lang, enabled=pseudonymise)
+        pseud = Pseudonymiser(secret=salt, lang=lang, enabled=pseudonymise)
         sp = r.staff_progress.sort_values(["rank", "id"]).head(STAFF_ROWS)
         sp = sp.assign(id=pseud.series(sp["id"], "staff"), role=sp["role"].map(lambda c: W.code(c, lang)))
         sspec = [("rank", "rank", "int"), ("branch_id", "branch", "text"), ("id", "staff", "text"),
