@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,7 +185,7 @@ class HeaderMatch:
 
 
 def match_headers(
-    headers: list[object], lookup: dict[str, str]
+    headers: Sequence[object], lookup: dict[str, str]
 ) -> tuple[dict[int, str], dict[str, float], list[str]]:
     """Header cells -> contract columns by position, each column's unit multiplier, and
     the headers that name no contract column (blank cells are skipped)."""
