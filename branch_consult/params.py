@@ -153,9 +153,11 @@ class ParamSchema:
     def model(self) -> type[BaseModel]:
         """A pydantic model of the schema (strict types; command-line strings are parsed first)."""
         fields = {s.name: (_TYPES[s.type], s.default) for s in self.specs}
-        return create_model(  # type: ignore[call-overload]
+        # create_model's overloads want each field as a literal keyword; ours come from YAML
+        model: type[BaseModel] = create_model(  # type: ignore[call-overload]
             "PlaybookParameters", __config__=ConfigDict(extra="forbid"), **fields
         )
+        return model
 
     def validate(
         self,

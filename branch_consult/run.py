@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
@@ -47,6 +47,9 @@ from branch_consult.kernels import LocalKernelManager
 from branch_consult.playbooks import Playbook, get_playbook
 from branch_consult.privacy import KeyRecording
 from branch_consult.provenance import build_provenance, utc_now
+
+if TYPE_CHECKING:  # the data layer loads pandas and duckdb: imported when a run opens data
+    from branch_consult.data.dataset import Dataset
 
 __all__ = [
     "EXPORTERS", "FORMATS", "ExportFailed", "OutputError", "OutputExists", "PlaybookFailed",
@@ -253,7 +256,7 @@ class _Resolved:
 
     values: dict[str, Any]
     location: str | None  # the real location, password included: never written anywhere
-    dataset: Callable[[], Any]
+    dataset: Callable[[], Dataset]
     kernel_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -275,11 +278,11 @@ def resolve_parameters(
     return resolved.values, mask_url(resolved.location) if resolved.location else None
 
 
-def _opener(location: str | None) -> Callable[[], Any]:
+def _opener(location: str | None) -> Callable[[], Dataset]:
     """Opens the run's data source once, on first need (branch ids, fingerprint, cover)."""
 
     @functools.cache
-    def dataset() -> Any:
+    def dataset() -> Dataset:
         from branch_consult.data import open_dataset
 
         return open_dataset(location)

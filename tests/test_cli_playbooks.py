@@ -100,8 +100,8 @@ def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
                 time.sleep(0.5)
         names = {item["name"] for item in api("/api/contents")["content"]}
         assert {"playbooks", "data", "out", "branch-consult.toml"} <= names
-        lab = urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10)
-        assert lab.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=10) as lab:
+            assert lab.status == 200
         kernel = api("/api/kernels", "POST", {"name": "python3"})
         assert kernel["name"] == "python3"
         # the server hands its environment to the kernels it starts: the sample data is the default
@@ -122,6 +122,7 @@ def test_lab_serves_the_playbooks_with_the_sample_data(tmp_path):
         if server.poll() is None:
             server.kill()
             server.wait(timeout=10)
+        server.stdout.close()
 
 
 def server_env_of(pid: int) -> dict[str, str]:
@@ -132,7 +133,8 @@ def server_env_of(pid: int) -> dict[str, str]:
     env: dict[str, str] = {}
     for p in [str(pid), *children]:
         try:
-            raw = open(f"/proc/{p}/environ", "rb").read().split(b"\0")
+            with open(f"/proc/{p}/environ", "rb") as fh:
+                raw = fh.read().split(b"\0")
         except OSError:
             continue
         for item in raw:

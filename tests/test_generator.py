@@ -153,7 +153,7 @@ def test_distributions_are_believable(t):
     assert (roles["branch_head"] == 1).all() and (roles["teller"] >= 2).all()
     # lobby: Mondays busier than Wednesdays; wealth service takes longer than cash
     q = t("queue_tickets")
-    dow = q["issued_at"].dt.dayofweek.value_counts()
+    dow = q["issued_at"].dt.day_of_week.value_counts()
     assert dow[0] > dow[2] and dow[4] > dow[6]
     served = q.dropna(subset=["finished_at"])
     minutes = (served["finished_at"] - served["called_at"]).dt.total_seconds() / 60

@@ -59,9 +59,28 @@ def test_an_existing_deliverable_is_replaced_only_with_force(tmp_path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["simple_world_en.html", "simple_world_en.ipynb"]
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_started_runs():
+    """Close the pipes of every run a test started (unclosed pipes are ResourceWarnings, i.e. errors)."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(30)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
 def _cli(args, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "branch_consult.cli", *args],
+    proc = subprocess.Popen([sys.executable, "-m", "branch_consult.cli", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    _STARTED.append(proc)
+    return proc
 
 
 def _version(out: Path) -> set[str]:

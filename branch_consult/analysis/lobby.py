@@ -64,7 +64,8 @@ def ticket_times(tickets: pd.DataFrame) -> pd.DataFrame:
 
 
 def _minutes_of_day(ts: pd.Series) -> pd.Series:
-    return ts.dt.hour * 60 + ts.dt.minute + ts.dt.second / 60.0
+    minutes: pd.Series = ts.dt.hour * 60 + ts.dt.minute + ts.dt.second / 60.0
+    return minutes
 
 
 def _clock_minutes(hhmm: str) -> float:
@@ -209,7 +210,7 @@ def lunchtime_ratio(tickets: pd.DataFrame, window: tuple[str, str] = LUNCH) -> L
     other = t.loc[~lunch, "wait_min"].dropna()
     lm = float(in_lunch.median()) if len(in_lunch) else math.nan
     om = float(other.median()) if len(other) else math.nan
-    return LunchComparison(tuple(window), lm, om, _ratio(lm, om), len(in_lunch), len(other))
+    return LunchComparison((window[0], window[1]), lm, om, _ratio(lm, om), len(in_lunch), len(other))
 
 
 # ------------------------------------------------------------------ counters

@@ -9,14 +9,27 @@ charts of the overview report live in `branch_consult.reports.bank_overview`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TypedDict
 
 import pandas as pd
 
 from branch_consult.analysis.report_period import PeriodChoice, choose_months
+from branch_consult.data.dataset import Dataset
 
 GROWTH_LOOKBACK = 12  # months: year-on-year when the data reaches back that far
+
+
+class OverviewTotals(TypedDict):
+    """Bank-wide figures of the overview month (yuan; shares as fractions)."""
+
+    branches: int
+    deposits: float
+    aum: float
+    customers: int
+    fte: float
+    growth: float | None  # deposits against the base month; None without a base month
+    top3_share: float | None  # deposits of the three largest branches; None without deposits
 
 
 @dataclass
@@ -26,7 +39,7 @@ class Overview:
     month: str
     base_month: str | None
     branches: pd.DataFrame  # one row per branch, sorted by deposits (largest first)
-    totals: dict[str, Any] = field(default_factory=dict)
+    totals: OverviewTotals
     period: PeriodChoice | None = None  # how the months were chosen (stated when a month was left out)
 
 
@@ -67,7 +80,7 @@ def compute_overview(
     frame["share"] = frame["deposits"] / total_deposits if total_deposits else float("nan")
     frame = frame.sort_values("deposits", ascending=False, ignore_index=True)
     base_total = float(frame["deposits_base"].sum()) if base_month else float("nan")
-    totals = {
+    totals: OverviewTotals = {
         "branches": len(frame),
         "deposits": total_deposits,
         "aum": float(frame["aum"].sum()),
@@ -79,7 +92,7 @@ def compute_overview(
     return Overview(month=month, base_month=base_month, branches=frame, totals=totals)
 
 
-def bank_overview(ds: Any, month: str = "") -> Overview:
+def bank_overview(ds: Dataset, month: str = "") -> Overview:
     """The overview for `month` ('' = latest month with complete data) from a Dataset."""
     from branch_consult.data.aggregate import branch_balances
 

@@ -49,9 +49,9 @@ def _reach(referrals: pd.DataFrame) -> pd.DataFrame:
     if unknown.any():
         bad = referrals.loc[unknown, "stage"].iloc[0]
         raise ValueError(f"unknown referral stage {bad!r}; expected one of {sorted(_REACH)}")
-    rank = rank.fillna(0).astype("int64").to_numpy()
+    reached = rank.fillna(0).astype("int64").to_numpy()
     out = pd.DataFrame(
-        {s: (rank >= i).astype("int64") for i, s in enumerate(STAGES)}, index=referrals.index
+        {s: (reached >= i).astype("int64") for i, s in enumerate(STAGES)}, index=referrals.index
     )
     out["lost"] = (referrals["stage"] == "lost").to_numpy().astype("int64")
     amount = pd.to_numeric(referrals["amount"], errors="coerce").fillna(0.0).astype("float64")

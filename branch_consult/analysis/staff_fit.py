@@ -18,10 +18,9 @@ def monthly_completion(targets: pd.DataFrame, main: pd.Series | None = None) -> 
     staff_rows = targets[targets["level"] == "staff"]
     if staff_rows.empty:
         return pd.DataFrame(columns=["staff_id", "month", "metric", "target", "actual", "completion"])
-    mains = main_metrics(staff_rows) if main is None else main
-    if isinstance(mains, pd.Series):
-        mains = mains.rename("metric").rename_axis("staff_id").reset_index()
-    mains = mains.rename(columns={"id": "staff_id", "main_metric": "metric"})[["staff_id", "metric"]]
+    given: pd.Series | pd.DataFrame = main_metrics(staff_rows) if main is None else main
+    frame = given.rename("metric").rename_axis("staff_id").reset_index() if isinstance(given, pd.Series) else given
+    mains = frame.rename(columns={"id": "staff_id", "main_metric": "metric"})[["staff_id", "metric"]]
     rows = staff_rows.rename(columns={"id": "staff_id"}).merge(mains, on=["staff_id", "metric"])
     target = rows["target"].astype("float64")
     out = rows[["staff_id", "month", "metric"]].copy()

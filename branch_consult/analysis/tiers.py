@@ -64,7 +64,8 @@ class TierThresholds:
         """Required contact frequency of a tier, None if the tier has none."""
         if tier not in TIERS:
             raise KeyError(f"unknown tier {tier!r}; tiers are {', '.join(TIERS)}")
-        return getattr(self, f"{tier}_contact_days")
+        days: int | None = getattr(self, f"{tier}_contact_days")
+        return days
 
     def tier_of(self, aum: pd.Series | np.ndarray) -> pd.Categorical:
         """Tier for each AUM value (NaN AUM counts as 0: nothing held)."""
@@ -235,7 +236,7 @@ def days_since_contact(customers: pd.DataFrame, as_of: pd.Timestamp | str) -> pd
 def _contact_limit(tier: pd.Series, thresholds: TierThresholds) -> pd.Series:
     """Required days for each row's tier, NaN where the tier has no requirement."""
     limits = {
-        t: (np.nan if thresholds.contact_days(t) is None else float(thresholds.contact_days(t)))
+        t: (np.nan if (days := thresholds.contact_days(t)) is None else float(days))
         for t in TIERS
     }
     return tier.astype("str").map(limits).astype("float64")

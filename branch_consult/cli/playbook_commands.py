@@ -209,6 +209,19 @@ def lab_command(
     os.execve(sys.executable, cmd, env)
 
 
+#: what `demo` produces: (playbook, parameters, languages), every built-in playbook once
+DEMO_JOBS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
+    ("bank_overview", {}, ("zh", "en")),
+    ("branch_diagnostic", {}, ("zh", "en")),  # the diagnostic's default branch
+    ("staff_fit_review", {}, ("zh", "en")),  # the planted pair
+    ("campaign_plan", {"stage": "plan"}, ("zh",)),
+    ("campaign_plan", {"stage": "review"}, ("en",)),
+    ("workshop_handout", {"edition": "participant"}, ("zh",)),
+    ("workshop_handout", {"edition": "trainer"}, ("zh",)),
+    ("workshop_results", {}, ("zh",)),
+]
+
+
 @app.command("demo")
 def demo_command(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the demo deliverables (default: out/demo).")] = None,
@@ -228,17 +241,7 @@ def demo_command(
     formats = formats or ("docx,html,pdf" if find_office() else "docx,html")
 
     out = out or _guard(default_out) / "demo"
-    jobs: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
-        ("bank_overview", {}, ("zh", "en")),
-        ("branch_diagnostic", {}, ("zh", "en")),  # the diagnostic's default branch
-        ("staff_fit_review", {}, ("zh", "en")),  # the planted pair
-        ("campaign_plan", {"stage": "plan"}, ("zh",)),
-        ("campaign_plan", {"stage": "review"}, ("en",)),
-        ("workshop_handout", {"edition": "participant"}, ("zh",)),
-        ("workshop_handout", {"edition": "trainer"}, ("zh",)),
-        ("workshop_results", {}, ("zh",)),
-    ]
-    for name, params, langs in jobs:
+    for name, params, langs in DEMO_JOBS:
         for lang in langs:
             result = _guard(lambda name=name, params=params, lang=lang: run_playbook(
                 name, out_dir=out, params=params, lang=lang, formats=_split_formats(formats), force=force))

@@ -9,7 +9,7 @@ and the docs page `docs/data-contract.md` is generated from the same objects
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["id", "text", "int", "float", "money", "date", "datetime", "month", "bool"]
 
@@ -114,7 +114,7 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-def _id(name: str, doc: str, zh: tuple[str, ...] = (), **kw) -> Column:
+def _id(name: str, doc: str, zh: tuple[str, ...] = (), **kw: Any) -> Column:
     return Column(name, "id", doc, zh, **kw)
 
 

@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,11 +28,17 @@ from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
 from branch_consult.data.sources import Source, open_source
 
-_CACHE: OrderedDict[tuple, tuple[pd.DataFrame, tuple[Problem, ...]]] = OrderedDict()
+#: (source kind, location, version, table, branches, filters): what a loaded table depends on
+CacheKey = tuple[object, ...]
+#: column filters of a read, e.g. (("month", ("2024-01", "2024-02")),)
+Filters = tuple[tuple[str, tuple[str, ...]], ...]
+Loaded = tuple[pd.DataFrame, tuple[Problem, ...]]
+
+_CACHE: OrderedDict[CacheKey, Loaded] = OrderedDict()
 _CACHE_SIZE = 48
 
 
-def _cached(key: tuple, load) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
+def _cached(key: CacheKey, load: Callable[[], Loaded]) -> Loaded:
     hit = _CACHE.get(key)
     if hit is not None:
         _CACHE.move_to_end(key)
@@ -45,7 +51,7 @@ def _cached(key: tuple, load) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
 
 
 #: tables that could not be read, so that each dependent table does not re-read and re-report them
-_FAILED: dict[tuple, DataProblems] = {}
+_FAILED: dict[CacheKey, DataProblems] = {}
 
 
 def clear_cache() -> None:
@@ -218,7 +224,7 @@ class Dataset:
         return (branch_id,) if isinstance(branch_id, str) else tuple(branch_id)
 
     def _load(
-        self, name: str, branches: tuple[str, ...] | None, filters: tuple = ()
+        self, name: str, branches: tuple[str, ...] | None, filters: Filters = ()
     ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         table_spec(name)  # unknown names get the list of known ones
         key = self._cache_key(name, branches, filters)
@@ -232,7 +238,7 @@ class Dataset:
             _FAILED[key] = exc
             raise
 
-    def _cache_key(self, name: str, branches: tuple[str, ...] | None, filters: tuple) -> tuple:
+    def _cache_key(self, name: str, branches: tuple[str, ...] | None, filters: Filters) -> CacheKey:
         ident = str(getattr(self.source, "path", getattr(self.source, "url", self.label)))
         return (self.source.kind, ident, self.source.version(), name, branches, filters)
 
@@ -253,7 +259,7 @@ class Dataset:
         return []
 
     def _read(
-        self, name: str, branches: tuple[str, ...] | None, filters: tuple = ()
+        self, name: str, branches: tuple[str, ...] | None, filters: Filters = ()
     ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
         spec = TABLES[name]
         where = self._where(name, branches) + [(k, list(v)) for k, v in filters]
@@ -342,7 +348,7 @@ class Dataset:
                 checks.append((frame[frame["level"] == level], "id", ref_table, ref_col))
         for part, column, ref_table, ref_col in checks:
             if ref_table == name and branches is None:  # e.g. staff.manager_id -> staff
-                missing = {str(v) for v in pd.unique(part[column].dropna())} - set(frame[ref_col].dropna().astype(str))
+                missing: set[str] | None = {str(v) for v in pd.unique(part[column].dropna())} - set(frame[ref_col].dropna().astype(str))
             else:
                 missing = self._missing(ref_table, ref_col, part[column])
             if missing:
@@ -471,10 +477,10 @@ def _not_again(schema_problems: list[Problem], parse_problems: list[Problem]) ->
     return out
 
 
-_KEYS: dict[tuple, set[str]] = {}
+_KEYS: dict[tuple[CacheKey, str], set[str]] = {}
 
 
-def _cached_keys(key: tuple, frame: pd.DataFrame, column: str) -> set[str]:
+def _cached_keys(key: CacheKey, frame: pd.DataFrame, column: str) -> set[str]:
     """The key set of a loaded table, built once per cached table."""
     full = (key, column)
     if full not in _KEYS:

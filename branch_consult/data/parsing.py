@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -184,7 +186,7 @@ class HeaderMatch:
 
 
 def match_headers(
-    headers: list[object], lookup: dict[str, str]
+    headers: Sequence[object], lookup: dict[str, str]
 ) -> tuple[dict[int, str], dict[str, float], list[str]]:
     """Header cells -> contract columns by position, each column's unit multiplier, and
     the headers that name no contract column (blank cells are skipped)."""
@@ -295,7 +297,7 @@ def _as_text(value: object) -> str:
 def _parse_timestamp(value: object) -> pd.Timestamp | None:
     if isinstance(value, pd.Timestamp):
         return value
-    if hasattr(value, "year") and hasattr(value, "month"):
+    if isinstance(value, date):
         return pd.Timestamp(value)  # datetime / date from Excel
     text = str(value).strip()
     m = _CN_DATE.match(text) or _YMD_SEP.match(text)
@@ -364,7 +366,7 @@ def _empty_mask(series: pd.Series) -> pd.Series:
     return (series.isna() | text.isin(_EMPTY)).astype(bool)
 
 
-def _map_unique(series: pd.Series, parse) -> tuple[pd.Series, pd.Series]:
+def _map_unique(series: pd.Series, parse: Callable[[object], object]) -> tuple[pd.Series, pd.Series]:
     """Parse each distinct value once (dates and flags repeat a lot), return values and bad mask."""
     empty = _empty_mask(series)
     present = series[~empty]
@@ -488,9 +490,9 @@ def _finish(values: pd.Series, col: Column, multiplier: float, source: str, tabl
     kind = col.kind
     if kind in ("int", "float", "money"):
         out = pd.to_numeric(values, errors="coerce").astype("float64") * multiplier
-        infinite_np = np.isinf(out.to_numpy())
+        infinite_np = np.isinf(out.to_numpy(dtype="float64"))
         if infinite_np.any():
-            infinite = pd.Series(infinite_np, index=out.index)
+            infinite = pd.Series(infinite_np, index=out.index, dtype=bool)
             problems.append(Problem(source, table, f"cannot read {int(infinite.sum())} value(s); expected a finite "
                                     "number (inf, Infinity or a number too large to hold is not an amount)",
                                     col.name, rows_of(out.index[infinite.to_numpy()]),
@@ -502,13 +504,13 @@ def _finish(values: pd.Series, col: Column, multiplier: float, source: str, tabl
                 problems.append(Problem(source, table, "expected a whole number", col.name,
                                         rows_of(out.index[frac.to_numpy()]), examples_of(out[frac].tolist())))
                 out = out.mask(frac)
-            out = out.round().astype("Int64")
+            return out.round().astype("Int64")
         return out
     if kind in ("date", "datetime"):
-        out = pd.to_datetime(values, errors="coerce")
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_localize(None)
-        return (out.dt.normalize() if kind == "date" else out).astype("datetime64[ns]")
+        stamps = pd.to_datetime(values, errors="coerce")
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_localize(None)
+        return (stamps.dt.normalize() if kind == "date" else stamps).astype("datetime64[ns]")
     if kind == "month":
         return values.astype("str")
     return values.astype("boolean")

@@ -50,7 +50,7 @@ def rows_of(index: Iterable[object]) -> tuple[int, ...]:
     out: list[int] = []
     for value in index:
         try:
-            out.append(int(value))  # type: ignore[arg-type]
+            out.append(int(value))  # type: ignore[call-overload]  # any label; non-numbers are skipped below
         except (TypeError, ValueError):
             continue
     return tuple(sorted(set(out)))

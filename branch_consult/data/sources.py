@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ def _duck() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list) -> pd.DataFrame:
+def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list[object]) -> pd.DataFrame:
     if not where:
         return con.execute(f"SELECT * FROM {scan}", params).df()
     clauses: list[str] = []
@@ -245,7 +246,7 @@ class FolderSource(Source):
         frame, mult, problems = frame_from_cells(cells, spec, label)
         return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
 
-    def duckdb_scan(self, table: str):
+    def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str] | None:
         file = self._file(table)
         if file.suffix.lower() != ".parquet":
             return None
@@ -289,7 +290,7 @@ class WorkbookSource(Source):
             elif spec.name in self.sheets:
                 self.ignored[f"sheet {sheet}"] = f"a second sheet for {spec.name}"
             else:
-                self.sheets[spec.name] = sheet
+                self.sheets[spec.name] = str(sheet)
 
     @classmethod
     def accepts(cls, location: str) -> bool:
@@ -360,7 +361,7 @@ class DuckDBSource(Source):
             frame = _duck_query(self.con().cursor(), f'"{table}"', where, [])
         return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
 
-    def duckdb_scan(self, table: str):
+    def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str]:
         return self.con().cursor(), f'"{table}"'
 
 
@@ -378,6 +379,9 @@ class SQLSource(Source):
         self.label = self.url
         resolved, connect_args = engine_arguments(url)
         self.engine = sa.create_engine(resolved, connect_args=connect_args)
+        # close the pooled connections when the source goes away: a dropped Dataset must not
+        # leave server connections open until the interpreter exits (psycopg warns of it)
+        weakref.finalize(self, self.engine.dispose)
         self._tables: list[str] | None = None
         if resolved.get_backend_name() == "sqlite" and resolved.database not in (None, "", ":memory:"):
             if not Path(resolved.database).is_file():  # SQLite would create an empty database
@@ -414,7 +418,7 @@ class SQLSource(Source):
         import sqlalchemy as sa
 
         now = time.monotonic()
-        cached = getattr(self, "_version", None)
+        cached: tuple[float, str] | None = getattr(self, "_version", None)
         if cached is not None and now - cached[0] < self.VERSION_TTL:
             return cached[1]
         try:

@@ -77,25 +77,80 @@ def to_cell(value: Any) -> Cell:
 
 
 class _Display(BaseModel):
-    """Common behaviour: payload, mime bundle, HTML repr."""
+    """Common behaviour: payload, mime bundle, HTML repr.
+
+    A report section returns these objects; the notebook shows them through
+    ``_repr_mimebundle_`` and the exporters rebuild them from the JSON payload, so every
+    deliverable (notebook, HTML, Word) renders the same values.
+    """
 
     model_config = ConfigDict(extra="forbid")
     kind: ClassVar[str] = ""
 
     def payload(self) -> dict[str, Any]:
-        """The JSON payload of the display contract (plain text fields, JSON scalars)."""
+        """The JSON payload of the display contract (plain text fields, JSON scalars).
+
+        Stored in the notebook output under the payload MIME type, so the exporters read
+        the typed values rather than scraping the HTML.
+
+        Returns
+        -------
+        dict
+            ``kind``, ``version`` and the object's fields, all JSON-serialisable.
+        """
         data = self.model_dump(mode="json")
         return {"kind": self.kind, "version": 1, **data}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> _Display:
+        """Rebuild an object of this class from its payload (the inverse of `payload`).
+
+        The exporters call it on the JSON kept in a notebook; validation runs again, so a
+        hand-edited or stale notebook fails here with the field that is wrong.
+
+        Parameters
+        ----------
+        payload
+            A mapping as produced by `payload`; ``kind`` and ``version`` are ignored here
+            (the module-level `from_payload` checks them).
+
+        Returns
+        -------
+        _Display
+            An instance of ``cls``.
+        """
         data = {k: v for k, v in payload.items() if k not in ("kind", "version")}
         return cls.model_validate(data)
 
     def to_html(self, lang: str | None = None) -> str:  # pragma: no cover - overridden
+        """The object as an HTML fragment, for the notebook and the HTML deliverable.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"`` for numbers and fixed words; default the display language
+            set for the kernel (`set_display_lang`), so notebooks need not pass it.
+
+        Returns
+        -------
+        str
+            Escaped HTML using the classes of the shared stylesheet.
+        """
         raise NotImplementedError
 
     def to_text(self, lang: str | None = None) -> str:  # pragma: no cover - overridden
+        """The object as plain text: the ``text/plain`` fallback for consoles and logs.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``; default the kernel's display language.
+
+        Returns
+        -------
+        str
+            A few readable lines (tables are cut after 20 rows).
+        """
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
@@ -110,6 +165,8 @@ class _Display(BaseModel):
 
 
 class Column(BaseModel):
+    """One table column: the key of its cells, the header shown and how values are formatted."""
+
     model_config = ConfigDict(extra="forbid")
     key: str
     label: str
@@ -171,8 +228,30 @@ class Table(_Display):
     ) -> Table:
         """Build from a DataFrame; formats default from dtypes (int → int, float → float1).
 
-        ``highlight`` is either a predicate called with each row (a pandas Series) or
-        a list of row positions.
+        Report sections compute frames; this keeps the raw values and the formats apart,
+        so each renderer formats numbers for its own language.
+
+        Parameters
+        ----------
+        df
+            The rows to show, one column per table column.
+        caption
+            The table title shown above it.
+        formats
+            Format per column key (see `branch_consult.formats`); default from the dtype.
+        labels
+            Header per column key; default the key itself.
+        source, note
+            Source line and footnote shown under the table.
+        highlight
+            Either a predicate called with each row (a pandas Series) or a list of row
+            positions; those rows are emphasised.
+        index
+            True to show the frame's index as the first column(s).
+
+        Returns
+        -------
+        Table
         """
         import pandas as pd
 
@@ -197,6 +276,18 @@ class Table(_Display):
         )
 
     def formatted_rows(self, lang: str | None = None) -> list[list[str]]:
+        """Every cell formatted as text in ``lang``: one formatting rule for HTML and Word.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``; default the kernel's display language.
+
+        Returns
+        -------
+        list of list of str
+            One list per row, one string per column.
+        """
         lang = lang or get_display_lang()
         return [
             [format_value(v, c.format, lang) for v, c in zip(row, self.columns, strict=True)]
@@ -204,7 +295,20 @@ class Table(_Display):
         ]
 
     def numeric_columns(self, lang: str | None = None) -> list[bool]:
-        """Which columns are numbers (right-aligned): numeric formats, or text that only holds numbers."""
+        """Which columns are numbers (right-aligned): numeric formats, or text that only holds numbers.
+
+        Both exporters align by it, so the HTML and the Word table agree.
+
+        Parameters
+        ----------
+        lang
+            Language the text cells are formatted in before they are inspected.
+
+        Returns
+        -------
+        list of bool
+            One flag per column.
+        """
         rows = self.formatted_rows(lang)
         return [
             c.format in NUMERIC_FORMATS or (c.format == "text" and numeric_column([r[i] for r in rows]))
@@ -212,8 +316,11 @@ class Table(_Display):
         ]
 
     def to_html(self, lang: str | None = None) -> str:
+        """The table as an HTML fragment (see `_Display.to_html`)."""
         return html.table_html(self, lang or get_display_lang())
+
     def to_text(self, lang: str | None = None) -> str:
+        """The table as plain text (see `_Display.to_text`)."""
         lang = lang or get_display_lang()
         lines = [clean_text(self.caption)]
         lines.append(" | ".join(clean_text(c.label) for c in self.columns))
@@ -267,6 +374,16 @@ class Figure(_Display):
         return data
 
     def plotly_json(self) -> dict[str, Any]:
+        """The chart as plotly's JSON with the object's width and height filled in.
+
+        Sent under plotly's MIME type so JupyterLab draws the interactive chart, and read
+        by the exporters to render the static image at the size the report expects.
+
+        Returns
+        -------
+        dict
+            ``data``, ``layout`` and ``config`` as plotly.js takes them.
+        """
         fig = dict(self.figure)
         layout = dict(fig.get("layout") or {})
         layout.setdefault("width", self.width)
@@ -274,8 +391,11 @@ class Figure(_Display):
         return {"data": fig.get("data", []), "layout": layout, "config": {"displaylogo": False}}
 
     def to_html(self, lang: str | None = None) -> str:
+        """The figure as an HTML fragment (see `_Display.to_html`)."""
         return html.figure_html(self, lang or get_display_lang())
+
     def to_text(self, lang: str | None = None) -> str:
+        """The figure as plain text (see `_Display.to_text`)."""
         return f"[Figure] {clean_text(self.caption)}"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
@@ -295,8 +415,11 @@ class Finding(_Display):
     subject: str | None = None
 
     def to_html(self, lang: str | None = None) -> str:
+        """The finding as an HTML fragment (see `_Display.to_html`)."""
         return html.finding_html(self, lang or get_display_lang())
+
     def to_text(self, lang: str | None = None) -> str:
+        """The finding as plain text (see `_Display.to_text`)."""
         lang = lang or get_display_lang()
         return (
             f"[{severity_label(self.severity, lang)}] {clean_text(self.title)}\n"
@@ -306,6 +429,8 @@ class Finding(_Display):
 
 
 class Tile(BaseModel):
+    """One KPI of a scorecard: label, raw value, its format and a traffic-light status."""
+
     model_config = ConfigDict(extra="forbid")
     label: str
     value: float | int | None = None
@@ -328,8 +453,11 @@ class Scorecard(_Display):
     tiles: list[Tile]
 
     def to_html(self, lang: str | None = None) -> str:
+        """The scorecard as an HTML fragment (see `_Display.to_html`)."""
         return html.scorecard_html(self, lang or get_display_lang())
+
     def to_text(self, lang: str | None = None) -> str:
+        """The scorecard as plain text (see `_Display.to_text`)."""
         lang = lang or get_display_lang()
         parts = [f"{clean_text(t.label)}: {format_value(t.value, t.format, lang)}" for t in self.tiles]
         return clean_text(self.caption) + "\n" + "\n".join(parts)
@@ -344,8 +472,11 @@ class Callout(_Display):
     text: str
 
     def to_html(self, lang: str | None = None) -> str:
+        """The callout as an HTML fragment (see `_Display.to_html`)."""
         return html.callout_html(self, lang or get_display_lang())
+
     def to_text(self, lang: str | None = None) -> str:
+        """The callout as plain text (see `_Display.to_text`)."""
         head = f"{clean_text(self.title)}: " if self.title else ""
         return f"[{self.style}] {head}{clean_text(self.text)}"
 

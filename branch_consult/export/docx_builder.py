@@ -114,6 +114,11 @@ class DocxBuilder:
 
     # -- basic text ----------------------------------------------------------------
     def has_style(self, name: str) -> bool:
+        """Whether the reference document defines style `name`.
+
+        A client's own reference.docx may lack the house styles; callers fall back to
+        direct formatting instead of failing the export.
+        """
         try:
             self.doc.styles[name]
             return True
@@ -121,6 +126,19 @@ class DocxBuilder:
             return False
 
     def paragraph(self, style: str | None = None, container: Any = None):
+        """A new paragraph at the end of the body or of `container` (a table cell, a box).
+
+        Parameters
+        ----------
+        style
+            Paragraph style name; ignored when the reference document lacks it.
+        container
+            Where to add it; default the document body.
+
+        Returns
+        -------
+        docx.text.paragraph.Paragraph
+        """
         target = container if container is not None else self.doc
         p = target.add_paragraph()
         if style and self.has_style(style):
@@ -133,6 +151,15 @@ class DocxBuilder:
     def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False,
             strike: bool = False, code: bool = False, color: str | None = None,
             size: float | None = None):
+        """A run of text with the document's Latin and East Asian fonts set.
+
+        Chinese needs its own font on every run, or Word substitutes one that lacks
+        the characters; `clean_text` strips control characters from untrusted values.
+
+        Returns
+        -------
+        docx.text.run.Run
+        """
         r = paragraph.add_run(clean_text(text))
         if bold:
             r.bold = True
@@ -150,6 +177,11 @@ class DocxBuilder:
         return r
 
     def link(self, paragraph, url: str, text: str) -> None:
+        """A clickable hyperlink in `paragraph`; plain text when `url` is not http(s) or mailto.
+
+        Data values are untrusted, so only web and mail links become live links in a
+        deliverable sent to a client.
+        """
         if not re.match(r"^(https?|mailto):", url or ""):
             self.run(paragraph, text)
             return
@@ -246,6 +278,14 @@ class DocxBuilder:
             return False
 
     def cover(self, meta: Mapping[str, Any]) -> None:
+        """The cover page: logo or spacing, client band, title with the accent rule, the facts.
+
+        Parameters
+        ----------
+        meta
+            Notebook metadata: title, subtitle, client, consultant, branch, period, date,
+            logo and brand_colour (all optional).
+        """
         self.brand(meta)
         if meta.get("logo"):
             self.logo(meta["logo"], 2.0)
@@ -279,6 +319,7 @@ class DocxBuilder:
         self.page_break()
 
     def toc(self) -> None:
+        """A contents list as a Word TOC field (headings 1-3); `finish_toc` fills its text."""
         p = self.paragraph(style="TOC Heading")
         self.run(p, self.words["contents"])
         p = self.paragraph(style="TOC 1")
@@ -333,6 +374,13 @@ class DocxBuilder:
         X.clear_update_fields_on_open(self.doc)
 
     def header_footer(self, meta: Mapping[str, Any]) -> None:
+        """Fill the reference document's header and footer placeholders ({{title}} and the like).
+
+        Parameters
+        ----------
+        meta
+            Notebook metadata; client and title make the running header.
+        """
         title = clean_text(meta.get("title") or "")
         client = clean_text(meta.get("client") or "")
         values = {
@@ -373,6 +421,17 @@ class DocxBuilder:
 
     # -- captions ----------------------------------------------------------------------
     def caption(self, kind: str, text: str, number: int) -> None:
+        """A numbered caption ("图 3" / "Figure 3") as a SEQ field, so Word can renumber it.
+
+        Parameters
+        ----------
+        kind
+            ``"figure"`` or ``"table"``.
+        text
+            The caption after the number.
+        number
+            The number shown until Word updates the field.
+        """
         p = self.paragraph(style="Caption")
         label = self.words[kind]
         self.run(p, f"{label} " if self.lang == "en" else label + " ")
@@ -459,6 +518,11 @@ class DocxBuilder:
         return t
 
     def markdown_table(self, header, rows, aligns, md) -> None:
+        """A table written in a Markdown cell, laid out like a display Table.
+
+        Numbers are right-aligned when the Markdown says so or when the column only
+        holds numbers, matching the HTML deliverable.
+        """
         head = [md.plain(tok) for tok in header]
         body = [[md.plain(tok) for tok in row] + [""] * (len(head) - len(row)) for row in rows]
         numeric = [a == "right" for a in aligns] + [False] * (len(head) - len(aligns))
@@ -577,6 +641,15 @@ class DocxBuilder:
 
     # -- pictures ----------------------------------------------------------------------
     def picture(self, png: bytes, width_emu: int | None = None) -> None:
+        """A centred PNG, never wider than the text width (at 96 dpi when no width is given).
+
+        Parameters
+        ----------
+        png
+            The image bytes.
+        width_emu
+            Width in EMU; default the image's own width, capped at the text width.
+        """
         size = _png_px(png)
         width = self.text_width if width_emu is None else min(width_emu, self.text_width)
         if width_emu is None and size is not None:
@@ -672,6 +745,7 @@ class DocxBuilder:
         ppr.append(bdr)
 
     def save(self) -> bytes:
+        """The finished document as .docx bytes (written atomically by the caller)."""
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()

@@ -15,9 +15,9 @@ import math
 import operator
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -111,10 +111,10 @@ _SIGNED_ZERO = re.compile(r"^[-+]((?:0[.,]?)0*%?)$")
 class _Wording(string.Formatter):
     """Fills wording templates; a missing or unformattable metric shows as '–'."""
 
-    def get_value(self, key, args, kwargs):
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         return kwargs.get(key, _MISSING) if isinstance(key, str) else _MISSING
 
-    def format_field(self, value, format_spec):
+    def format_field(self, value: Any, format_spec: str) -> str:
         if value is _MISSING or value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         try:

@@ -49,7 +49,7 @@ def customer_features(customers: pd.DataFrame, holdings: pd.DataFrame, as_of: st
     held = out[list(PRODUCTS)].to_numpy() > 0
     out["aum"] = out[[p for p in PRODUCTS if p != "credit_card"]].sum(axis=1)
     out["deposits"] = out["deposit_demand"] + out["deposit_time"]
-    out["products"] = [frozenset(np.array(PRODUCTS)[row]) for row in held]
+    out["products"] = pd.Series([frozenset(np.array(PRODUCTS)[row]) for row in held], index=out.index, dtype=object)
     out["product_count"] = held.sum(axis=1)
     out["lacks_investment"] = ~out[list(INVESTMENTS)].gt(0).any(axis=1)
     end = pd.Period(as_of, "M").end_time.normalize()
@@ -73,14 +73,13 @@ def rule_mask(features: pd.DataFrame, rule: Rule) -> pd.Series:
     """Customers meeting one rule (missing values never match, except for `!=` and `not_in`)."""
     col = features[rule.column]
     v = rule.value
-    if rule.op == "has":
-        return col.map(lambda s: v in s).astype(bool)
-    if rule.op == "lacks":
-        return col.map(lambda s: v not in s).astype(bool)
+    if rule.op in ("has", "lacks"):
+        holds: pd.Series = col.map(lambda s: v in s).astype(bool)
+        return holds if rule.op == "has" else ~holds
     if rule.op == "==":
-        return (col == v).fillna(False).astype(bool)
+        return col.eq(v).fillna(False).astype(bool)
     if rule.op == "!=":
-        return (col != v).fillna(True).astype(bool)
+        return col.ne(v).fillna(True).astype(bool)
     if rule.op == "in":
         return col.isin(v)
     if rule.op == "not_in":

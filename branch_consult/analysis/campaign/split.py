@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 
-def largest_remainder(total: float, weights: Sequence[float], unit: float = 1.0) -> np.ndarray:
+def largest_remainder(total: float, weights: Sequence[float] | np.ndarray, unit: float = 1.0) -> np.ndarray:
     """`total` split in proportion to `weights` in multiples of `unit`, summing exactly to `total`.
 
     `total` must be a multiple of `unit`. Ties in the remainders go to the earlier part.
@@ -35,7 +35,8 @@ def largest_remainder(total: float, weights: Sequence[float], unit: float = 1.0)
     left = int(units - base.sum())
     order = np.argsort(-(quotas - base), kind="stable")
     base[order[:left]] += 1
-    return base * unit
+    rounded: np.ndarray = base * unit
+    return rounded
 
 
 def shares(potential: Sequence[float], history: Sequence[float], w_potential: float, w_history: float) -> np.ndarray:
@@ -54,7 +55,8 @@ def shares(potential: Sequence[float], history: Sequence[float], w_potential: fl
         weights.append(w_history)
     if not parts:
         return np.full(len(p), 1.0 / len(p)) if len(p) else p
-    return sum(w * s for w, s in zip(weights, parts, strict=True)) / sum(weights)
+    mixed: np.ndarray = sum(w * s for w, s in zip(weights, parts, strict=True)) / sum(weights)
+    return mixed
 
 
 def split_goal(total: float, keys: Sequence[str], potential: Sequence[float], history: Sequence[float],

@@ -38,7 +38,7 @@ def rate_table(frame: pd.DataFrame, by: str, success: str, alpha: float = 0.05) 
     """Per value of `by`: trials, successes, rate and its Wilson interval."""
     g = frame.groupby(by)[success].agg(trials="size", successes="sum").reset_index()
     g["rate"] = g["successes"] / g["trials"]
-    g["low"], g["high"] = wilson(g["successes"], g["trials"], alpha)
+    g["low"], g["high"] = wilson(g["successes"].to_numpy(), g["trials"].to_numpy(), alpha)
     return g
 
 

@@ -72,4 +72,5 @@ def better_fit(fits: pd.DataFrame, min_coverage: float = 0.2, margin: float = 0.
     if own.empty or pd.isna(own.iloc[0]):
         return fits.iloc[0:0]
     cand = fits[~fits["own_role"] & (fits["coverage"] >= min_coverage) & (fits["fit"] >= own.iloc[0] + margin)]
-    return cand.reset_index(drop=True)
+    better: pd.DataFrame = cand.reset_index(drop=True)
+    return better

@@ -8,6 +8,8 @@ review window within the team (the manager's reports, or the branch).
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 
 from branch_consult.analysis.staff_review import months as M
@@ -50,7 +52,20 @@ def by_quartile(people: pd.DataFrame) -> pd.DataFrame:
     return agg.rename_axis("quartile").reset_index()[QUARTILE_COLUMNS]
 
 
-def manager_flags(people: pd.DataFrame, min_events: int = 2, share: float = 0.5) -> dict[str, object]:
+class ManagerFlags(TypedDict):
+    """Counts and shares of a team's criticism and recognition, and the two flags drawn from them."""
+
+    criticisms: int
+    public_criticisms: int
+    recognitions: int
+    criticism_top_share: float
+    public_criticism_top_share: float
+    recognition_bottom_share: float
+    criticism_on_top: bool
+    praise_on_bottom: bool
+
+
+def manager_flags(people: pd.DataFrame, min_events: int = 2, share: float = 0.5) -> ManagerFlags:
     """Does criticism fall on the top quartile, or recognition on the bottom one?
 
     criticism_on_top: at least `min_events` criticisms, and at least `share` of them

@@ -91,12 +91,13 @@ def manager_of(staff: pd.DataFrame, staff_id: str) -> str | None:
     people = staff.drop_duplicates("staff_id").set_index(staff["staff_id"].drop_duplicates().astype(str))
     if staff_id not in people.index:
         return None
-    manager = people.at[staff_id, "manager_id"] if "manager_id" in people else None
-    if manager is not None and pd.notna(manager) and str(manager):
-        return str(manager)
+    managers = people["manager_id"].dropna().astype(str).to_dict() if "manager_id" in people else {}
+    manager = managers.get(staff_id)
+    if manager:
+        return manager
     heads = people[(people["branch_id"] == people.at[staff_id, "branch_id"]) & (people["role"] == "branch_head")]
-    heads = [h for h in heads.index if h != staff_id]
-    return heads[0] if heads else None
+    others = [str(h) for h in heads.index if h != staff_id]
+    return others[0] if others else None
 
 
 def weak_peers_kept(branch_comp: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, month: str,
@@ -111,12 +112,13 @@ def weak_peers_kept(branch_comp: pd.DataFrame, events: pd.DataFrame, staff: pd.D
     ev = ev[ev["kind"].isin(REVIEW_KINDS)]
     left = staff.drop_duplicates("staff_id").set_index("staff_id")["left_on"]
     out = []
-    for row in now[now["streak"] >= review_after + 1 + grace_months].itertuples(index=False):
-        trigger = M.shift(month, -(int(row.streak) - review_after))
-        acted = ev[(ev["staff_id"] == row.staff_id) & (ev["date"] >= M.start(trigger)) & (ev["date"] <= M.end(month))]
-        gone = left.get(row.staff_id)
+    due = now[now["streak"] >= review_after + 1 + grace_months]
+    for staff_id, streak in zip(due["staff_id"].tolist(), due["streak"].astype("int64").tolist(), strict=True):
+        trigger = M.shift(month, -(streak - review_after))
+        acted = ev[(ev["staff_id"] == staff_id) & (ev["date"] >= M.start(trigger)) & (ev["date"] <= M.end(month))]
+        gone = left.get(staff_id)
         if acted.empty and not (gone is not None and pd.notna(gone) and pd.Timestamp(gone) <= M.end(month)):
-            out.append(str(row.staff_id))
+            out.append(str(staff_id))
     return sorted(out)
 
 

@@ -11,6 +11,8 @@ Each checkpoint says when it fell due, what actually happened and how late.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 from pydantic import BaseModel, Field
 
@@ -134,10 +136,20 @@ def recognition_checkpoints(over_runs: pd.DataFrame, events: pd.DataFrame, polic
     return out.sort_values(["staff_id", "trigger_month"], ignore_index=True)[CHECKPOINT_COLUMNS]
 
 
+class AssessmentCheck(TypedDict):
+    """The month-M assessment of one new hire (see `assessment_check`)."""
+
+    staff_id: str
+    hired_on: pd.Timestamp
+    due: pd.Timestamp
+    first_assessment: pd.Timestamp | None
+    status: str  # done, late, missing, not_due or before_records
+
+
 def assessment_check(
     staff_id: str, hired_on: pd.Timestamp, assessments: pd.DataFrame, policy: Policy, as_of: str,
     records_start: str,
-) -> dict[str, object]:
+) -> AssessmentCheck:
     """The month-M assessment of a new hire: due date, first assessment on record, status.
 
     status: done (assessed by the due date), late, missing, not_due (due after the

@@ -70,7 +70,7 @@ class RecommendationRule(BaseModel):
     kind: str
     when: list[Condition]
     owner: str
-    days: list[int | Literal["month3"]] = Field(default_factory=lambda: [30])
+    days: list[int | Literal["month3"]] = Field(default_factory=lambda: list[int | Literal["month3"]]([30]))
     instead: dict[str, str] | None = None  # dismissal only: missing record → next lawful step
     text: Words
 
@@ -126,8 +126,9 @@ def load_rules(path: str | Path | None = None) -> Rules:
         rules = Rules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
         raise ValueError(f"recommendation rules in {path} cannot be read: {str(exc).splitlines()[0]}") from None
-    problems = [f"{r.id}: unknown fact {c.fact!r}" for r in [*rules.recommendations, *rules.root_causes]
-                for c in r.when if c.fact not in FACTS]
+    conditions = [(r.id, c) for r in rules.recommendations for c in r.when]
+    conditions += [(r.id, c) for r in rules.root_causes for c in r.when]
+    problems = [f"{rid}: unknown fact {c.fact!r}" for rid, c in conditions if c.fact not in FACTS]
     problems += [f"{r.id}: unknown owner {r.owner!r}" for r in rules.recommendations if r.owner not in rules.owners]
     ids = {r.id for r in rules.recommendations}
     problems += [f"{r.id}: `instead` names unknown rule {step!r}" for r in rules.recommendations

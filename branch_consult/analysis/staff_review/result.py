@@ -14,8 +14,9 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from branch_consult.analysis.staff_review.cost import CostAssumptions
+from branch_consult.analysis.staff_review.fairness import ManagerFlags
 from branch_consult.analysis.staff_review.flight_risk import RiskModel
-from branch_consult.analysis.staff_review.policy import Policy
+from branch_consult.analysis.staff_review.policy import AssessmentCheck, Policy
 from branch_consult.analysis.staff_review.recommendations import (
     LawfulBasis,
     Recommendation,
@@ -65,7 +66,7 @@ class PersonReview:
     rank: dict[str, Any]
     review_checkpoints: pd.DataFrame
     recognition_checkpoints: pd.DataFrame
-    assessment_check: dict[str, Any]
+    assessment_check: AssessmentCheck
     latest_assessment: pd.DataFrame
     gap: pd.DataFrame
     fits: pd.DataFrame
@@ -77,7 +78,7 @@ class PersonReview:
     events: pd.DataFrame  # the person's events (date, kind, by_staff_id, public, note)
     team: pd.DataFrame  # fairness.team_fairness of the person's team
     team_quartiles: pd.DataFrame
-    manager_flags: dict[str, Any]
+    manager_flags: ManagerFlags
     cost: dict[str, Any]
     basis: LawfulBasis
     facts: dict[str, Any]

@@ -141,7 +141,7 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
     team = fairness.team_fairness(team_completion, events, window)
     flags = fairness.manager_flags(team)
     ranks = history.ranks(targets, staff, main, [staff_id], window)
-    rank = ranks.iloc[0].to_dict() if len(ranks) else {}
+    rank = {str(k): v for k, v in ranks.iloc[0].items()} if len(ranks) else {}
     basis = R.lawful_basis(events, main_comp, staff_id, pol.review_after_misses)
     missing = [name for name, empty in (("targets", comp.empty), ("assessment", latest.empty),
                                         ("events", mine.empty), ("role_profile", gap.empty)) if empty]

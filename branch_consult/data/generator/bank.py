@@ -15,7 +15,7 @@ from branch_consult.data.generator import hr, lobby, money, people, sales
 from branch_consult.data.generator.context import BranchContext, Serials
 from branch_consult.data.generator.period import Period, month_list
 from branch_consult.data.generator.planted import Campaigns, Planted, Positions
-from branch_consult.data.generator.sink import TableSink, write_empty
+from branch_consult.data.generator.sink import Format, TableSink, write_empty
 
 DEFAULT_CUSTOMERS_PER_BRANCH = 300
 #: above this many customers the ticket and transaction windows shrink (documented)
@@ -105,7 +105,7 @@ def write_sample_bank(
 
 def _write_bank(
     out: Path, branches: int, seed: int, customers_per_branch: int | None, end_month: str, months: int,
-    fmt: str, progress: bool, ticket_days: int | None, transaction_days: int | None, chunk_customers: int,
+    fmt: Format, progress: bool, ticket_days: int | None, transaction_days: int | None, chunk_customers: int,
 ) -> Planted:
     per_branch = customers_per_branch or DEFAULT_CUSTOMERS_PER_BRANCH
     t_days, x_days = _windows(branches * per_branch, ticket_days, transaction_days)

@@ -59,4 +59,5 @@ class BranchContext:
         return np.random.default_rng([self.seed, self.index, zlib.crc32(table.encode())])
 
     def is_(self, pattern: str) -> bool:
-        return getattr(self.positions, pattern) == self.index
+        position: int = getattr(self.positions, pattern)
+        return position == self.index

@@ -30,7 +30,8 @@ def _intensity() -> np.ndarray:
     rate[(t >= 9 * 60 + 30) & (t < 11 * 60)] = 1.8
     rate[(t >= LUNCH[0]) & (t < LUNCH[1])] = 1.6
     rate[(t >= 15 * 60) & (t < 16 * 60)] = 1.15
-    return rate / rate.sum()
+    shares: np.ndarray = rate / rate.sum()
+    return shares
 
 
 _RATE = _intensity()

@@ -32,11 +32,13 @@ class Period:
 
     @property
     def first_day(self) -> np.datetime64:
-        return self.month_starts[0]
+        day: np.datetime64 = self.month_starts[0]
+        return day
 
     @property
     def last_day(self) -> np.datetime64:
-        return self.month_ends[-1]
+        day: np.datetime64 = self.month_ends[-1]
+        return day
 
     @property
     def ticket_start(self) -> np.datetime64:

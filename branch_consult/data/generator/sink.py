@@ -9,9 +9,8 @@ true/false, empty cells for nulls.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -57,8 +56,9 @@ def _arrow_column(values: pd.Series, kind: str) -> pa.Array:
             pd.to_datetime(values).to_numpy().astype("datetime64[s]"), type=pa.timestamp("s")
         )
     if kind in ("id", "text", "month"):
-        arr = values.to_numpy(dtype=object)
-        return pa.array(np.where(pd.isna(arr), None, arr), type=pa.string())
+        arr = values.to_numpy(dtype=object, copy=True)
+        arr[pd.isna(arr)] = None
+        return pa.array(arr, type=pa.string())
     return pa.array(values.to_numpy(), type=_ARROW[kind], from_pandas=True)
 
 
@@ -83,7 +83,7 @@ class TableSink:
         self.out = out
         self.fmt = fmt
         self._parquet: dict[str, pq.ParquetWriter] = {}
-        self._csv: dict[str, object] = {}
+        self._csv: dict[str, TextIO] = {}
         out.mkdir(parents=True, exist_ok=True)
 
     def suffix(self, name: str) -> str:
@@ -119,7 +119,7 @@ class TableSink:
         for writer in self._parquet.values():
             writer.close()
         for fh in self._csv.values():
-            fh.close()  # type: ignore[attr-defined]
+            fh.close()
         self._parquet.clear()
         self._csv.clear()
 

@@ -18,7 +18,7 @@ from IPython.display import Markdown
 
 from branch_consult import charts
 from branch_consult.analysis.peers import PeerGroup
-from branch_consult.display import Figure, Table
+from branch_consult.display import Callout, Figure, Finding, Scorecard, Table
 from branch_consult.findings import WordedFinding
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
@@ -30,8 +30,10 @@ from branch_consult.results import (
     DiagnosticTables,
 )
 
+#: one thing a section shows: a heading (fixed wording, Markdown) or a display object
+Shown = Markdown | Table | Figure | Finding | Scorecard | Callout
 #: a section as returned to the playbook: a heading, then display objects
-Objects = list[Any]
+Objects = list[Shown]
 #: table columns to show: (column, label key, format)
 Spec = Sequence[tuple[str, str, str]]
 #: at most this many rows of a customer or staff list
