@@ -30,20 +30,62 @@ def naive(branches: list[str], out: Path) -> float:
     started = time.perf_counter()
     for branch in branches:
         executed = out / f"branch_diagnostic_{branch}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(playbook), str(executed), "-p", "branch_id", branch,
-                        "-p", "data", str(sample_bank_dir()), "--cwd", str(playbook.parent), "--no-progress-bar"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(BIN / "papermill"),
+                str(playbook),
+                str(executed),
+                "-p",
+                "branch_id",
+                branch,
+                "-p",
+                "data",
+                str(sample_bank_dir()),
+                "--cwd",
+                str(playbook.parent),
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
+        )
         for fmt in ("consult_docx", "consult_html"):
-            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", fmt, str(executed), "--output-dir", str(out)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    str(BIN / "jupyter"),
+                    "nbconvert",
+                    "--to",
+                    fmt,
+                    str(executed),
+                    "--output-dir",
+                    str(out),
+                ],
+                check=True,
+                capture_output=True,
+            )
     return time.perf_counter() - started
 
 
 def batch(branches: list[str], out: Path, jobs: int) -> float:
     started = time.perf_counter()
-    subprocess.run([str(BIN / "branch-consult"), "batch", "branch_diagnostic", "--out", str(out),
-                    "--items", ",".join(branches), "--jobs", str(jobs), "--formats", "docx,html",
-                    "--data", str(sample_bank_dir())], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(BIN / "branch-consult"),
+            "batch",
+            "branch_diagnostic",
+            "--out",
+            str(out),
+            "--items",
+            ",".join(branches),
+            "--jobs",
+            str(jobs),
+            "--formats",
+            "docx,html",
+            "--data",
+            str(sample_bank_dir()),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
@@ -61,7 +103,9 @@ def main() -> None:
     n = len(branches)
     print(f"branches: {n} (docx + html), jobs: {args.jobs}")
     print(f"naive loop (papermill + 2 nbconvert):  {t_naive:7.1f} s  ({t_naive / n:5.1f} s/branch)")
-    print(f"branch-consult batch --jobs {args.jobs}:        {t_batch:7.1f} s  ({t_batch / n:5.1f} s/branch)")
+    print(
+        f"branch-consult batch --jobs {args.jobs}:        {t_batch:7.1f} s  ({t_batch / n:5.1f} s/branch)"
+    )
     print(f"ratio naive / batch: {t_naive / t_batch:.2f}x")
 
 

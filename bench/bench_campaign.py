@@ -33,23 +33,38 @@ def main() -> None:
     ap.add_argument("--stages", default="plan,review", help="stages to run end to end")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    data = args.data or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    data = (
+        args.data
+        or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    )
     if not (data / "holdings.parquet").exists():
         from branch_consult.data.generator import write_sample_bank
 
         t = time.perf_counter()
-        write_sample_bank(data, branches=args.branches, seed=1,
-                          customers_per_branch=args.customers_per_branch, fmt="parquet", progress=True)
+        write_sample_bank(
+            data,
+            branches=args.branches,
+            seed=1,
+            customers_per_branch=args.customers_per_branch,
+            fmt="parquet",
+            progress=True,
+        )
         print(f"generated {args.branches} branches in {time.perf_counter() - t:.0f} s")
     plan = load_plan(default_plan_path())
 
     t = time.perf_counter()
     con = duckdb.connect()
-    month = con.execute(f"SELECT max(month) FROM read_parquet('{data}/holdings.parquet')").fetchone()[0]
+    month = con.execute(
+        f"SELECT max(month) FROM read_parquet('{data}/holdings.parquet')"
+    ).fetchone()[0]
     customers = con.execute(f"SELECT * FROM read_parquet('{data}/customers.parquet')").df()
-    con.execute(f"SELECT * FROM read_parquet('{data}/holdings.parquet') WHERE month = ?", [month]).df()
-    con.execute(f"SELECT * FROM read_parquet('{data}/campaign_results.parquet') WHERE campaign_id = ?",
-                [plan.review.campaign_id]).df()
+    con.execute(
+        f"SELECT * FROM read_parquet('{data}/holdings.parquet') WHERE month = ?", [month]
+    ).df()
+    con.execute(
+        f"SELECT * FROM read_parquet('{data}/campaign_results.parquet') WHERE campaign_id = ?",
+        [plan.review.campaign_id],
+    ).df()
     base = time.perf_counter() - t
 
     clear_cache()
@@ -62,11 +77,19 @@ def main() -> None:
     t_review = time.perf_counter() - t
     conv = review.uplift.set_index("measure").loc["converted"]
 
-    print(f"branches: {len(planned.branches)}; customers: {len(customers):,}; holdings month {month}")
+    print(
+        f"branches: {len(planned.branches)}; customers: {len(customers):,}; holdings month {month}"
+    )
     print(f"baseline: bare DuckDB read of the inputs:  {base:7.2f} s")
-    print(f"analyse_plan (whole bank):                 {t_plan:7.2f} s  ({t_plan / base:5.1f}x baseline)")
-    print(f"analyse_review (given the plan result):    {t_review:7.2f} s  ({t_review / base:5.1f}x baseline)")
-    print(f"  conversion uplift {conv['difference']:.4f} [{conv['low']:.4f}, {conv['high']:.4f}] (planted 0.08)")
+    print(
+        f"analyse_plan (whole bank):                 {t_plan:7.2f} s  ({t_plan / base:5.1f}x baseline)"
+    )
+    print(
+        f"analyse_review (given the plan result):    {t_review:7.2f} s  ({t_review / base:5.1f}x baseline)"
+    )
+    print(
+        f"  conversion uplift {conv['difference']:.4f} [{conv['low']:.4f}, {conv['high']:.4f}] (planted 0.08)"
+    )
     if args.skip_e2e:
         return
     from branch_consult.run import run_playbook
@@ -74,10 +97,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         for stage in args.stages.split(","):
             t = time.perf_counter()
-            result = run_playbook("campaign_plan", data=str(data), out_dir=out, lang="en", params={"stage": stage})
+            result = run_playbook(
+                "campaign_plan", data=str(data), out_dir=out, lang="en", params={"stage": stage}
+            )
             took = time.perf_counter() - t
-            sizes = ", ".join(f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in result.outputs.items())
-            print(f"end to end, {stage:6s} stage (docx + html):  {took:7.2f} s  ({took / base:5.1f}x baseline; {sizes})")
+            sizes = ", ".join(
+                f"{k} {p.stat().st_size / 1e6:.1f} MB" for k, p in result.outputs.items()
+            )
+            print(
+                f"end to end, {stage:6s} stage (docx + html):  {took:7.2f} s  ({took / base:5.1f}x baseline; {sizes})"
+            )
 
 
 if __name__ == "__main__":

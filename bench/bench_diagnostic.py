@@ -31,21 +31,39 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=5)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    data = args.data or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    data = (
+        args.data
+        or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    )
     if not (data / "holdings.parquet").exists():
         from branch_consult.data.generator import write_sample_bank
 
-        write_sample_bank(data, branches=args.branches, seed=1,
-                          customers_per_branch=args.customers_per_branch, fmt="parquet", progress=True)
-    ids = sorted(r[0] for r in duckdb.sql(f"SELECT branch_id FROM read_parquet('{data}/branches.parquet')").fetchall())
+        write_sample_bank(
+            data,
+            branches=args.branches,
+            seed=1,
+            customers_per_branch=args.customers_per_branch,
+            fmt="parquet",
+            progress=True,
+        )
+    ids = sorted(
+        r[0]
+        for r in duckdb.sql(
+            f"SELECT branch_id FROM read_parquet('{data}/branches.parquet')"
+        ).fetchall()
+    )
     picks = ids[:: max(1, len(ids) // args.samples)][: args.samples]
 
     def bare(branch: str) -> float:
         t = time.perf_counter()
         con = duckdb.connect()
-        c = con.execute(f"SELECT * FROM read_parquet('{data}/customers.parquet') WHERE branch_id = ?", [branch]).df()
+        c = con.execute(
+            f"SELECT * FROM read_parquet('{data}/customers.parquet') WHERE branch_id = ?", [branch]
+        ).df()
         con.register("ids", c[["customer_id"]])
-        con.execute(f"SELECT * FROM read_parquet('{data}/holdings.parquet') WHERE customer_id IN (SELECT customer_id FROM ids)").df()
+        con.execute(
+            f"SELECT * FROM read_parquet('{data}/holdings.parquet') WHERE customer_id IN (SELECT customer_id FROM ids)"
+        ).df()
         return time.perf_counter() - t
 
     t = time.perf_counter()

@@ -44,16 +44,29 @@ def main() -> None:
     ap.add_argument("--customers-per-branch", type=int, default=1000)
     ap.add_argument("--data", type=Path, default=None)
     args = ap.parse_args()
-    data = args.data or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    data = (
+        args.data
+        or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
+    )
     if not (data / "holdings.parquet").exists():
         from branch_consult.data.generator import write_sample_bank
 
         t = time.perf_counter()
-        write_sample_bank(data, branches=args.branches, seed=1,
-                          customers_per_branch=args.customers_per_branch, fmt="parquet", progress=True)
+        write_sample_bank(
+            data,
+            branches=args.branches,
+            seed=1,
+            customers_per_branch=args.customers_per_branch,
+            fmt="parquet",
+            progress=True,
+        )
         print(f"generated {args.branches} branches in {time.perf_counter() - t:.1f} s -> {data}")
-    month = duckdb.sql(f"SELECT max(month) FROM read_parquet('{data}/holdings.parquet')").fetchall()[0][0]
-    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{data}/holdings.parquet')").fetchall()[0][0]
+    month = duckdb.sql(
+        f"SELECT max(month) FROM read_parquet('{data}/holdings.parquet')"
+    ).fetchall()[0][0]
+    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{data}/holdings.parquet')").fetchall()[
+        0
+    ][0]
 
     def bare():
         con = duckdb.connect()
@@ -63,7 +76,12 @@ def main() -> None:
         clear_cache()
         return branch_balances(open_dataset(data), month)
 
-    ids = sorted(r[0] for r in duckdb.sql(f"SELECT branch_id FROM read_parquet('{data}/branches.parquet')").fetchall())
+    ids = sorted(
+        r[0]
+        for r in duckdb.sql(
+            f"SELECT branch_id FROM read_parquet('{data}/branches.parquet')"
+        ).fetchall()
+    )
     middle = ids[len(ids) // 2]
 
     def one_branch():
@@ -80,7 +98,9 @@ def main() -> None:
     print(f"bare DuckDB GROUP BY:            {t_bare:7.3f} s")
     print(f"project loaders + aggregate:     {t_project:7.3f} s")
     print(f"ratio project / bare:            {t_project / t_bare:7.2f}x  (target <= 3x)")
-    print(f"one branch's validated slice:    {t_branch:7.3f} s  ({middle}: customers + holdings, cold cache)")
+    print(
+        f"one branch's validated slice:    {t_branch:7.3f} s  ({middle}: customers + holdings, cold cache)"
+    )
 
 
 if __name__ == "__main__":

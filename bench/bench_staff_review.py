@@ -47,7 +47,9 @@ def bare(data: Path, branch: str) -> float:
     ids = staff.loc[staff["branch_id"] == branch, "staff_id"].tolist()
     con.register("ids", staff.loc[staff["branch_id"] == branch, ["staff_id"]])
     for table in ("staff_events", "assessments"):
-        con.execute(f"SELECT * FROM {_read(data, table)} WHERE staff_id IN (SELECT staff_id FROM ids)").df()
+        con.execute(
+            f"SELECT * FROM {_read(data, table)} WHERE staff_id IN (SELECT staff_id FROM ids)"
+        ).df()
     con.execute(f"SELECT * FROM {_read(data, 'role_profiles')}").df()
     assert ids
     return time.perf_counter() - t
@@ -80,24 +82,41 @@ def main() -> None:
         t_warm.append(time.perf_counter() - t)
     staff_rows = len(open_dataset(data).table("staff"))
     person = r.people[0]
-    print(f"bank: {data} ({staff_rows} staff); person {weak['staff_id']}: "
-          f"underperformer={person.underperformer}, better fit={person.facts['better_role']}")
-    print(f"bare read of the review's tables:     {statistics.median(t_bare):7.3f} s (median of {args.samples})")
-    print(f"review() of one person (cold cache):  {statistics.median(t_review):7.3f} s (median of {args.samples})")
-    print(f"ratio review / bare read:             {statistics.median(t_review) / statistics.median(t_bare):7.1f}x")
-    print(f"review() again, tables cached:        {statistics.median(t_warm):7.3f} s "
-          f"({statistics.median(t_warm) / statistics.median(t_bare):.1f}x the bare read)")
+    print(
+        f"bank: {data} ({staff_rows} staff); person {weak['staff_id']}: "
+        f"underperformer={person.underperformer}, better fit={person.facts['better_role']}"
+    )
+    print(
+        f"bare read of the review's tables:     {statistics.median(t_bare):7.3f} s (median of {args.samples})"
+    )
+    print(
+        f"review() of one person (cold cache):  {statistics.median(t_review):7.3f} s (median of {args.samples})"
+    )
+    print(
+        f"ratio review / bare read:             {statistics.median(t_review) / statistics.median(t_bare):7.1f}x"
+    )
+    print(
+        f"review() again, tables cached:        {statistics.median(t_warm):7.3f} s "
+        f"({statistics.median(t_warm) / statistics.median(t_bare):.1f}x the bare read)"
+    )
 
     with tempfile.TemporaryDirectory() as out:
         t = time.perf_counter()
         run_playbook(str(TRIVIAL), out_dir=Path(out) / "trivial", formats=["docx", "html"])
         t_trivial = time.perf_counter() - t
         t = time.perf_counter()
-        result = run_playbook("staff_fit_review", data=str(data), out_dir=Path(out) / "review",
-                              params={"staff_ids": f"{weak['staff_id']},{star['staff_id']}"}, formats=["docx", "html"])
+        result = run_playbook(
+            "staff_fit_review",
+            data=str(data),
+            out_dir=Path(out) / "review",
+            params={"staff_ids": f"{weak['staff_id']},{star['staff_id']}"},
+            formats=["docx", "html"],
+        )
         t_run = time.perf_counter() - t
     print(f"trivial notebook to Word + HTML:      {t_trivial:7.2f} s")
-    print(f"staff review (pair) to Word + HTML:   {t_run:7.2f} s ({', '.join(sorted(result.outputs))})")
+    print(
+        f"staff review (pair) to Word + HTML:   {t_run:7.2f} s ({', '.join(sorted(result.outputs))})"
+    )
     print(f"ratio review run / trivial run:       {t_run / t_trivial:7.1f}x")
 
 

@@ -34,8 +34,15 @@ def bare_docx(sheet: PersonalSheet) -> bytes:
     d = docx.Document()
     d.add_heading(sheet.name, 1)
     t = d.add_table(rows=5, cols=2)
-    for r, (k, v) in enumerate([("id", sheet.participant_id), ("branch", sheet.branch_id or ""), ("form", sheet.form),
-                                ("score", f"{sheet.percent:.1f}"), ("rank", str(sheet.rank))]):
+    for r, (k, v) in enumerate(
+        [
+            ("id", sheet.participant_id),
+            ("branch", sheet.branch_id or ""),
+            ("form", sheet.form),
+            ("score", f"{sheet.percent:.1f}"),
+            ("rank", str(sheet.rank)),
+        ]
+    ):
         t.cell(r, 0).text, t.cell(r, 1).text = k, v
     buf = io.BytesIO()
     d.save(buf)
@@ -44,17 +51,24 @@ def bare_docx(sheet: PersonalSheet) -> bytes:
 
 def generic_builder(sheet: PersonalSheet) -> bytes:
     b = DocxBuilder(lang="zh")
-    b.data_table(["小节", "题数", "得分"], [[s.title, str(s.items), f"{s.points:g}"] for s in sheet.sections],
-                 [False, True, True])
-    b.data_table(["题号", "题目", "作答", "答案", "得分"],
-                 [[str(i.number), i.item_id, i.given, i.key, f"{i.credit:g}"] for i in sheet.items],
-                 [True, False, False, False, True])
+    b.data_table(
+        ["小节", "题数", "得分"],
+        [[s.title, str(s.items), f"{s.points:g}"] for s in sheet.sections],
+        [False, True, True],
+    )
+    b.data_table(
+        ["题号", "题目", "作答", "答案", "得分"],
+        [[str(i.number), i.item_id, i.given, i.key, f"{i.credit:g}"] for i in sheet.items],
+        [True, False, False, False, True],
+    )
     return b.save()
 
 
 def main() -> None:
     course, bank = load_course_and_bank("service_marketing")
-    results = analyse_quiz(read_responses_file(sample_responses_path()), bank, forms_for(bank, 20, "1,2"))
+    results = analyse_quiz(
+        read_responses_file(sample_responses_path()), bank, forms_for(bank, 20, "1,2")
+    )
     sheets = personal_sheets(results, bank, course)
     n = len(sheets)
     ctx = SheetContext(course.title, "2026-11-29", results.rule, 60.0, "zh")
@@ -72,10 +86,14 @@ def main() -> None:
     t_generic = (time.perf_counter() - t0) / GENERIC_SUBSET
     print(f"participants: {n}; files written: {len(paths)} (one per participant + merged)")
     print(f"score sheets (own file + share of merged): {t_ours * 1000:7.1f} ms per participant")
-    print(f"baseline bare python-docx sheet:           {t_bare * 1000:7.1f} ms per participant  "
-          f"(ratio ours/bare {t_ours / t_bare:.1f}x)")
-    print(f"baseline generic builder tables (n={GENERIC_SUBSET}):  {t_generic * 1000:7.1f} ms per participant  "
-          f"(ratio generic/ours {t_generic / t_ours:.1f}x, for its single file)")
+    print(
+        f"baseline bare python-docx sheet:           {t_bare * 1000:7.1f} ms per participant  "
+        f"(ratio ours/bare {t_ours / t_bare:.1f}x)"
+    )
+    print(
+        f"baseline generic builder tables (n={GENERIC_SUBSET}):  {t_generic * 1000:7.1f} ms per participant  "
+        f"(ratio generic/ours {t_generic / t_ours:.1f}x, for its single file)"
+    )
 
 
 if __name__ == "__main__":

@@ -85,9 +85,13 @@ class TargetGroup(_Strict):
 
 
 class Goal(_Strict):
-    metric: Literal["deposits", "wealth_sales", "new_customers", "mobile_activations", "credit_cards", "aum"]
+    metric: Literal[
+        "deposits", "wealth_sales", "new_customers", "mobile_activations", "credit_cards", "aum"
+    ]
     target: float = Field(gt=0)
-    unit: float = Field(1.0, gt=0, description="targets are rounded to multiples of this (e.g. 10000 yuan)")
+    unit: float = Field(
+        1.0, gt=0, description="targets are rounded to multiples of this (e.g. 10000 yuan)"
+    )
 
 
 class SplitWeights(_Strict):
@@ -128,7 +132,9 @@ class Channel(_Strict):
     lead_rate: float = Field(1.0, gt=0, le=1, description="leads per click")
     conversion: float = Field(gt=0, le=1, description="conversions per click")
     saturation: float | None = Field(
-        None, gt=0, description="budget scale of diminishing returns: conversions = r·S·(1 − e^(−B/S))"
+        None,
+        gt=0,
+        description="budget scale of diminishing returns: conversions = r·S·(1 − e^(−B/S))",
     )
 
 
@@ -171,9 +177,13 @@ class Review(_Strict):
     """What the review reads: the campaign id in campaign_results and the goal its amounts count to."""
 
     campaign_id: str
-    goal: Literal["deposits", "wealth_sales", "new_customers", "mobile_activations", "credit_cards", "aum"]
+    goal: Literal[
+        "deposits", "wealth_sales", "new_customers", "mobile_activations", "credit_cards", "aum"
+    ]
     target: float | None = Field(
-        None, gt=0, description="what the tracked customer list should deliver; default the whole goal"
+        None,
+        gt=0,
+        description="what the tracked customer list should deliver; default the whole goal",
     )
     bootstrap: int = Field(2000, ge=200, le=100_000)
     seed: int = 20260101
@@ -189,8 +199,12 @@ class Plan(_Strict):
     goals: list[Goal] = Field(min_length=1)
     split: SplitWeights = SplitWeights()
     channels: list[Channel] = Field(default_factory=list)
-    media_budget: float | None = Field(None, ge=0, description="total to allocate; default the channels' sum")
-    sensitivity: float = Field(0.2, gt=0, lt=1, description="± share each assumption is moved in the tornado")
+    media_budget: float | None = Field(
+        None, ge=0, description="total to allocate; default the channels' sum"
+    )
+    sensitivity: float = Field(
+        0.2, gt=0, lt=1, description="± share each assumption is moved in the tornado"
+    )
     options: Options | None = None
     test_design: TestDesign
     review: Review | None = None
@@ -220,7 +234,9 @@ class Plan(_Strict):
         if len(set(cids)) != len(cids):
             raise ValueError("channel ids must be unique")
         if self.review and self.review.goal not in metrics:
-            raise ValueError(f"review.goal {self.review.goal} is not one of the goals ({', '.join(metrics)})")
+            raise ValueError(
+                f"review.goal {self.review.goal} is not one of the goals ({', '.join(metrics)})"
+            )
         if self.options:
             names = {r.option for r in self.options.rows}
             if len(names) < 2:
@@ -231,7 +247,11 @@ class Plan(_Strict):
         return next(g for g in self.goals if g.metric == metric)
 
     def total_media_budget(self) -> float:
-        return self.media_budget if self.media_budget is not None else sum(c.budget for c in self.channels)
+        return (
+            self.media_budget
+            if self.media_budget is not None
+            else sum(c.budget for c in self.channels)
+        )
 
 
 # ------------------------------------------------------------------ loading
@@ -271,7 +291,11 @@ def _model_at(path: tuple) -> type[BaseModel] | None:
     for part in path:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        field = (
+            model.model_fields.get(part)
+            if isinstance(model, type) and issubclass(model, BaseModel)
+            else None
+        )
         if field is None:
             return None
         ann = field.annotation
@@ -309,13 +333,21 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-after", "literal"))))
+            loc = tuple(
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and p.startswith(("function-after", "literal")))
+            )
             field = ".".join(str(p) for p in loc) or "(top level)"
             line = next((lines[loc[:i]] for i in range(len(loc), -1, -1) if loc[:i] in lines), None)
             where = f" line {line}" if line else ""
             if err["type"] == "extra_forbidden":
                 model = _model_at(loc[:-1])
-                near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1) if model else []
+                near = (
+                    difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+                    if model
+                    else []
+                )
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 valid = f"; valid keys: {', '.join(model.model_fields)}" if model else ""
                 problems.append(f"{source}{where}: unknown key {field!r}{hint}{valid}")

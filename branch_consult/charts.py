@@ -27,7 +27,7 @@ FONT_FAMILY = 'Calibri, Carlito, "Noto Sans CJK SC", "Noto Sans SC", "Microsoft 
 
 #: Navy, teal, gold, slate, muted red, green, light blue, plum.
 PALETTE = ["#1f3b5c", "#2a7f8e", "#c79a3a", "#7d8b99", "#b5473a", "#4a8b5c", "#7aa6c8", "#8a6a9e"]
-BASE_COLOR = "#9fb1c4"       # peers / ordinary bars
+BASE_COLOR = "#9fb1c4"  # peers / ordinary bars
 HIGHLIGHT_COLOR = "#c79a3a"  # "this branch"
 NEGATIVE_COLOR = "#b5473a"
 POSITIVE_COLOR = "#2e7d5b"
@@ -38,8 +38,15 @@ GRID_COLOR = "#e4e8ed"
 
 def _build_template() -> go.layout.Template:
     axis = dict(
-        showgrid=False, zeroline=False, showline=True, linecolor="#9aa5b1", linewidth=1,
-        ticks="outside", tickcolor="#9aa5b1", ticklen=4, automargin=True,
+        showgrid=False,
+        zeroline=False,
+        showline=True,
+        linecolor="#9aa5b1",
+        linewidth=1,
+        ticks="outside",
+        tickcolor="#9aa5b1",
+        ticklen=4,
+        automargin=True,
         title=dict(font=dict(size=12, color="#4a5563"), standoff=8),
         tickfont=dict(size=11, color="#4a5563"),
     )
@@ -47,16 +54,31 @@ def _build_template() -> go.layout.Template:
     return go.layout.Template(
         layout=dict(
             font=dict(family=FONT_FAMILY, size=13, color=TEXT_COLOR),
-            title=dict(font=dict(size=17, color="#1f3b5c"), x=0, xanchor="left", xref="paper",
-                       y=0.97, yanchor="top", pad=dict(b=8)),
+            title=dict(
+                font=dict(size=17, color="#1f3b5c"),
+                x=0,
+                xanchor="left",
+                xref="paper",
+                y=0.97,
+                yanchor="top",
+                pad=dict(b=8),
+            ),
             colorway=PALETTE,
             paper_bgcolor="white",
             plot_bgcolor="white",
             margin=dict(l=64, r=24, t=72, b=56),
             xaxis=axis,
             yaxis=yaxis,
-            legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom",
-                        font=dict(size=11), bgcolor="rgba(0,0,0,0)", title=dict(text="")),
+            legend=dict(
+                orientation="h",
+                x=0,
+                xanchor="left",
+                y=1.02,
+                yanchor="bottom",
+                font=dict(size=11),
+                bgcolor="rgba(0,0,0,0)",
+                title=dict(text=""),
+            ),
             hoverlabel=dict(font=dict(family=FONT_FAMILY)),
             bargap=0.28,
             colorscale=dict(sequential=[[0, "#f1f5f9"], [0.5, "#7aa6c8"], [1, "#1f3b5c"]]),
@@ -78,7 +100,7 @@ def use_house_style() -> None:
 
 
 def axis_title(label: str, fmt: str = "", lang: str = "zh") -> str:
-    """"存款 (万元)": an axis title with the unit that ``fmt`` implies."""
+    """ "存款 (万元)": an axis title with the unit that ``fmt`` implies."""
     unit = unit_label(fmt, lang)
     return f"{label} ({unit})" if unit and unit != "%" else (f"{label} (%)" if unit else label)
 
@@ -122,7 +144,9 @@ def compact_layout(figure: Mapping[str, Any]) -> dict[str, Any]:
     fig = json.loads(json.dumps(dict(figure), default=str))
     layout = fig.setdefault("layout", {})
     title = layout.get("title")
-    if (title.get("text") if isinstance(title, Mapping) else title) or (layout.get("margin") or {}).get("t") is not None:
+    if (title.get("text") if isinstance(title, Mapping) else title) or (
+        layout.get("margin") or {}
+    ).get("t") is not None:
         return fig
     data = fig.get("data") or []
     legend = layout.get("showlegend")
@@ -152,19 +176,28 @@ def bar_chart(
     labels_ = [str(p[0]) for p in pairs]
     vals = [p[1] for p in pairs]
     marked = {highlight} if isinstance(highlight, str) else set(highlight or ())
-    colors = [HIGHLIGHT_COLOR if lab in marked else (PALETTE[0] if not marked else BASE_COLOR)
-              for lab in labels_]
+    colors = [
+        HIGHLIGHT_COLOR if lab in marked else (PALETTE[0] if not marked else BASE_COLOR)
+        for lab in labels_
+    ]
     text = [format_value(v, value_format, lang) for v in vals]
     y = _scale(vals, value_format)
     fig = _base(title, height)
     trace = go.Bar(
-        x=y if horizontal else labels_, y=labels_ if horizontal else y,
-        orientation="h" if horizontal else "v", marker_color=colors, text=text,
-        textposition="outside", cliponaxis=False, textfont=dict(size=11), hoverinfo="x+y",
+        x=y if horizontal else labels_,
+        y=labels_ if horizontal else y,
+        orientation="h" if horizontal else "v",
+        marker_color=colors,
+        text=text,
+        textposition="outside",
+        cliponaxis=False,
+        textfont=dict(size=11),
+        hoverinfo="x+y",
     )
     fig.add_trace(trace)
-    vaxis = dict(title_text=axis_title(value_title, value_format, lang),
-                 tickformat=_tickformat(value_format))
+    vaxis = dict(
+        title_text=axis_title(value_title, value_format, lang), tickformat=_tickformat(value_format)
+    )
     if horizontal:
         fig.update_xaxes(**vaxis, showgrid=True, gridcolor=GRID_COLOR)
         fig.update_yaxes(showgrid=False, autorange="reversed")
@@ -189,16 +222,30 @@ def line_chart(
     """Time series (one line per series) with shaded periods such as peak season (旺季)."""
     fig = _base(title, height)
     for i, (name, ys) in enumerate(series.items()):
-        fig.add_trace(go.Scatter(
-            x=list(x), y=_scale(list(ys), value_format), name=str(name), mode="lines+markers",
-            marker=dict(size=5), line=dict(color=PALETTE[i % len(PALETTE)]),
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=list(x),
+                y=_scale(list(ys), value_format),
+                name=str(name),
+                mode="lines+markers",
+                marker=dict(size=5),
+                line=dict(color=PALETTE[i % len(PALETTE)]),
+            )
+        )
     for start, end, label in shaded:
-        fig.add_vrect(x0=_month_edge(start, -15), x1=_month_edge(end, 15), fillcolor=SHADE_COLOR, line_width=0, layer="below",
-                      annotation_text=label, annotation_position="top left",
-                      annotation_font=dict(size=11, color="#8a6d2b"))
-    fig.update_yaxes(title_text=axis_title(value_title, value_format, lang),
-                     tickformat=_tickformat(value_format))
+        fig.add_vrect(
+            x0=_month_edge(start, -15),
+            x1=_month_edge(end, 15),
+            fillcolor=SHADE_COLOR,
+            line_width=0,
+            layer="below",
+            annotation_text=label,
+            annotation_position="top left",
+            annotation_font=dict(size=11, color="#8a6d2b"),
+        )
+    fig.update_yaxes(
+        title_text=axis_title(value_title, value_format, lang), tickformat=_tickformat(value_format)
+    )
     fig.update_xaxes(title_text=x_title)
     xs = list(x)
     if xs and all(isinstance(v, str) and _MONTH.match(v) for v in xs):
@@ -241,15 +288,23 @@ def waterfall_chart(
         sign = "+" if m == "relative" and v > 0 else ""
         text.append(sign + format_value(shown, value_format, lang))
     fig = _base(title, height)
-    fig.add_trace(go.Waterfall(
-        x=labels, y=_scale(values, value_format), measure=measures, text=text,
-        textposition="outside", cliponaxis=False,
-        connector=dict(line=dict(color="#b8c2cc", width=1, dash="dot")),
-        increasing=dict(marker=dict(color=POSITIVE_COLOR)),
-        decreasing=dict(marker=dict(color=NEGATIVE_COLOR)),
-        totals=dict(marker=dict(color=PALETTE[0])),
-    ))
-    fig.update_yaxes(title_text=axis_title(value_title, value_format, lang), tickformat=_tickformat(value_format))
+    fig.add_trace(
+        go.Waterfall(
+            x=labels,
+            y=_scale(values, value_format),
+            measure=measures,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            connector=dict(line=dict(color="#b8c2cc", width=1, dash="dot")),
+            increasing=dict(marker=dict(color=POSITIVE_COLOR)),
+            decreasing=dict(marker=dict(color=NEGATIVE_COLOR)),
+            totals=dict(marker=dict(color=PALETTE[0])),
+        )
+    )
+    fig.update_yaxes(
+        title_text=axis_title(value_title, value_format, lang), tickformat=_tickformat(value_format)
+    )
     fig.update_layout(showlegend=False)
     return fig
 
@@ -269,12 +324,20 @@ def heatmap_chart(
     z = [[None if v != v else float(v) for v in row] for row in matrix.to_numpy().tolist()]
     text = [[format_value(v, value_format, lang) for v in row] for row in z]
     fig = _base(title, height)
-    fig.add_trace(go.Heatmap(
-        z=z, x=[str(c) for c in matrix.columns], y=[str(i) for i in matrix.index],
-        text=text, texttemplate="%{text}", textfont=dict(size=10),
-        colorscale=[[0, "#f1f5f9"], [0.5, "#7aa6c8"], [1, "#1f3b5c"]],
-        colorbar=dict(title=dict(text=value_title, side="right"), thickness=12), xgap=2, ygap=2,
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=[str(c) for c in matrix.columns],
+            y=[str(i) for i in matrix.index],
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=10),
+            colorscale=[[0, "#f1f5f9"], [0.5, "#7aa6c8"], [1, "#1f3b5c"]],
+            colorbar=dict(title=dict(text=value_title, side="right"), thickness=12),
+            xgap=2,
+            ygap=2,
+        )
+    )
     fig.update_xaxes(title_text=x_title, showline=False, ticks="", type="category")
     fig.update_yaxes(title_text=y_title, showgrid=False, autorange="reversed", type="category")
     return fig
@@ -290,11 +353,15 @@ def funnel_chart(
 ) -> go.Figure:
     """Referral funnel (推荐 → 引荐 → 成交) with stage-to-stage conversion in the labels."""
     fig = _base(title, height)
-    fig.add_trace(go.Funnel(
-        y=list(stages), x=list(values), textinfo="value+percent previous",
-        marker=dict(color=[PALETTE[i % 3] for i in range(len(stages))]),
-        connector=dict(fillcolor="#eef2f6"),
-    ))
+    fig.add_trace(
+        go.Funnel(
+            y=list(stages),
+            x=list(values),
+            textinfo="value+percent previous",
+            marker=dict(color=[PALETTE[i % 3] for i in range(len(stages))]),
+            connector=dict(fillcolor="#eef2f6"),
+        )
+    )
     fig.update_yaxes(showline=False, ticks="")
     fig.update_xaxes(showline=False, showticklabels=False)
     return fig
@@ -314,21 +381,47 @@ def peer_position_chart(
     names = list(peers)
     vals = _scale([peers[n] for n in names], value_format)
     fig = _base(title, height)
-    fig.add_trace(go.Box(
-        x=vals, y=[""] * len(vals), orientation="h", boxpoints="all", jitter=0.35, pointpos=0,
-        marker=dict(color=BASE_COLOR, size=7), line=dict(color="#7d8b99"), fillcolor="rgba(159,177,196,0.18)",
-        text=names, hoverinfo="text+x", name="",
-    ))
+    fig.add_trace(
+        go.Box(
+            x=vals,
+            y=[""] * len(vals),
+            orientation="h",
+            boxpoints="all",
+            jitter=0.35,
+            pointpos=0,
+            marker=dict(color=BASE_COLOR, size=7),
+            line=dict(color="#7d8b99"),
+            fillcolor="rgba(159,177,196,0.18)",
+            text=names,
+            hoverinfo="text+x",
+            name="",
+        )
+    )
     if subject in peers:
         v = _scale([peers[subject]], value_format)[0]
-        fig.add_trace(go.Scatter(
-            x=[v], y=[""], mode="markers+text", text=[f"{subject}: {format_value(peers[subject], value_format, lang)}"],
-            textposition="top right", marker=dict(color=HIGHLIGHT_COLOR, size=14, symbol="diamond",
-                                                   line=dict(color="white", width=1.5)),
-            textfont=dict(size=12, color="#6b4f12"), name=subject,
-        ))
-    fig.update_xaxes(title_text=axis_title(value_title, value_format, lang),
-                     tickformat=_tickformat(value_format), showgrid=True, gridcolor=GRID_COLOR)
+        fig.add_trace(
+            go.Scatter(
+                x=[v],
+                y=[""],
+                mode="markers+text",
+                text=[f"{subject}: {format_value(peers[subject], value_format, lang)}"],
+                textposition="top right",
+                marker=dict(
+                    color=HIGHLIGHT_COLOR,
+                    size=14,
+                    symbol="diamond",
+                    line=dict(color="white", width=1.5),
+                ),
+                textfont=dict(size=12, color="#6b4f12"),
+                name=subject,
+            )
+        )
+    fig.update_xaxes(
+        title_text=axis_title(value_title, value_format, lang),
+        tickformat=_tickformat(value_format),
+        showgrid=True,
+        gridcolor=GRID_COLOR,
+    )
     fig.update_yaxes(showgrid=False, showline=False, ticks="", showticklabels=False)
     fig.update_layout(showlegend=False)
     return fig

@@ -57,8 +57,15 @@ class PlaybookFailed(BranchConsultError, RuntimeError):
 
     exit_code = RUN_FAILED
 
-    def __init__(self, message: str, *, cell_index: int | None = None, ename: str = "",
-                 evalue: str = "", failed_notebook: Path | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        cell_index: int | None = None,
+        ename: str = "",
+        evalue: str = "",
+        failed_notebook: Path | None = None,
+    ):
         super().__init__(message)
         self.cell_index = cell_index
         self.ename = ename

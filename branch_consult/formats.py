@@ -14,7 +14,18 @@ import re
 from typing import Any, Literal, get_args
 
 Format = Literal[
-    "text", "int", "float1", "float2", "pct0", "pct1", "yuan", "wan", "wan1", "date", "month", "min1"
+    "text",
+    "int",
+    "float1",
+    "float2",
+    "pct0",
+    "pct1",
+    "yuan",
+    "wan",
+    "wan1",
+    "date",
+    "month",
+    "min1",
 ]
 Lang = Literal["zh", "en"]
 
@@ -117,7 +128,11 @@ def format_value(value: Any, fmt: str = "text", lang: str = "zh") -> str:
         return f"{body}万" if lang == "zh" else f"{body} wan"
     if fmt == "min1":
         # Chinese sets no space between a number and its unit ("12.3分钟"); English does ("12.3 min")
-        return f"{_group(x, 1)}{unit_label('min1', lang)}" if lang == "zh" else f"{_group(x, 1)} {unit_label('min1', lang)}"
+        return (
+            f"{_group(x, 1)}{unit_label('min1', lang)}"
+            if lang == "zh"
+            else f"{_group(x, 1)} {unit_label('min1', lang)}"
+        )
     return clean_text(value)  # pragma: no cover - every format is handled above
 
 
@@ -138,7 +153,14 @@ def _format_month(value: Any) -> str:
 def unit_label(fmt: str, lang: str = "zh") -> str:
     """Unit to put in an axis or column title for values shown in ``fmt`` (e.g. "万元")."""
     zh = {"wan": "万元", "wan1": "万元", "yuan": "元", "pct0": "%", "pct1": "%", "min1": "分钟"}
-    en = {"wan": "10k CNY", "wan1": "10k CNY", "yuan": "CNY", "pct0": "%", "pct1": "%", "min1": "min"}
+    en = {
+        "wan": "10k CNY",
+        "wan1": "10k CNY",
+        "yuan": "CNY",
+        "pct0": "%",
+        "pct1": "%",
+        "min1": "min",
+    }
     return (zh if lang == "zh" else en).get(fmt, "")
 
 
@@ -160,7 +182,11 @@ def looks_numeric(text: str) -> bool:
 def numeric_column(texts: list[str]) -> bool:
     """True when every cell of a formatted column is a number (and at least one is not null)."""
     filled = [t for t in texts if clean_text(t).strip()]
-    return bool(filled) and all(looks_numeric(t) for t in filled) and any(t.strip() != NULL_TEXT for t in filled)
+    return (
+        bool(filled)
+        and all(looks_numeric(t) for t in filled)
+        and any(t.strip() != NULL_TEXT for t in filled)
+    )
 
 
 def text_units(text: str) -> int:

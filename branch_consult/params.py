@@ -52,7 +52,14 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 KINDS = ("branch_id", "month", "data", "path", "staff_id")
 
 
-__all__ = ["KINDS", "ParamSchema", "ParamSpec", "ParameterError", "load_params_file", "merge_params"]
+__all__ = [
+    "KINDS",
+    "ParamSchema",
+    "ParamSpec",
+    "ParameterError",
+    "load_params_file",
+    "merge_params",
+]
 
 
 @dataclass(frozen=True)
@@ -79,8 +86,14 @@ def _infer_type(declared: str, default: Any) -> str:
         return "list"
     if name.startswith("dict"):
         return "dict"
-    for type_name, py in (("bool", bool), ("int", int), ("float", float), ("str", str),
-                          ("list", (list, tuple)), ("dict", dict)):
+    for type_name, py in (
+        ("bool", bool),
+        ("int", int),
+        ("float", float),
+        ("str", str),
+        ("list", (list, tuple)),
+        ("dict", dict),
+    ):
         if isinstance(default, py):
             return type_name
     return "str"
@@ -105,7 +118,11 @@ class ParamSchema:
         from papermill.translators import PythonTranslator
 
         cell = next(
-            (c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])),
+            (
+                c
+                for c in nb.get("cells", [])
+                if "parameters" in c.get("metadata", {}).get("tags", [])
+            ),
             None,
         )
         if cell is None:
@@ -117,12 +134,16 @@ class ParamSchema:
             rules = extra.get(p.name, {}) or {}
             kind = rules.get("kind")
             if kind is not None and kind not in KINDS:
-                raise PlaybookDefinitionError(f"parameter {p.name!r}: unknown kind {kind!r} (known: {', '.join(KINDS)})")
+                raise PlaybookDefinitionError(
+                    f"parameter {p.name!r}: unknown kind {kind!r} (known: {', '.join(KINDS)})"
+                )
             choices = tuple(rules["choices"]) if rules.get("choices") else None
             specs.append(
                 ParamSpec(
                     name=p.name,
-                    type=_infer_type(p.inferred_type_name if p.inferred_type_name != "None" else "", default),
+                    type=_infer_type(
+                        p.inferred_type_name if p.inferred_type_name != "None" else "", default
+                    ),
                     default=default,
                     help=p.help or rules.get("help", ""),
                     choices=choices,
@@ -208,7 +229,9 @@ class ParamSchema:
                 )
             if spec.kind == "month" and value not in ("", None) and not _MONTH.match(str(value)):
                 problems.append(f"parameter {spec.name!r}: {_show(value)} is not a month YYYY-MM")
-        branch_specs = [s for s in self.specs if s.kind == "branch_id" and checked[s.name] not in ("", None)]
+        branch_specs = [
+            s for s in self.specs if s.kind == "branch_id" and checked[s.name] not in ("", None)
+        ]
         if branch_specs and branch_ids is not None and not problems:
             valid_ids = list(branch_ids())
             for spec in branch_specs:
@@ -233,14 +256,18 @@ def split_ids(value: Any) -> list[str]:
     return [str(i).strip() for i in items if str(i).strip()]
 
 
-def _check_staff(specs: list[ParamSpec], checked: Mapping[str, Any], staff_ids: Callable[[], Iterable[str]]) -> list[str]:
+def _check_staff(
+    specs: list[ParamSpec], checked: Mapping[str, Any], staff_ids: Callable[[], Iterable[str]]
+) -> list[str]:
     """Unknown staff ids, each with a did-you-mean (the staff list itself is too long to print)."""
     problems = []
     known: list[str] | None = None
     for spec in specs:
         ids = split_ids(checked[spec.name])
         if not ids:
-            problems.append(f"parameter {spec.name!r}: give at least one staff id (staff_id in the staff table)")
+            problems.append(
+                f"parameter {spec.name!r}: give at least one staff id (staff_id in the staff table)"
+            )
             continue
         known = known if known is not None else list(staff_ids())
         valid = set(known)
@@ -248,7 +275,9 @@ def _check_staff(specs: list[ParamSpec], checked: Mapping[str, Any], staff_ids: 
             if sid not in valid:
                 near = difflib.get_close_matches(sid, known, n=1)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
-                problems.append(f"parameter {spec.name!r}: unknown staff {_show(sid)}{hint} in table staff")
+                problems.append(
+                    f"parameter {spec.name!r}: unknown staff {_show(sid)}{hint} in table staff"
+                )
     return problems
 
 
@@ -296,7 +325,9 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def merge_params(file_values: Mapping[str, Any] | None, cli_values: Mapping[str, Any]) -> dict[str, Any]:
+def merge_params(
+    file_values: Mapping[str, Any] | None, cli_values: Mapping[str, Any]
+) -> dict[str, Any]:
     """`--params FILE.yaml` values overridden by `-p NAME VALUE` values."""
     merged = dict(file_values or {})
     merged.update(cli_values)
@@ -311,9 +342,13 @@ def load_params_file(path: str) -> dict[str, Any]:
     except OSError as exc:
         raise ParameterError([f"cannot read parameters file {path}: {exc.strerror}"]) from None
     except UnicodeDecodeError as exc:
-        raise ParameterError([f"parameters file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
+        raise ParameterError(
+            [f"parameters file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+        ) from None
     except yaml.YAMLError as exc:
-        raise ParameterError([f"parameters file {path} is not valid YAML: {exc}".splitlines()[0]]) from None
+        raise ParameterError(
+            [f"parameters file {path} is not valid YAML: {exc}".splitlines()[0]]
+        ) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

@@ -26,8 +26,6 @@ __all__ = ["Playbook", "PlaybookNotFound", "get_playbook", "list_playbooks", "pl
 PLAYBOOKS_ENV = "BRANCH_CONSULT_PLAYBOOKS"
 
 
-
-
 def playbooks_dir() -> Path:
     """The built-in playbooks shipped with the package (or $BRANCH_CONSULT_PLAYBOOKS)."""
     env = os.environ.get(PLAYBOOKS_ENV)
@@ -41,7 +39,9 @@ def playbooks_dir() -> Path:
 def _text(value: Any, lang: str) -> str:
     """A metadata text that is either a plain string or a {zh:..., en:...} mapping."""
     if isinstance(value, dict):
-        return str(value.get(lang) or value.get("en") or value.get("zh") or next(iter(value.values()), ""))
+        return str(
+            value.get(lang) or value.get("en") or value.get("zh") or next(iter(value.values()), "")
+        )
     return "" if value is None else str(value)
 
 

@@ -37,7 +37,11 @@ import pandas as pd
 SECRET_ENV = "BRANCH_CONSULT_PSEUDONYM_SECRET"
 KEY_FILE_ENV = "BRANCH_CONSULT_KEY_FILE"
 KEY_COLUMNS = ("token", "kind", "id", "name")
-_PREFIX = {"customer": ("客户", "Customer"), "staff": ("员工", "Staff"), "participant": ("学员", "Participant")}
+_PREFIX = {
+    "customer": ("客户", "Customer"),
+    "staff": ("员工", "Staff"),
+    "participant": ("学员", "Participant"),
+}
 
 
 def user_secret_file() -> Path:
@@ -74,12 +78,18 @@ def pseudonym_secret(configured: str | None = None) -> str:
     (`branch-consult.toml`), else the user's file."""
     from branch_consult import workspace
 
-    return os.environ.get(SECRET_ENV) or configured or workspace.pseudonym_secret() or _user_secret()
+    return (
+        os.environ.get(SECRET_ENV) or configured or workspace.pseudonym_secret() or _user_secret()
+    )
 
 
 def _missing(value: object) -> bool:
-    return (value is None or value is pd.NA or (isinstance(value, float) and value != value)
-            or str(value) in ("", "nan", "None", "<NA>"))
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and value != value)
+        or str(value) in ("", "nan", "None", "<NA>")
+    )
 
 
 class Pseudonymiser:
@@ -97,8 +107,13 @@ class Pseudonymiser:
         CSV to append issued tokens to; default `$BRANCH_CONSULT_KEY_FILE`, none if unset.
     """
 
-    def __init__(self, secret: str | None = None, lang: str = "zh", enabled: bool = True,
-                 key_file: str | os.PathLike[str] | None = None):
+    def __init__(
+        self,
+        secret: str | None = None,
+        lang: str = "zh",
+        enabled: bool = True,
+        key_file: str | os.PathLike[str] | None = None,
+    ):
         self.lang = lang
         self.enabled = enabled
         self._secret = (secret or pseudonym_secret()).encode() if enabled else b""
@@ -114,7 +129,11 @@ class Pseudonymiser:
         if _missing(value):
             return ""
         ident = str(value)
-        digest = hmac.new(self._secret, f"{kind}:{ident}".encode(), hashlib.sha256).hexdigest()[:6].upper()
+        digest = (
+            hmac.new(self._secret, f"{kind}:{ident}".encode(), hashlib.sha256)
+            .hexdigest()[:6]
+            .upper()
+        )
         zh, en = _PREFIX.get(kind, (kind, kind))
         token = f"{zh if self.lang == 'zh' else en}-{digest}"
         self._record(token, kind, ident, "" if _missing(name) else str(name))
@@ -171,7 +190,9 @@ def read_key(path: str | os.PathLike[str]) -> list[dict[str, str]]:
     return sorted(rows.values(), key=lambda r: (r["kind"], r["token"]))
 
 
-def finish_key_file(recorded: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path | None:
+def finish_key_file(
+    recorded: str | os.PathLike[str], destination: str | os.PathLike[str]
+) -> Path | None:
     """Move the tokens a run recorded to `destination` (mode 0600), one row per person; None if none were issued."""
     source = Path(recorded)
     if not source.is_file() or source.stat().st_size == 0:
@@ -191,7 +212,6 @@ def finish_key_file(recorded: str | os.PathLike[str], destination: str | os.Path
         raise
     source.unlink(missing_ok=True)
     return dest
-
 
 
 class KeyRecording:

@@ -24,23 +24,38 @@ def utc_now() -> str:
 
 def code_version() -> dict[str, str]:
     """Package version and, when run from a git checkout, the commit (marked dirty if so)."""
-    info = {"package": "branch-consult", "version": branch_consult.__version__,
-            "python": platform.python_version()}
+    info = {
+        "package": "branch-consult",
+        "version": branch_consult.__version__,
+        "python": platform.python_version(),
+    }
     package = Path(str(files("branch_consult")))
     try:  # a commit only when git tracks this very package (a checkout, not a venv inside some repo)
-        tracked = subprocess.run(
-            ["git", "-C", str(package), "ls-files", "--error-unmatch", "__init__.py"],
-            capture_output=True, text=True, timeout=5, check=False,
-        ).returncode == 0
+        tracked = (
+            subprocess.run(
+                ["git", "-C", str(package), "ls-files", "--error-unmatch", "__init__.py"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).returncode
+            == 0
+        )
         if tracked:
             commit = subprocess.run(
                 ["git", "-C", str(package), "rev-parse", "--short", "HEAD"],
-                capture_output=True, text=True, timeout=5, check=False,
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
             ).stdout.strip()
             if commit:
                 dirty = subprocess.run(
                     ["git", "-C", str(package), "status", "--porcelain", "--untracked-files=no"],
-                    capture_output=True, text=True, timeout=5, check=False,
+                    capture_output=True,
+                    text=True,
+                    timeout=5,
+                    check=False,
                 ).stdout.strip()
                 info["commit"] = commit + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):

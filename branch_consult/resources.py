@@ -91,6 +91,13 @@ def is_sample_bank(location: str | Path | None) -> bool:
 
 
 __all__ = [
-    "SAMPLE_CLIENT", "ResourceMissing", "data_samples_dir", "is_sample_bank", "playbooks_dir",
-    "resource", "resource_path", "sample_bank_dir", "templates_dir",
+    "SAMPLE_CLIENT",
+    "ResourceMissing",
+    "data_samples_dir",
+    "is_sample_bank",
+    "playbooks_dir",
+    "resource",
+    "resource_path",
+    "sample_bank_dir",
+    "templates_dir",
 ]

@@ -52,8 +52,18 @@ if TYPE_CHECKING:  # the data layer loads pandas and duckdb: imported when a run
     from branch_consult.data.dataset import Dataset
 
 __all__ = [
-    "EXPORTERS", "FORMATS", "ExportFailed", "OutputError", "OutputExists", "PlaybookFailed",
-    "RunResult", "atomic_write", "output_stem", "recover_staging", "run_playbook", "sanitise",
+    "EXPORTERS",
+    "FORMATS",
+    "ExportFailed",
+    "OutputError",
+    "OutputExists",
+    "PlaybookFailed",
+    "RunResult",
+    "atomic_write",
+    "output_stem",
+    "recover_staging",
+    "run_playbook",
+    "sanitise",
 ]
 
 FORMATS = ("docx", "html")
@@ -116,6 +126,7 @@ def output_stem(playbook: Playbook, params: Mapping[str, Any]) -> str:
 
 # ------------------------------------------------------------------ the set of files
 
+
 def _write_new(path: Path, data: bytes) -> None:
     with open(path, "xb") as fh:
         fh.write(data)
@@ -177,7 +188,9 @@ def recover_staging(out: Path) -> list[str]:
 
 
 def _commit(staging: Path, out: Path, names: list[str]) -> None:
-    if os.environ.get(KILL_AT_ENV, "").strip() == "-1":  # test hook: the set staged, not yet recorded
+    if (
+        os.environ.get(KILL_AT_ENV, "").strip() == "-1"
+    ):  # test hook: the set staged, not yet recorded
         os.kill(os.getpid(), signal.SIGKILL)
     mark = staging / (_COMMIT_MARK + ".tmp")
     mark.write_text(json.dumps({"files": names}), encoding="utf-8")
@@ -201,13 +214,18 @@ def _prepare_out(out: Path) -> None:
 
 def _write_failed(out: Path, exc: OSError) -> OutputError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return OutputError(f"cannot write the deliverables to {out}: the disk is full; nothing was written",
-                           exit_code=RUN_FAILED)
-    return OutputError(f"cannot write the deliverables to {out}: {exc.strerror or exc}; nothing was written",
-                       exit_code=RUN_FAILED)
+        return OutputError(
+            f"cannot write the deliverables to {out}: the disk is full; nothing was written",
+            exit_code=RUN_FAILED,
+        )
+    return OutputError(
+        f"cannot write the deliverables to {out}: {exc.strerror or exc}; nothing was written",
+        exit_code=RUN_FAILED,
+    )
 
 
 # ------------------------------------------------------------------ exporters
+
 
 def _export_html(nb: nbformat.NotebookNode, options: Mapping[str, Any]) -> bytes:
     from branch_consult.export.html_exporter import notebook_to_html
@@ -250,6 +268,7 @@ EXPORTERS: dict[str, tuple[str, Callable[[nbformat.NotebookNode, Mapping[str, An
 
 # ------------------------------------------------------------------ the flow
 
+
 @dataclass
 class _Resolved:
     """The checked parameters (data URL masked) and what only the parent may hold."""
@@ -291,7 +310,10 @@ def _opener(location: str | None) -> Callable[[], Dataset]:
 
 
 def _resolve(
-    playbook: Playbook, data: str | os.PathLike[str] | None, params: Mapping[str, Any] | None, lang: str | None
+    playbook: Playbook,
+    data: str | os.PathLike[str] | None,
+    params: Mapping[str, Any] | None,
+    lang: str | None,
 ) -> _Resolved:
     from branch_consult.data.db_url import PASSWORD_ENV, mask_url, url_password
 
@@ -314,8 +336,11 @@ def _resolve(
         raise ParameterError([f"playbook {playbook.name!r} takes no data"])
 
     dataset = _opener(location)
-    checked = schema.validate(values, branch_ids=lambda: dataset().branch_ids(),
-                              staff_ids=lambda: dataset().distinct("staff", "staff_id"))
+    checked = schema.validate(
+        values,
+        branch_ids=lambda: dataset().branch_ids(),
+        staff_ids=lambda: dataset().distinct("staff", "staff_id"),
+    )
     for spec in schema.specs:  # files named on the command line, relative to the caller
         if spec.kind == "path" and checked.get(spec.name) not in ("", None):
             path = Path(_absolute(str(checked[spec.name])))
@@ -330,16 +355,20 @@ def _resolve(
     from branch_consult.preflight import check as preflight_check
 
     preflight_check(playbook.name, checked, dataset)
-    if location is not None:  # tables missing or empty, months that cannot be real: refuse before the kernel
+    if (
+        location is not None
+    ):  # tables missing or empty, months that cannot be real: refuse before the kernel
         dataset().preflight(playbook.name)
     return _Resolved(checked, location, dataset, kernel_env)
 
 
 #: largest rules file read in the parent before the kernel starts
 RULES_MAX_BYTES = 1_000_000
-_RULES_SHAPE = ("a YAML mapping with a 'rules:' list, each rule with id, subject, metric, levels "
-                "(op, value, severity), title, evidence and action in zh and en, "
-                "as in branch_consult/findings/rules.yaml")
+_RULES_SHAPE = (
+    "a YAML mapping with a 'rules:' list, each rule with id, subject, metric, levels "
+    "(op, value, severity), title, evidence and action in zh and en, "
+    "as in branch_consult/findings/rules.yaml"
+)
 
 
 def _check_rules_file(name: str, path: Path) -> None:
@@ -347,7 +376,9 @@ def _check_rules_file(name: str, path: Path) -> None:
     import yaml
 
     def refuse(why: str) -> ParameterError:
-        return ParameterError([f"parameter {name!r}: not a rules file: {path} ({why}); expected {_RULES_SHAPE}"])
+        return ParameterError(
+            [f"parameter {name!r}: not a rules file: {path} ({why}); expected {_RULES_SHAPE}"]
+        )
 
     if not path.exists():
         raise ParameterError([f"parameter {name!r}: no such file {path}"])
@@ -380,17 +411,21 @@ def _check_rules_file(name: str, path: Path) -> None:
 PATH_CHECKS: dict[str, Callable[[str, Path], None]] = {"rules": _check_rules_file}
 
 
-def _check_months(playbook: Playbook, checked: Mapping[str, Any], dataset: Callable[[], Any]) -> None:
+def _check_months(
+    playbook: Playbook, checked: Mapping[str, Any], dataset: Callable[[], Any]
+) -> None:
     """A comparison month must come before the report month (the latest month when empty)."""
     if checked.get("comparison_month") in ("", None) or "month" not in playbook.params:
         return
     month = str(checked.get("month") or "") or _latest_month(dataset) or ""
     compared = str(checked["comparison_month"])
     if month and compared >= month:
-        raise ParameterError([
-            f"parameter 'comparison_month': {compared} is not before the report month {month}; "
-            "give an earlier month (or leave it empty for 12 months earlier)"
-        ])
+        raise ParameterError(
+            [
+                f"parameter 'comparison_month': {compared} is not before the report month {month}; "
+                "give an earlier month (or leave it empty for 12 months earlier)"
+            ]
+        )
 
 
 def _absolute(location: str) -> str:
@@ -406,14 +441,17 @@ def _sample_location() -> str:
     return str(sample_path())
 
 
-def _document_meta(playbook: Playbook, params: Mapping[str, Any], dataset: Callable[[], Any]) -> dict[str, Any]:
+def _document_meta(
+    playbook: Playbook, params: Mapping[str, Any], dataset: Callable[[], Any]
+) -> dict[str, Any]:
     """Cover and header fields the exporters read (`branch_consult` notebook metadata)."""
     lang = str(params.get("lang") or playbook.meta.get("lang") or "zh")
     meta: dict[str, Any] = {
         "title": playbook.title(lang),
         "subtitle": playbook.text("subtitle", lang),
         "lang": lang,
-        "date": str(params.get("start_on") or "") or datetime.now(UTC).date().isoformat(),  # delivery date
+        "date": str(params.get("start_on") or "")
+        or datetime.now(UTC).date().isoformat(),  # delivery date
         "confidentiality": playbook.text("confidentiality", lang) or None,
     }
     if params.get("client"):
@@ -436,7 +474,9 @@ def _latest_month(dataset: Callable[[], Any]) -> str | None:
         return None
 
 
-def _named_values(playbook: Playbook, values: Mapping[str, Any], dataset: Callable[[], Any]) -> dict[str, Any]:
+def _named_values(
+    playbook: Playbook, values: Mapping[str, Any], dataset: Callable[[], Any]
+) -> dict[str, Any]:
     """The values file names are made of: an empty month-kind value is the resolved period."""
     named = dict(values)
     for name in playbook.output_name:
@@ -459,7 +499,10 @@ def _branch_label(dataset: Callable[[], Any], branch_id: str) -> str:
 
 
 def _apply_workspace(
-    playbook: Playbook, data: str | os.PathLike[str] | None, params: Mapping[str, Any] | None, lang: str | None
+    playbook: Playbook,
+    data: str | os.PathLike[str] | None,
+    params: Mapping[str, Any] | None,
+    lang: str | None,
 ) -> tuple[str | None, dict[str, Any], str | None, dict[str, Any]]:
     """The one workspace hook: its defaults (data, language, client) under the caller's values,
     and its branding for the deliverables (logo, colour, templates; sample-data mark)."""
@@ -480,14 +523,24 @@ def _failure_line(nb_path: Path, exc: Any) -> tuple[str, int | None]:
     where = "a cell"
     try:
         nb = nbformat.read(nb_path, as_version=4)
-        own = [c for c in nb.cells
-               if not {"injected-parameters", "papermill-error-cell-tag"} & set(c.metadata.get("tags", []))]
+        own = [
+            c
+            for c in nb.cells
+            if not {"injected-parameters", "papermill-error-cell-tag"}
+            & set(c.metadata.get("tags", []))
+        ]
         for i, cell in enumerate(own):
             if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
                 index = i
                 tags = [t for t in cell.metadata.get("tags", []) if t != "parameters"]
-                first = next((ln.strip() for ln in cell.source.splitlines()
-                              if ln.strip() and not ln.strip().startswith("#")), "")
+                first = next(
+                    (
+                        ln.strip()
+                        for ln in cell.source.splitlines()
+                        if ln.strip() and not ln.strip().startswith("#")
+                    ),
+                    "",
+                )
                 label = f"tag {tags[0]}" if tags else first[:70] + ("…" if len(first) > 70 else "")
                 where = f"cell {i}" + (f" ({label})" if label else "")
                 break
@@ -525,7 +578,9 @@ def run_playbook(
     formats = [f.strip() for f in formats if f.strip()]
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
-        raise ParameterError([f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"])
+        raise ParameterError(
+            [f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"]
+        )
     if "pdf" in formats:
         from branch_consult.export.office import find_office, missing_message
 
@@ -561,9 +616,15 @@ def run_playbook(
         started_at = utc_now()
         try:
             papermill.execute_notebook(
-                str(playbook.path), str(running_path), parameters=values, kernel_name=kernel_name,
-                progress_bar=False, log_output=False, cwd=str(playbook.path.parent),
-                execution_timeout=execution_timeout, kernel_manager_class=kernels,
+                str(playbook.path),
+                str(running_path),
+                parameters=values,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(playbook.path.parent),
+                execution_timeout=execution_timeout,
+                kernel_manager_class=kernels,
             )
         except PapermillExecutionError as exc:
             os.replace(running_path, failed_nb)
@@ -571,15 +632,23 @@ def run_playbook(
             raise PlaybookFailed(
                 f"playbook {playbook.name} failed in {where}: {exc.ename}: {exc.evalue} "
                 f"(executed notebook kept for debugging: {failed_nb})",
-                cell_index=index, ename=exc.ename, evalue=exc.evalue, failed_notebook=failed_nb,
+                cell_index=index,
+                ename=exc.ename,
+                evalue=exc.evalue,
+                failed_notebook=failed_nb,
             ) from None
         finished_at = utc_now()
 
         nb = nbformat.read(running_path, as_version=4)
         provenance = build_provenance(
-            playbook=playbook.name, playbook_path=playbook.path, playbook_sha256=playbook.sha256(),
-            parameters=values, data_source=mask_url(location) if location else None,
-            data_fingerprint=fingerprint, started_at=started_at, finished_at=finished_at,
+            playbook=playbook.name,
+            playbook_path=playbook.path,
+            playbook_sha256=playbook.sha256(),
+            parameters=values,
+            data_source=mask_url(location) if location else None,
+            data_fingerprint=fingerprint,
+            started_at=started_at,
+            finished_at=finished_at,
             kernel_name=kernel_name,
         )
         meta = dict(nb.metadata.get("branch_consult", {}) or {})
@@ -629,6 +698,10 @@ def run_playbook(
     failed_nb.unlink(missing_ok=True)
     outputs = {fmt: out / f"{stem}.{EXPORTERS[fmt][0]}" for fmt in formats}
     return RunResult(
-        playbook=playbook.name, parameters=values, notebook=out / f"{stem}.ipynb", outputs=outputs,
-        provenance=provenance, seconds=round(time.perf_counter() - started, 3),
+        playbook=playbook.name,
+        parameters=values,
+        notebook=out / f"{stem}.ipynb",
+        outputs=outputs,
+        provenance=provenance,
+        seconds=round(time.perf_counter() - started, 3),
     )

@@ -72,31 +72,50 @@ def _titled(name: str) -> str:
 def scaffold_notebook(name: str) -> nbformat.NotebookNode:
     """The notebook of a new playbook called `name` (stripped of outputs, runs with its defaults)."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     title = _titled(name)
     nb.metadata["branch_consult"] = {
         "title": {"zh": title, "en": title},
-        "description": {"zh": f"{title}（新建，请补充说明）", "en": f"{title} (new: describe what it delivers)"},
-        "parameters": {"data": {"kind": "data"}, "month": {"kind": "month"}, "lang": {"choices": ["zh", "en"]}},
+        "description": {
+            "zh": f"{title}（新建，请补充说明）",
+            "en": f"{title} (new: describe what it delivers)",
+        },
+        "parameters": {
+            "data": {"kind": "data"},
+            "month": {"kind": "month"},
+            "lang": {"choices": ["zh", "en"]},
+        },
         "output_name": ["month", "lang"],
     }
     intro = nbformat.v4.new_markdown_cell(
         "<!-- Markdown cells are shown as written in every language; put wording that changes "
-        "with `lang` in code cells (or in the library), data values in display objects. -->")
+        "with `lang` in code cells (or in the library), data values in display objects. -->"
+    )
     intro.metadata["tags"] = ["remove-cell"]
     cells = [
-        (_SETUP, ["remove-cell"]), (_PARAMETERS, ["parameters"]), (_LOAD, ["remove-cell"]),
-        (_SECTION, ["remove-input"]), (_CHART, ["remove-input"]),
+        (_SETUP, ["remove-cell"]),
+        (_PARAMETERS, ["parameters"]),
+        (_LOAD, ["remove-cell"]),
+        (_SECTION, ["remove-input"]),
+        (_CHART, ["remove-input"]),
     ]
-    nb.cells = [intro] + [nbformat.v4.new_code_cell(src, metadata={"tags": tags}) for src, tags in cells]
+    nb.cells = [intro] + [
+        nbformat.v4.new_code_cell(src, metadata={"tags": tags}) for src, tags in cells
+    ]
     return nb
 
 
 def new_playbook(name: str, folder: str | Path, source: str | None = None) -> Path:
     """Write `<folder>/<name>.ipynb`: the scaffold, or a copy of playbook `source` (outputs stripped)."""
     if not _NAME.match(name):
-        raise ScaffoldError(f"playbook name {name!r}: use lower-case letters, digits and _ (e.g. deposit_review)")
+        raise ScaffoldError(
+            f"playbook name {name!r}: use lower-case letters, digits and _ (e.g. deposit_review)"
+        )
     target = Path(folder) / f"{name}.ipynb"
     if target.exists():
         raise ScaffoldError(f"{target} exists already; choose another name or edit it")

@@ -38,11 +38,17 @@ FIELDS: dict[str, tuple[type, str]] = {
     "client": (str, "Client name on every cover, header and HTML page"),
     "consultant": (str, "Consultant or firm named on the cover"),
     "lang": (str, "Default report language: zh or en"),
-    "data": (str, "Default data source: a folder, workbook or database URL (relative to this folder)"),
+    "data": (
+        str,
+        "Default data source: a folder, workbook or database URL (relative to this folder)",
+    ),
     "out": (str, "Default output folder for deliverables (relative to this folder)"),
     "logo": (str, "Logo image (PNG or JPEG) for covers and headers (relative to this folder)"),
     "brand_colour": (str, "Brand colour #RRGGBB for title rules, table headers and HTML accents"),
-    "pseudonym_secret": (str, "Secret for stable pseudonyms of customers and staff; never share it"),
+    "pseudonym_secret": (
+        str,
+        "Secret for stable pseudonyms of customers and staff; never share it",
+    ),
 }
 
 
@@ -132,7 +138,9 @@ def load(root: str | os.PathLike[str]) -> Workspace:
     root = Path(root).expanduser().resolve()
     config = root / CONFIG_NAME
     if not config.is_file():
-        raise WorkspaceError(f"{root} is not a workspace: no {CONFIG_NAME} (create one with `branch-consult init {root}`)")
+        raise WorkspaceError(
+            f"{root} is not a workspace: no {CONFIG_NAME} (create one with `branch-consult init {root}`)"
+        )
     try:
         raw = tomllib.loads(config.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -142,7 +150,9 @@ def load(root: str | os.PathLike[str]) -> Workspace:
         if key not in FIELDS:
             problems.append(f"unknown key {key!r} (keys: {', '.join(FIELDS)})")
         elif not isinstance(value, FIELDS[key][0]):
-            problems.append(f"{key!r} must be a {FIELDS[key][0].__name__}, not {type(value).__name__}")
+            problems.append(
+                f"{key!r} must be a {FIELDS[key][0].__name__}, not {type(value).__name__}"
+            )
     if raw.get("lang", "zh") not in ("zh", "en"):
         problems.append(f"'lang' must be zh or en, not {raw['lang']!r}")
     colour = raw.get("brand_colour", DEFAULT_COLOUR)
@@ -193,6 +203,7 @@ def pseudonym_secret() -> str | None:
 
 # ------------------------------------------------------------------ creating one
 
+
 def _toml_string(value: str) -> str:
     """A TOML basic string (JSON's escapes are valid TOML escapes)."""
     return json.dumps(value, ensure_ascii=False)
@@ -240,19 +251,36 @@ def _logo_png(colour: str, size: int = 96) -> bytes:
     import struct
     import zlib
 
-    rgb = bytes(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    rgb = bytes(int(colour[i : i + 2], 16) for i in (1, 3, 5))
     row = b"\x00" + rgb * size
     raw = row * size
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
-def init(root: str | os.PathLike[str], *, client: str = "", consultant: str = "", lang: str = "zh",
-         brand_colour: str = DEFAULT_COLOUR, logo: str | os.PathLike[str] | None = None) -> Workspace:
+def init(
+    root: str | os.PathLike[str],
+    *,
+    client: str = "",
+    consultant: str = "",
+    lang: str = "zh",
+    brand_colour: str = DEFAULT_COLOUR,
+    logo: str | os.PathLike[str] | None = None,
+) -> Workspace:
     """Create a workspace folder; refuses to overwrite an existing configuration.
 
     Copies the built-in Word reference document and HTML template into ``templates/``
@@ -283,8 +311,13 @@ def init(root: str | os.PathLike[str], *, client: str = "", consultant: str = ""
         logo_name = "logo.png"
         (root / "templates" / logo_name).write_bytes(_logo_png(brand_colour))
     values = {
-        "client": client, "consultant": consultant, "lang": lang, "data": "data", "out": "out",
-        "logo": f"templates/{logo_name}", "brand_colour": brand_colour.upper(),
+        "client": client,
+        "consultant": consultant,
+        "lang": lang,
+        "data": "data",
+        "out": "out",
+        "logo": f"templates/{logo_name}",
+        "brand_colour": brand_colour.upper(),
         "pseudonym_secret": secrets.token_hex(32),
     }
     fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -297,9 +330,8 @@ def init(root: str | os.PathLike[str], *, client: str = "", consultant: str = ""
     return load(root)
 
 
-
-
 # ------------------------------------------------------------------ what a run takes from it
+
 
 @dataclass(frozen=True)
 class RunSettings:
@@ -312,8 +344,12 @@ class RunSettings:
     sample: bool
 
 
-def run_settings(schema: Any, data: str | os.PathLike[str] | None, params: dict[str, Any] | None,
-                 lang: str | None) -> RunSettings:
+def run_settings(
+    schema: Any,
+    data: str | os.PathLike[str] | None,
+    params: dict[str, Any] | None,
+    lang: str | None,
+) -> RunSettings:
     """Fill a run's data, language and client from the active workspace, under what the caller gave.
 
     Also decides what the cover says: the client's name, logo and colour; and, when
@@ -328,7 +364,9 @@ def run_settings(schema: Any, data: str | os.PathLike[str] | None, params: dict[
     values = dict(params or {})
     ws = current()
     if ws is not None:
-        os.environ[WORKSPACE_ENV] = str(ws.root)  # the kernel this run starts sees the same workspace
+        os.environ[WORKSPACE_ENV] = str(
+            ws.root
+        )  # the kernel this run starts sees the same workspace
         if lang is None and "lang" not in values and "lang" in schema:
             lang = ws.lang
         if data is None and not values.get("data") and "data" in schema:
@@ -339,17 +377,23 @@ def run_settings(schema: Any, data: str | os.PathLike[str] | None, params: dict[
     run_lang = str(lang or values.get("lang") or (ws.lang if ws else "zh"))
     if sample:
         meta["sample_data"] = True
-        print("branch-consult: no client data given: this run uses the embedded synthetic sample bank "
-              "(pass --data, or put the extract in the workspace's data/ folder)", file=sys.stderr)
+        print(
+            "branch-consult: no client data given: this run uses the embedded synthetic sample bank "
+            "(pass --data, or put the extract in the workspace's data/ folder)",
+            file=sys.stderr,
+        )
     client = ws.client if ws is not None and ws.client else ""
     client = client or (SAMPLE_CLIENT.get(run_lang, SAMPLE_CLIENT["en"]) if sample else "")
     if "client" in schema:
         if not values.get("client"):
             values["client"] = client
     elif client:
-        meta["client"] = client  # playbooks without a client parameter still carry the cover's client
-    return RunSettings(data=None if data is None else str(data), params=values, lang=lang, meta=meta,
-                       sample=sample)
+        meta["client"] = (
+            client  # playbooks without a client parameter still carry the cover's client
+        )
+    return RunSettings(
+        data=None if data is None else str(data), params=values, lang=lang, meta=meta, sample=sample
+    )
 
 
 def default_out() -> Path:
@@ -371,7 +415,8 @@ def lab_environment(data: str | None = None) -> tuple[Path, dict[str, str]]:
     if ws is None:
         raise WorkspaceError(
             "lab opens a workspace, and there is none here: create one with `branch-consult init DIR`, "
-            "then run `branch-consult lab` inside it (or pass --workspace DIR)")
+            "then run `branch-consult lab` inside it (or pass --workspace DIR)"
+        )
     env = dict(os.environ)
     env[WORKSPACE_ENV] = str(ws.root)
     if data:
@@ -383,7 +428,21 @@ def lab_environment(data: str | None = None) -> tuple[Path, dict[str, str]]:
 
 
 __all__ = [
-    "CONFIG_NAME", "DEFAULT_COLOUR", "FIELDS", "WORKSPACE_ENV", "Workspace", "WorkspaceError",
-    "RunSettings", "activate", "config_text", "current", "default_out", "find", "init", "lab_environment",
-    "load", "pseudonym_secret", "run_settings",
+    "CONFIG_NAME",
+    "DEFAULT_COLOUR",
+    "FIELDS",
+    "WORKSPACE_ENV",
+    "Workspace",
+    "WorkspaceError",
+    "RunSettings",
+    "activate",
+    "config_text",
+    "current",
+    "default_out",
+    "find",
+    "init",
+    "lab_environment",
+    "load",
+    "pseudonym_secret",
+    "run_settings",
 ]

@@ -31,8 +31,14 @@ def tiny_parquet(tmp_path: Path) -> Path:
 
 
 #: How the tests start Debian's Chromium (no sandbox as root, nothing phoning home).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -60,12 +66,16 @@ def _private_config_and_result_cache(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _stop_warm_renderers():
     """The Word exporter keeps one Chromium warm for charts until exit: stop it before the check below."""
     yield
     for name, module in list(sys.modules.items()):
-        get_renderer = getattr(module, "get_renderer", None) if name.startswith("branch_consult") else None
+        get_renderer = (
+            getattr(module, "get_renderer", None) if name.startswith("branch_consult") else None
+        )
         if callable(get_renderer):
             get_renderer().stop()
 
@@ -87,5 +97,7 @@ def pytest_sessionfinish(session, exitstatus):
             continue
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line("\ntests left processes running (now killed):\n" + "\n".join(lines), red=True)
+        reporter.write_line(
+            "\ntests left processes running (now killed):\n" + "\n".join(lines), red=True
+        )
     session.exitstatus = pytest.ExitCode.TESTS_FAILED

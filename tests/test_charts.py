@@ -20,13 +20,23 @@ def test_template_registered_with_cjk_fonts():
     tpl = pio.templates[charts.TEMPLATE_NAME]
     family = tpl.layout.font.family
     # Latin in Calibri/Carlito as in Word, Chinese in Noto Sans CJK
-    assert family.startswith("Calibri, Carlito") and '"Noto Sans CJK SC"' in family and "Microsoft YaHei" in family
+    assert (
+        family.startswith("Calibri, Carlito")
+        and '"Noto Sans CJK SC"' in family
+        and "Microsoft YaHei" in family
+    )
     assert list(tpl.layout.colorway) == charts.PALETTE
 
 
 def test_bar_highlights_this_branch_and_scales_wan():
-    fig = charts.bar_chart(["甲", "乙", "丙"], [20_000, 50_000, 10_000], highlight="乙",
-                           value_title="存款", value_format="wan", title="存款")
+    fig = charts.bar_chart(
+        ["甲", "乙", "丙"],
+        [20_000, 50_000, 10_000],
+        highlight="乙",
+        value_title="存款",
+        value_format="wan",
+        title="存款",
+    )
     bar = fig.data[0]
     assert list(bar.marker.color) == [charts.BASE_COLOR, charts.HIGHLIGHT_COLOR, charts.BASE_COLOR]
     assert list(bar.y) == [2.0, 5.0, 1.0]
@@ -37,13 +47,19 @@ def test_bar_highlights_this_branch_and_scales_wan():
 
 def test_bar_sorted_horizontal():
     fig = charts.bar_chart(["a", "b", "c"], [1, 3, 2], horizontal=True, sort=True)
-    assert list(fig.data[0].y) == ["a", "c", "b"]  # ascending values, reversed axis shows largest on top
+    assert list(fig.data[0].y) == [
+        "a",
+        "c",
+        "b",
+    ]  # ascending values, reversed axis shows largest on top
     assert fig.data[0].orientation == "h"
 
 
 def test_line_shades_peak_season_over_whole_months():
     months = [f"2026-{m:02d}" for m in range(1, 11)]
-    fig = charts.line_chart(months, {"本网点": range(10), "同业": range(10)}, shaded=[("2026-01", "2026-03", "旺季")])
+    fig = charts.line_chart(
+        months, {"本网点": range(10), "同业": range(10)}, shaded=[("2026-01", "2026-03", "旺季")]
+    )
     shape = fig.layout.shapes[0]
     assert shape.x0 == "2025-12-17" and shape.x1 == "2026-03-16"
     assert fig.layout.annotations[0].text == "旺季"
@@ -51,7 +67,9 @@ def test_line_shades_peak_season_over_whole_months():
 
 
 def test_waterfall_totals_and_signs():
-    fig = charts.waterfall_chart([("新增", 200_000), ("流失", -50_000)], start=("期初", 1_000_000), end_label="期末")
+    fig = charts.waterfall_chart(
+        [("新增", 200_000), ("流失", -50_000)], start=("期初", 1_000_000), end_label="期末"
+    )
     wf = fig.data[0]
     assert list(wf.measure) == ["absolute", "relative", "relative", "total"]
     assert list(wf.text) == ["100.0万", "+20.0万", "-5.0万", "115.0万"]
@@ -63,7 +81,9 @@ def test_heatmap_funnel_peer():
     assert hm.data[0].z[0][1] is None and hm.data[0].text[1][1] == "4.0分钟"
     fn = charts.funnel_chart(["推荐", "引荐", "成交"], [100, 40, 12])
     assert list(fn.data[0].x) == [100, 40, 12]
-    peer = charts.peer_position_chart({"A": 0.1, "B": 0.3, "本行": 0.2}, "本行", value_format="pct1")
+    peer = charts.peer_position_chart(
+        {"A": 0.1, "B": 0.3, "本行": 0.2}, "本行", value_format="pct1"
+    )
     assert peer.data[1].text[0] == "本行: 20.0%"
 
 
@@ -75,7 +95,9 @@ def test_axis_title():
 
 @pytest.mark.slow
 def test_warm_renderer_renders_chinese_and_reuses_browser():
-    fig = charts.bar_chart(["城东支行", "城西支行"], [1.0, 2.0], title="各网点存款余额（万元）", highlight="城西支行")
+    fig = charts.bar_chart(
+        ["城东支行", "城西支行"], [1.0, 2.0], title="各网点存款余额（万元）", highlight="城西支行"
+    )
     blank = charts.bar_chart(["", ""], [None, None])
     with StaticRenderer() as r:
         png = r.to_png(fig, width=600, height=300, scale=2)
@@ -102,7 +124,9 @@ def test_renderer_accepts_payload_dict():
 def test_compact_layout_trims_the_title_band_only_without_a_title():
     plain = charts.figure_json(charts.bar_chart(["A", "B"], [1, 2]))
     assert charts.compact_layout(plain)["layout"]["margin"]["t"] == 28
-    legend = charts.figure_json(charts.line_chart(["2026-01", "2026-02"], {"a": [1, 2], "b": [2, 3]}))
+    legend = charts.figure_json(
+        charts.line_chart(["2026-01", "2026-02"], {"a": [1, 2], "b": [2, 3]})
+    )
     assert charts.compact_layout(legend)["layout"]["margin"]["t"] == 48
     titled = charts.figure_json(charts.bar_chart(["A", "B"], [1, 2], title="Deposits"))
     assert "margin" not in charts.compact_layout(titled)["layout"]

@@ -29,8 +29,9 @@ def deliverables(tmp_path_factory) -> dict[str, Path]:
     branches.loc[branches["branch_id"] == BRANCH, "name"] = EVIL
     branches.to_csv(data / "branches.csv", index=False)
     out = tmp_path_factory.mktemp("out")
-    result = run_playbook("branch_diagnostic", data=str(data), out_dir=out,
-                          params={"branch_id": BRANCH}, lang="zh")
+    result = run_playbook(
+        "branch_diagnostic", data=str(data), out_dir=out, params={"branch_id": BRANCH}, lang="zh"
+    )
     return {p.suffix: p for p in result.paths}
 
 
@@ -38,23 +39,49 @@ def deliverables(tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.office
 def test_word_deliverable_opens_in_libreoffice(deliverables, tmp_path):
     if not shutil.which("soffice") or not shutil.which("pdftotext"):
-        pytest.skip("LibreOffice/poppler missing: apt-get install libreoffice-writer-nogui poppler-utils")
+        pytest.skip(
+            "LibreOffice/poppler missing: apt-get install libreoffice-writer-nogui poppler-utils"
+        )
     src = deliverables[".docx"]
     res = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-        capture_output=True, text=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     pdf = tmp_path / (src.stem + ".pdf")
     assert pdf.exists(), res.stderr
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
     flat = re.sub(r"\s+", "", text)
-    for expected in ("摘要", "主要发现", "午间客户等候时间远高于同类网点", "行动计划", "大堂经理", "<script>"):
+    for expected in (
+        "摘要",
+        "主要发现",
+        "午间客户等候时间远高于同类网点",
+        "行动计划",
+        "大堂经理",
+        "<script>",
+    ):
         assert re.sub(r"\s+", "", expected) in flat, expected
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
     assert len([ln for ln in images.splitlines()[2:] if ln.strip()]) >= 8  # the charts are there
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
-        ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout,
+        ).group(1)
+    )
     assert 8 <= pages <= 40
 
 
@@ -65,13 +92,21 @@ def test_html_deliverable_renders_in_chromium(deliverables, tmp_path, chromium):
     page = chromium.new_page(viewport={"width": 1200, "height": 1600})
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: errors.append(f"network: {r.url}") if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            errors.append(f"network: {r.url}")
+            if not r.url.startswith(("file:", "data:", "blob:"))
+            else None
+        ),
+    )
     page.goto(deliverables[".html"].as_uri())
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     charts = page.locator(".js-plotly-plot").count()
     assert charts >= 8
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
-                           timeout=30_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=30_000
+    )
     assert page.evaluate("typeof window.__pwned") == "undefined"
     body = page.inner_text("body")
     assert "午间客户等候时间远高于同类网点" in body and "<script>window.__pwned=1</script>" in body

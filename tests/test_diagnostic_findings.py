@@ -68,7 +68,10 @@ GOLDEN = Path(__file__).parent / "golden" / "sample_findings.json"
 
 def _summary(diagnostics) -> dict:
     """Rule, severity and the triggering value (rounded) per branch: no timestamps, no wording."""
-    return {b: [[f.rule_id, f.severity, round(f.value, 3)] for f in d.findings] for b, d in sorted(diagnostics.items())}
+    return {
+        b: [[f.rule_id, f.severity, round(f.value, 3)] for f in d.findings]
+        for b, d in sorted(diagnostics.items())
+    }
 
 
 def test_findings_match_the_golden_file(diagnostics):
@@ -76,5 +79,7 @@ def test_findings_match_the_golden_file(diagnostics):
     BC_UPDATE_GOLDEN=1 pytest tests/test_diagnostic_findings.py and review the diff."""
     current = _summary(diagnostics)
     if os.environ.get("BC_UPDATE_GOLDEN"):
-        GOLDEN.write_text(json.dumps(current, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        GOLDEN.write_text(
+            json.dumps(current, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     assert current == json.loads(GOLDEN.read_text(encoding="utf-8"))

@@ -37,8 +37,11 @@ def _frame() -> pd.DataFrame:
 
 def test_from_frame_converts_types_and_nan():
     t = Table.from_frame(
-        _frame(), caption="存款", formats={"deposits": "wan", "share": "pct1"},
-        labels={"deposits": "存款"}, source="OCRM",
+        _frame(),
+        caption="存款",
+        formats={"deposits": "wan", "share": "pct1"},
+        labels={"deposits": "存款"},
+        source="OCRM",
     )
     p = t.payload()
     assert p["kind"] == "table" and p["version"] == 1
@@ -83,18 +86,24 @@ def test_html_escapes_everything():
 
 
 def test_css_classes_follow_contract():
-    assert 'class="bc-finding bc-sev-medium"' in Finding(
-        severity="medium", title="t", evidence="e", action="a").to_html()
+    assert (
+        'class="bc-finding bc-sev-medium"'
+        in Finding(severity="medium", title="t", evidence="e", action="a").to_html()
+    )
     sc = Scorecard(caption="c", tiles=[Tile(label="存款", value=0.5, format="pct0", status="red")])
-    assert 'bc-tile bc-status-red' in sc.to_html() and "50%" in sc.to_html()
+    assert "bc-tile bc-status-red" in sc.to_html() and "50%" in sc.to_html()
     assert "bc-callout bc-callout-tip" in Callout(style="tip", text="x").to_html()
 
 
 @pytest.mark.parametrize(
     "obj",
     [
-        Table(caption="c", columns=[{"key": "a", "label": "A", "format": "wan"}], rows=[[1.0], [None]],
-              highlight_rows=[1]),
+        Table(
+            caption="c",
+            columns=[{"key": "a", "label": "A", "format": "wan"}],
+            rows=[[1.0], [None]],
+            highlight_rows=[1],
+        ),
         Finding(severity="low", title="t", evidence="e", action="a"),
         Scorecard(caption="c", tiles=[Tile(label="l", value=None, status="amber")]),
         Callout(text="hello", title=None),
@@ -146,21 +155,31 @@ def test_source_lines_carry_the_same_prefix_as_word():
 
 
 def test_text_columns_holding_numbers_are_right_aligned():
-    t = Table(caption="c", columns=[{"key": "k", "label": "指标"}, {"key": "v", "label": "本网点"}],
-              rows=[["存款余额", "2,591.0万"], ["增长率", "13.8%"], ["等候", None]])
+    t = Table(
+        caption="c",
+        columns=[{"key": "k", "label": "指标"}, {"key": "v", "label": "本网点"}],
+        rows=[["存款余额", "2,591.0万"], ["增长率", "13.8%"], ["等候", None]],
+    )
     assert t.numeric_columns("zh") == [False, True]
     assert '<th class="bc-num bc-keep">本网点</th>' in t.to_html("zh")
     assert '<td class="bc-text bc-keep">存款余额</td>' in t.to_html("zh")
 
 
 def test_short_text_columns_do_not_wrap_long_ones_may():
-    t = Table(caption="c", columns=[{"key": "n", "label": "网点"}, {"key": "a", "label": "行动"}],
-              rows=[["人民路支行", "实行午间错峰就餐与弹性排班，保证午间开足柜台；大堂经理在入口做一级分流"]])
+    t = Table(
+        caption="c",
+        columns=[{"key": "n", "label": "网点"}, {"key": "a", "label": "行动"}],
+        rows=[
+            ["人民路支行", "实行午间错峰就餐与弹性排班，保证午间开足柜台；大堂经理在入口做一级分流"]
+        ],
+    )
     html = t.to_html("zh")
     assert '<td class="bc-text bc-keep">人民路支行</td>' in html
     assert '<td class="bc-text">实行午间' in html
     assert '<th class="bc-text bc-keep">网点</th>' in html  # short headers stay on one line
-    long = Table(caption="c", columns=[{"key": "a", "label": "同类四分位区间（万元）"}], rows=[["x"]]).to_html("zh")
+    long = Table(
+        caption="c", columns=[{"key": "a", "label": "同类四分位区间（万元）"}], rows=[["x"]]
+    ).to_html("zh")
     assert '<th class="bc-text">同类四分位区间（万元）</th>' in long
 
 
@@ -170,14 +189,22 @@ def test_long_text_cells_are_shortened_with_a_note_in_the_report_language():
 
     set_display_lang("en")
     try:
-        table = Table.from_frame(pd.DataFrame({"name": ["x" * 1_000_000, "short"]}), caption="Branches",
-                                 note="Source: extract.")
+        table = Table.from_frame(
+            pd.DataFrame({"name": ["x" * 1_000_000, "short"]}),
+            caption="Branches",
+            note="Source: extract.",
+        )
     finally:
         set_display_lang("zh")
     assert len(table.rows[0][0]) == MAX_CELL_CHARS and table.rows[0][0].endswith("…")
     assert table.rows[1][0] == "short"
-    assert table.note == f"Source: extract. Text longer than {MAX_CELL_CHARS} characters is shortened (ending in “…”)."
-    again = Table.from_payload(table.payload())  # a round trip through the notebook adds no second note
+    assert (
+        table.note
+        == f"Source: extract. Text longer than {MAX_CELL_CHARS} characters is shortened (ending in “…”)."
+    )
+    again = Table.from_payload(
+        table.payload()
+    )  # a round trip through the notebook adds no second note
     assert again.note == table.note and again.rows == table.rows
     zh = Table.from_frame(pd.DataFrame({"name": ["名" * 400]}), caption="网点")
     assert zh.note == f"超过{MAX_CELL_CHARS}字的文字已截断（以“…”结尾）。"

@@ -31,7 +31,8 @@ from branch_consult.formats import (
         (12_345_000, "wan", "zh", "1,234.5万"),
         (12_345_000, "wan", "en", "1,234.5 wan"),
         (12_345_000, "wan1", "zh", "1,234.5万"),
-        (12.34, "min1", "zh", "12.3分钟"), (12.34, "min1", "en", "12.3 min"),
+        (12.34, "min1", "zh", "12.3分钟"),
+        (12.34, "min1", "en", "12.3 min"),
         ("2026-10-31T00:00:00", "date", "zh", "2026-10-31"),
         (dt.date(2026, 10, 5), "date", "en", "2026-10-05"),
         ("2026-10", "month", "zh", "2026-10"),
@@ -84,18 +85,40 @@ def test_min1_unit_follows_language():
     assert format_value(43.575, "min1", "zh").endswith(unit_label("min1", "zh"))
 
 
-@pytest.mark.parametrize(("value", "fmt"), [(-0.0004, "pct1"), (-0.004, "pct0"), (-0.04, "float1"),
-                                             (-0.004, "float2"), (-0.4, "yuan"), (-400, "wan")])
+@pytest.mark.parametrize(
+    ("value", "fmt"),
+    [
+        (-0.0004, "pct1"),
+        (-0.004, "pct0"),
+        (-0.04, "float1"),
+        (-0.004, "float2"),
+        (-0.4, "yuan"),
+        (-400, "wan"),
+    ],
+)
 def test_values_rounding_to_zero_have_no_minus_sign(value, fmt):
     assert not format_value(value, fmt, "zh").startswith("-")
     assert format_value(-value, fmt, "zh") == format_value(value, fmt, "zh")
 
 
-@pytest.mark.parametrize(("text", "numeric"), [
-    ("2,591.0万", True), ("13.8%", True), ("2,335.5 – 3,229.4万", True), ("4.4 分钟", True),
-    ("-19.8 万", True), ("¥12,345", True), ("1.93", True), (NULL_TEXT, True),
-    ("关注", False), ("P90", False), ("客户-7CED98", False), ("2026-11-14", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("text", "numeric"),
+    [
+        ("2,591.0万", True),
+        ("13.8%", True),
+        ("2,335.5 – 3,229.4万", True),
+        ("4.4 分钟", True),
+        ("-19.8 万", True),
+        ("¥12,345", True),
+        ("1.93", True),
+        (NULL_TEXT, True),
+        ("关注", False),
+        ("P90", False),
+        ("客户-7CED98", False),
+        ("2026-11-14", False),
+        ("", False),
+    ],
+)
 def test_looks_numeric(text, numeric):
     assert looks_numeric(text) is numeric
 

@@ -22,37 +22,70 @@ EVIL = 'Bad "branch" </script><script>window.__pwned=1</script>\n\x07<img src=x 
 
 def _display(obj, tags=()):
     bundle = obj._repr_mimebundle_()
-    return new_code_cell("obj", metadata={"tags": list(tags)},
-                         outputs=[new_output("display_data", data=bundle)])
+    return new_code_cell(
+        "obj", metadata={"tags": list(tags)}, outputs=[new_output("display_data", data=bundle)]
+    )
 
 
 def report_notebook(name: str = "南山支行") -> nbformat.NotebookNode:
     fig = go.Figure(go.Bar(x=[name, "B"], y=[3, 5]))
     cells = [
         new_markdown_cell("## 概览 Overview\n\nIntro text."),
-        _display(Table(caption=f"Branches incl. {name}",
-                       columns=[{"key": "n", "label": "Branch", "format": "text"},
-                                {"key": "d", "label": "Deposits", "format": "wan"}],
-                       rows=[[name, 12_345_678.0], ["B", None]])),
+        _display(
+            Table(
+                caption=f"Branches incl. {name}",
+                columns=[
+                    {"key": "n", "label": "Branch", "format": "text"},
+                    {"key": "d", "label": "Deposits", "format": "wan"},
+                ],
+                rows=[[name, 12_345_678.0], ["B", None]],
+            )
+        ),
         _display(Figure(caption=f"Deposits of {name}", source="Sample bank", figure=fig)),
         new_markdown_cell("### Detail"),
-        new_code_cell("bare", outputs=[new_output("display_data", data={
-            "application/vnd.plotly.v1+json": json.loads(fig.to_json()), "text/plain": "Figure()"})],
-            metadata={"tags": ["page-break"]}),
-        new_code_cell("internal", metadata={"tags": ["remove-cell"]},
-                      outputs=[new_output("stream", name="stdout", text="SECRET-CELL")]),
-        new_code_cell("quiet", metadata={"tags": ["remove-output"]},
-                      outputs=[new_output("stream", name="stdout", text="SECRET-OUTPUT")]),
+        new_code_cell(
+            "bare",
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={
+                        "application/vnd.plotly.v1+json": json.loads(fig.to_json()),
+                        "text/plain": "Figure()",
+                    },
+                )
+            ],
+            metadata={"tags": ["page-break"]},
+        ),
+        new_code_cell(
+            "internal",
+            metadata={"tags": ["remove-cell"]},
+            outputs=[new_output("stream", name="stdout", text="SECRET-CELL")],
+        ),
+        new_code_cell(
+            "quiet",
+            metadata={"tags": ["remove-output"]},
+            outputs=[new_output("stream", name="stdout", text="SECRET-OUTPUT")],
+        ),
         new_code_cell("warn", outputs=[new_output("stream", name="stderr", text="SECRET-WARNING")]),
-        new_code_cell("SECRET_CODE = 1", outputs=[new_output("stream", name="stdout", text="visible")]),
+        new_code_cell(
+            "SECRET_CODE = 1", outputs=[new_output("stream", name="stdout", text="visible")]
+        ),
         _display(Callout(style="warning", title=name, text=f"Check {name}")),
     ]
     nb = new_notebook(cells=cells)
     nb.metadata["branch_consult"] = {
-        "title": f"Diagnostic {name}", "subtitle": "Sub", "client": f"Client {name}", "branch": name,
-        "date": "2026-10-31", "lang": "zh",
-        "provenance": {"version": "0.1.0", "data_fingerprint": "0123456789abcdef",
-                       "finished_at": "2026-10-31T08:00:00Z", "playbook": "bank_overview"},
+        "title": f"Diagnostic {name}",
+        "subtitle": "Sub",
+        "client": f"Client {name}",
+        "branch": name,
+        "date": "2026-10-31",
+        "lang": "zh",
+        "provenance": {
+            "version": "0.1.0",
+            "data_fingerprint": "0123456789abcdef",
+            "finished_at": "2026-10-31T08:00:00Z",
+            "playbook": "bank_overview",
+        },
     }
     return nb
 
@@ -139,7 +172,9 @@ def test_renders_in_headless_chromium(tmp_path, chromium):
 
 def test_contents_numbered_like_word_and_body_numbered_by_the_same_levels(html):
     toc = re.search(r'<nav[^>]*class="bc-toc".*?</nav>', html, re.S).group(0)
-    entries = re.findall(r'<li class="bc-toc-l(\d)">.*?<span class="bc-toc-num">([^<]*)</span>([^<]*)</a>', toc)
+    entries = re.findall(
+        r'<li class="bc-toc-l(\d)">.*?<span class="bc-toc-num">([^<]*)</span>([^<]*)</a>', toc
+    )
     assert entries == [("1", "1", "概览 Overview"), ("2", "1.1", "Detail")]
     assert "bc-outline-h2" in re.search(r"<body[^>]*>", html).group(0)
 

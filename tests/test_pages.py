@@ -26,13 +26,22 @@ ROOT = Path(__file__).resolve().parents[1]
 HAS_OFFICE = office.find_office() is not None
 
 
-def _report(sections: int = 4, paragraphs: int = 14, title: str = "城西支行网点诊断报告") -> nbformat.NotebookNode:
+def _report(
+    sections: int = 4, paragraphs: int = 14, title: str = "城西支行网点诊断报告"
+) -> nbformat.NotebookNode:
     """A report long enough to span pages: each section a heading and some text."""
     cells = []
     for i in range(sections):
-        body = "\n\n".join(f"第{i + 1}部分第{j + 1}段：存款余额 12.3 万元，等候 12.3分钟。" * 6 for j in range(paragraphs))
-        cells.append(nbformat.v4.new_markdown_cell(f"## 第{i + 1}节 Section {i + 1}\n\n{body}",
-                                                   metadata={"tags": ["page-break"]} if i == 2 else {}))
+        body = "\n\n".join(
+            f"第{i + 1}部分第{j + 1}段：存款余额 12.3 万元，等候 12.3分钟。" * 6
+            for j in range(paragraphs)
+        )
+        cells.append(
+            nbformat.v4.new_markdown_cell(
+                f"## 第{i + 1}节 Section {i + 1}\n\n{body}",
+                metadata={"tags": ["page-break"]} if i == 2 else {},
+            )
+        )
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["branch_consult"] = {"title": title, "lang": "zh", "date": "2026-11-29"}
     return nb
@@ -43,6 +52,7 @@ def _body(data: bytes):
 
 
 # -- page breaks ------------------------------------------------------------------------
+
 
 def test_page_break_starts_the_next_paragraph_on_a_new_page_without_a_break_paragraph():
     b = DocxBuilder(lang="zh")
@@ -79,25 +89,40 @@ def test_exported_report_has_no_break_paragraphs_only_pages_started_by_headings(
 
 def test_diagnostic_starts_only_its_major_parts_on_a_new_page():
     nb = json.loads((ROOT / "playbooks" / "branch_diagnostic.ipynb").read_text(encoding="utf-8"))
-    breaking = ["".join(c["source"]) for c in nb["cells"] if "page-break" in c["metadata"].get("tags", [])]
+    breaking = [
+        "".join(c["source"]) for c in nb["cells"] if "page-break" in c["metadata"].get("tags", [])
+    ]
     assert breaking == ["reports.show(reports.action_plan(d))"]
 
 
 # -- East Asian language and spacing ------------------------------------------------------
 
+
 @pytest.mark.parametrize("source", ["reference", "export"])
 def test_east_asian_language_is_simplified_chinese_without_auto_spacing(source):
-    d = docx.Document(str(DEFAULT_PATH)) if source == "reference" else _body(notebook_to_docx(_report(1, 1)))
+    d = (
+        docx.Document(str(DEFAULT_PATH))
+        if source == "reference"
+        else _body(notebook_to_docx(_report(1, 1)))
+    )
     theme = d.settings.element.find(qn("w:themeFontLang"))
     assert theme.get(qn("w:eastAsia")) == "zh-CN"
     defaults = d.styles.element.find(qn("w:docDefaults"))
     lang = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
     assert "ja-JP" not in d.settings.element.xml + d.styles.element.xml
-    for ppr in (defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")), d.styles["Normal"].element.pPr):
+    for ppr in (
+        defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")),
+        d.styles["Normal"].element.pPr,
+    ):
         for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
             assert ppr.find(qn(tag)).get(qn("w:val")) == "0"
-    fonts = d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:rFonts"))
+    fonts = (
+        d.styles.element.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault"))
+        .find(qn("w:rPr"))
+        .find(qn("w:rFonts"))
+    )
     assert fonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
 
 
@@ -107,15 +132,29 @@ HEADINGS = [(1, "1", "概况 Overview"), (2, "1.1", "存款 Deposits"), (1, "2",
 
 
 def test_heading_pages_follow_the_bookmarks_in_document_order():
-    outline = [("1 概况  Overview", 3), ("1.1 存款 Deposits", 4), ("概况 Overview", 5), ("2 行动计划", 9)]
+    outline = [
+        ("1 概况  Overview", 3),
+        ("1.1 存款 Deposits", 4),
+        ("概况 Overview", 5),
+        ("2 行动计划", 9),
+    ]
     assert heading_pages(outline, HEADINGS) == [3, 4, 9]
-    unnumbered = [("概况 Overview", 3), ("存款 Deposits", 3), ("行动计划", 7)]  # a firm's reference without numbering
+    unnumbered = [
+        ("概况 Overview", 3),
+        ("存款 Deposits", 3),
+        ("行动计划", 7),
+    ]  # a firm's reference without numbering
     assert heading_pages(unnumbered, HEADINGS) == [3, 3, 7]
 
 
 def test_heading_pages_none_when_a_heading_is_missing_or_out_of_order():
     assert heading_pages([("1 概况 Overview", 3), ("2 行动计划", 5)], HEADINGS) is None
-    assert heading_pages([("2 行动计划", 3), ("1 概况 Overview", 4), ("1.1 存款 Deposits", 4)], HEADINGS) is None
+    assert (
+        heading_pages(
+            [("2 行动计划", 3), ("1 概况 Overview", 4), ("1.1 存款 Deposits", 4)], HEADINGS
+        )
+        is None
+    )
     assert heading_pages([], HEADINGS) is None
 
 
@@ -126,7 +165,11 @@ def test_contents_entries_carry_a_placeholder_then_set_pages_opens_clean():
     for level, number, text in HEADINGS:
         b.headings.append((level, number, text))
     b.finish_toc()
-    entries = [p for p in b.doc.paragraphs if p.style.name.startswith("TOC ") and p.style.name != "TOC Heading"]
+    entries = [
+        p
+        for p in b.doc.paragraphs
+        if p.style.name.startswith("TOC ") and p.style.name != "TOC Heading"
+    ]
     assert [p.text for p in entries] == [f"{n}\t{t}\t{PLACEHOLDER}" for _l, n, t in HEADINGS]
     tab = entries[0].paragraph_format.tab_stops[-1]
     assert (tab.alignment.name, tab.leader.name) == ("RIGHT", "DOTS")
@@ -137,12 +180,16 @@ def test_contents_entries_carry_a_placeholder_then_set_pages_opens_clean():
     assert 'w:dirty="true"' not in entries[0]._p.xml
 
 
-def test_without_libreoffice_the_contents_fall_back_to_word_updating_with_a_warning(monkeypatch, caplog):
+def test_without_libreoffice_the_contents_fall_back_to_word_updating_with_a_warning(
+    monkeypatch, caplog
+):
     monkeypatch.setenv("BRANCH_CONSULT_SOFFICE", "")
     d = _body(notebook_to_docx(_report(2, 2), toc_pages=True))
     assert d.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
-    assert any("contents page numbers not filled" in r.getMessage() and "LibreOffice" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "contents page numbers not filled" in r.getMessage() and "LibreOffice" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 @pytest.mark.office
@@ -165,6 +212,7 @@ def test_contents_page_numbers_match_the_pdf_and_word_opens_clean():
 
 
 # -- PDF ---------------------------------------------------------------------------------
+
 
 @pytest.mark.office
 @pytest.mark.skipif(not HAS_OFFICE, reason="LibreOffice not installed")
@@ -191,9 +239,23 @@ def test_two_pdf_conversions_run_at_once_without_colliding():
 
 def test_pdf_without_libreoffice_is_one_clear_line_and_exit_2(tmp_path):
     env = {**os.environ, "BRANCH_CONSULT_SOFFICE": ""}
-    done = subprocess.run([sys.executable, "-m", "branch_consult.cli", "run", "branch_diagnostic",
-                           "--formats", "docx,pdf", "--out", str(tmp_path)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "branch_consult.cli",
+            "run",
+            "branch_diagnostic",
+            "--formats",
+            "docx,pdf",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip() and "sample" not in line]
     assert len(lines) == 1 and "LibreOffice" in lines[0] and "Traceback" not in done.stderr
@@ -207,6 +269,7 @@ def test_pdf_is_a_registered_format():
 
 
 # -- HTML ---------------------------------------------------------------------------------
+
 
 def test_html_title_is_the_report_title():
     html = notebook_to_html(_report(1, 1, title="城西支行网点诊断报告 <2026-10>"))

@@ -24,12 +24,20 @@ def test_reads_names_types_defaults_help_and_choices(schema):
 
 
 def test_defaults_fill_in(schema):
-    assert schema.validate({}) == {"name": "world", "count": 2, "ratio": 0.5, "shout": False,
-                                   "tags": ["a", "b"], "lang": "en"}
+    assert schema.validate({}) == {
+        "name": "world",
+        "count": 2,
+        "ratio": 0.5,
+        "shout": False,
+        "tags": ["a", "b"],
+        "lang": "en",
+    }
 
 
 def test_cli_strings_are_coerced(schema):
-    got = schema.validate({"count": "5", "ratio": "0.25", "shout": "yes", "tags": "[x, y]", "name": "007"})
+    got = schema.validate(
+        {"count": "5", "ratio": "0.25", "shout": "yes", "tags": "[x, y]", "name": "007"}
+    )
     assert got["count"] == 5 and got["ratio"] == 0.25 and got["shout"] is True
     assert got["tags"] == ["x", "y"]
     assert got["name"] == "007"  # text stays text, leading zeros kept
@@ -80,8 +88,13 @@ def test_branch_ids_checked_lazily_against_the_data():
 
 
 def test_unparseable_parameter_line_is_refused():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        'a: int = 1  # fine\nb = 2; c = 3', metadata={"tags": ["parameters"]})])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "a: int = 1  # fine\nb = 2; c = 3", metadata={"tags": ["parameters"]}
+            )
+        ]
+    )
     with pytest.raises(ValueError, match="cannot read the declaration of"):
         ParamSchema.from_notebook(nb)
 

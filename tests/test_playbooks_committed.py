@@ -36,5 +36,11 @@ def test_committed_without_outputs_and_with_typed_parameters(playbook):
 def test_runs_top_to_bottom_with_defaults(playbook, tmp_path):
     result = run_playbook(playbook.name, out_dir=tmp_path, formats=["html"])
     nb = nbformat.read(result.notebook, as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert errors == []

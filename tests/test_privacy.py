@@ -21,7 +21,9 @@ def test_tokens_stable_within_secret_and_differ_across():
     a, b = Pseudonymiser("s1"), Pseudonymiser("s2")
     assert a.token("C1") == a.token("C1") != a.token("C2")
     assert a.token("C1") != b.token("C1")
-    assert a.token("C1").startswith("客户-") and Pseudonymiser("s1", lang="en").token("S1", "staff").startswith("Staff-")
+    assert a.token("C1").startswith("客户-") and Pseudonymiser("s1", lang="en").token(
+        "S1", "staff"
+    ).startswith("Staff-")
     assert a.token(None) == ""
 
 
@@ -61,8 +63,10 @@ def test_key_file_records_each_person_once_with_name(tmp_path):
     p.token("C1")
     p.token("C1")
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert read_key(key) == [{"token": p.token("C1"), "kind": "customer", "id": "C1", "name": ""},
-                             {"token": t, "kind": "staff", "id": "S1", "name": "高峰"}]
+    assert read_key(key) == [
+        {"token": p.token("C1"), "kind": "customer", "id": "C1", "name": ""},
+        {"token": t, "kind": "staff", "id": "S1", "name": "高峰"},
+    ]
 
 
 def test_key_recording_moves_the_key_beside_the_deliverables(tmp_path, monkeypatch):
@@ -72,7 +76,9 @@ def test_key_recording_moves_the_key_beside_the_deliverables(tmp_path, monkeypat
     dest = recording.finish(tmp_path / "report_B001.key.csv")
     assert dest is not None and stat.S_IMODE(dest.stat().st_mode) == 0o600
     with dest.open(encoding="utf-8") as fh:
-        assert list(csv.DictReader(fh)) == [{"token": token, "kind": "customer", "id": "C9", "name": ""}]
+        assert list(csv.DictReader(fh)) == [
+            {"token": token, "kind": "customer", "id": "C9", "name": ""}
+        ]
     assert not os.path.exists(recording.env[KEY_FILE_ENV])
     assert KeyRecording().finish(tmp_path / "none.key.csv") is None  # nothing issued, no key
     assert not (tmp_path / "none.key.csv").exists()

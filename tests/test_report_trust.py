@@ -42,7 +42,10 @@ BAD_FORMS = {
         (rf"[{CJK}] +[\d¥+\-]|[\d%] +[{CJK}]", "a space between Chinese and a number"),
         (r"同类(?:网点)?(?:中位)?(?:为)?–", "a peer median that does not exist"),
         (r"对标0项|0家同类网点", "a comparison with nothing"),
-        (r"\d[\d,.]*万元(?!以上)", "the unit word of amounts is 万 (万元 only in thresholds: 20万元以上)"),
+        (
+            r"\d[\d,.]*万元(?!以上)",
+            "the unit word of amounts is 万 (万元 only in thresholds: 20万元以上)",
+        ),
     ],
 }
 
@@ -55,15 +58,23 @@ def _texts(obj, lang: str) -> list[str]:
     kind = p["kind"]
     if kind == "table":
         cols = p["columns"]
-        cells = [format_value(v, c["format"], lang) if c["format"] != "text" else str(v)
-                 for row in p["rows"] for v, c in zip(row, cols, strict=True) if v is not None]
+        cells = [
+            format_value(v, c["format"], lang) if c["format"] != "text" else str(v)
+            for row in p["rows"]
+            for v, c in zip(row, cols, strict=True)
+            if v is not None
+        ]
         return [p["caption"], p.get("note") or "", *(c["label"] for c in cols), *cells]
     if kind == "finding":
         return [p["title"], p["evidence"], p["action"]]
     if kind == "callout":
         return [p.get("title") or "", p["text"]]
     if kind == "scorecard":
-        return [p["caption"], *(t["label"] for t in p["tiles"]), *((t.get("note") or "") for t in p["tiles"])]
+        return [
+            p["caption"],
+            *(t["label"] for t in p["tiles"]),
+            *((t.get("note") or "") for t in p["tiles"]),
+        ]
     return [p["caption"], *chart_labels(obj)]
 
 
@@ -74,13 +85,20 @@ def chart_labels(obj) -> list[str]:
     out: list[str] = []
     for trace in obj.figure.get("data", []):
         for value in trace.get("text") or []:
-            out.extend(str(v) for v in (value if isinstance(value, list) else [value]) if v is not None)
+            out.extend(
+                str(v) for v in (value if isinstance(value, list) else [value]) if v is not None
+            )
     return out
 
 
 def report_text(d) -> list[str]:
     """Every text of the whole report, the introduction first."""
-    return [t for obj in reports.introduction(d) + reports.full_report(d) for t in _texts(obj, d.lang) if t]
+    return [
+        t
+        for obj in reports.introduction(d) + reports.full_report(d)
+        for t in _texts(obj, d.lang)
+        if t
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +107,11 @@ def sample():
     ds = open_dataset(None)
     ctx = bank_context(ds)
     results = {b: diagnose(ds, DiagnosticSettings(branch_id=b), bank=ctx) for b in BRANCHES}
-    return {(b, lang): reports.word_report(results[b], lang, start_on="2026-11-29")
-            for b in BRANCHES for lang in ("zh", "en")}
+    return {
+        (b, lang): reports.word_report(results[b], lang, start_on="2026-11-29")
+        for b in BRANCHES
+        for lang in ("zh", "en")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -120,23 +141,44 @@ def test_one_customer_base_across_sections(sample, branch):
 
 #: figures a report shows more than once: metric → format of its one rounding rule
 REPEATED = {
-    "lead_deposits_wan": "wan", "top_unattended_aum_wan": "wan", "outflow_amount_wan": "wan",
-    "share_over_15": "pct1", "peer_share_over_15": "pct1", "top_unattended_share": "pct1",
-    "peer_top_unattended_share": "pct1", "mobile_adoption": "pct1", "peer_mobile_adoption": "pct1",
-    "referral_conversion": "pct1", "peer_referral_conversion": "pct1", "weakest_handoff_rate": "pct1",
-    "walk_away_rate": "pct1", "peer_walk_away_rate": "pct1", "deposit_growth": "pct1",
-    "p90_wait": "min1", "median_wait": "min1", "lunch_median_wait": "min1",
-    "products_per_customer": "float2", "peer_products_per_customer": "float2",
+    "lead_deposits_wan": "wan",
+    "top_unattended_aum_wan": "wan",
+    "outflow_amount_wan": "wan",
+    "share_over_15": "pct1",
+    "peer_share_over_15": "pct1",
+    "top_unattended_share": "pct1",
+    "peer_top_unattended_share": "pct1",
+    "mobile_adoption": "pct1",
+    "peer_mobile_adoption": "pct1",
+    "referral_conversion": "pct1",
+    "peer_referral_conversion": "pct1",
+    "weakest_handoff_rate": "pct1",
+    "walk_away_rate": "pct1",
+    "peer_walk_away_rate": "pct1",
+    "deposit_growth": "pct1",
+    "p90_wait": "min1",
+    "median_wait": "min1",
+    "lunch_median_wait": "min1",
+    "products_per_customer": "float2",
+    "peer_products_per_customer": "float2",
 }
 
 
 def _other_roundings(value: float, fmt: str, lang: str) -> list[str]:
     """The same figure rounded differently from the rule (e.g. "183万" where the rule gives "182.7万")."""
     scaled = value / 1e4 if fmt == "wan" else value * 100 if fmt == "pct1" else value
-    unit = {"wan": "万" if lang == "zh" else " wan", "pct1": "%", "min1": "分钟" if lang == "zh" else " min",
-            "float2": ""}[fmt]
+    unit = {
+        "wan": "万" if lang == "zh" else " wan",
+        "pct1": "%",
+        "min1": "分钟" if lang == "zh" else " min",
+        "float2": "",
+    }[fmt]
     right = format_value(value, fmt, lang)
-    others = {f"{scaled:,.0f}{unit}", f"{scaled:,.2f}{unit}"} if unit else {f"{scaled:,.1f}", f"{scaled:,.3f}"}
+    others = (
+        {f"{scaled:,.0f}{unit}", f"{scaled:,.2f}{unit}"}
+        if unit
+        else {f"{scaled:,.1f}", f"{scaled:,.3f}"}
+    )
     return [o for o in others if o != right]
 
 
@@ -156,7 +198,9 @@ def test_a_figure_shown_twice_reads_the_same(sample, branch, lang):
             shown += 1
         for other in _other_roundings(float(value), fmt, lang):
             pattern = rf"(?<![\d.,]){re.escape(other)}(?![\d{'' if fmt != 'float2' else '%'}])"
-            assert not re.search(pattern, text), f"{metric} shown as {other!r}, the rule gives {right!r}"
+            assert not re.search(pattern, text), (
+                f"{metric} shown as {other!r}, the rule gives {right!r}"
+            )
     assert shown >= 5  # the test reads real figures, not an empty report
 
 
@@ -192,7 +236,7 @@ def bad_forms(texts: list[str], lang: str) -> list[str]:
         for pattern, why in BAD_FORMS[lang]:
             m = re.search(pattern, t)
             if m:
-                found.append(f"{why}: {t[max(0, m.start() - 30): m.end() + 30]!r}")
+                found.append(f"{why}: {t[max(0, m.start() - 30) : m.end() + 30]!r}")
     return found
 
 
@@ -254,7 +298,9 @@ def test_partial_data_says_what_it_cannot_support(messy):
     assert len(card) == 2 and "no peer comparison" in card[1].text
     # nobody is shown as "Reviewed: No" without the events table
     targets = reports.targets_section(en)
-    assert not any(getattr(o, "caption", "") == "Staff missing target month after month" for o in targets)
+    assert not any(
+        getattr(o, "caption", "") == "Staff missing target month after month" for o in targets
+    )
     assert any("No staff-events data" in getattr(o, "text", "") for o in targets)
     assert not any(f.rule_id in ("underperformer_kept", "top_performer_exit") for f in en.findings)
     # the comparison month moved: the report says so, and labels name the month compared
@@ -266,7 +312,10 @@ def test_partial_data_says_what_it_cannot_support(messy):
 
 def test_the_sample_says_its_growth_is_over_eleven_months(sample):
     """The sample reaches back to 2025-11 only: "growth" is over 11 months, and the report says so."""
-    assert "so the comparison is with 2025-11, 11 months earlier" in reports.introduction(sample[("B005", "en")])[1].text
+    assert (
+        "so the comparison is with 2025-11, 11 months earlier"
+        in reports.introduction(sample[("B005", "en")])[1].text
+    )
     assert "对比期改为2025-11（11个月前）" in reports.introduction(sample[("B005", "zh")])[1].text
 
 
@@ -278,8 +327,14 @@ def test_rendered_messy_report_has_none_of_the_known_bad_forms(tmp_path):
     """One real run (papermill → HTML) on the messy workbook, read as text and grepped."""
     from branch_consult.run import run_playbook
 
-    result = run_playbook("branch_diagnostic", data=str(MESSY), out_dir=tmp_path, formats=["html"],
-                          params={"branch_id": "B002"}, lang="en")
+    result = run_playbook(
+        "branch_diagnostic",
+        data=str(MESSY),
+        out_dir=tmp_path,
+        formats=["html"],
+        params={"branch_id": "B002"},
+        lang="en",
+    )
     [page] = [p for p in result.paths if p.suffix == ".html"]
     raw = page.read_text(encoding="utf-8")
     body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", raw, flags=re.S)
@@ -290,17 +345,32 @@ def test_rendered_messy_report_has_none_of_the_known_bad_forms(tmp_path):
 
 
 def test_bank_overview_counts_branches_in_words():
-    """"1 branch lost deposits", never "1 branch(es)"; the top-three share to one decimal."""
+    """ "1 branch lost deposits", never "1 branch(es)"; the top-three share to one decimal."""
     import pandas as pd
 
     from branch_consult.analysis.overview import Overview
     from branch_consult.reports.bank_overview import observations
 
-    frame = pd.DataFrame({"name": ["东城", "西城", "南湖", "北岸"], "growth": [0.10, 0.05, 0.02, -0.03],
-                          "deposits_per_fte": [300e4, 250e4, 240e4, 230e4]})
-    ov = Overview(month="2026-10", base_month="2025-10", branches=frame,
-                  totals={"branches": 4, "deposits": 1e8, "aum": 2e8, "customers": 1000, "growth": 0.04,
-                          "top3_share": 0.8123})
+    frame = pd.DataFrame(
+        {
+            "name": ["东城", "西城", "南湖", "北岸"],
+            "growth": [0.10, 0.05, 0.02, -0.03],
+            "deposits_per_fte": [300e4, 250e4, 240e4, 230e4],
+        }
+    )
+    ov = Overview(
+        month="2026-10",
+        base_month="2025-10",
+        branches=frame,
+        totals={
+            "branches": 4,
+            "deposits": 1e8,
+            "aum": 2e8,
+            "customers": 1000,
+            "growth": 0.04,
+            "top3_share": 0.8123,
+        },
+    )
     en = observations(ov, "en")
     assert "1 branch lost deposits since 2025-10: 北岸." in en
     assert any("81.2%" in t for t in en)
@@ -310,7 +380,7 @@ def test_bank_overview_counts_branches_in_words():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_quartile_range_writes_its_unit_once(sample, lang):
-    """"3.1 – 3.3分钟", not "3.1分钟 – 3.3分钟" (the same for 万, wan, min and %)."""
+    """ "3.1 – 3.3分钟", not "3.1分钟 – 3.3分钟" (the same for 万, wan, min and %)."""
     d = sample[("B003", lang)]
     [card] = [o for o in reports.scorecard_section(d) if type(o).__name__ == "Table"]
     p = card.payload()

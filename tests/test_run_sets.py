@@ -35,15 +35,25 @@ def _rename_branches(folder: Path, names: dict[str, str]) -> Path:
 
 @pytest.mark.slow
 def test_two_chinese_branch_ids_never_share_a_file(tmp_path):
-    bank = _rename_branches(write_tiny_bank(tmp_path / "bank"), {"B001": "城东支行", "B002": "高新支行"})
+    bank = _rename_branches(
+        write_tiny_bank(tmp_path / "bank"), {"B001": "城东支行", "B002": "高新支行"}
+    )
     out = tmp_path / "out"
     branch = str(NOTEBOOKS / "branch.ipynb")
-    first = run_playbook(branch, data=bank, out_dir=out, params={"branch_id": "城东支行"}, formats=["html"])
-    second = run_playbook(branch, data=bank, out_dir=out, params={"branch_id": "高新支行"}, formats=["html"])
+    first = run_playbook(
+        branch, data=bank, out_dir=out, params={"branch_id": "城东支行"}, formats=["html"]
+    )
+    second = run_playbook(
+        branch, data=bank, out_dir=out, params={"branch_id": "高新支行"}, formats=["html"]
+    )
     assert first.outputs["html"].name == "branch_城东支行.html"
     assert second.outputs["html"].name == "branch_高新支行.html"
     assert sorted(p.name for p in out.iterdir()) == [
-        "branch_城东支行.html", "branch_城东支行.ipynb", "branch_高新支行.html", "branch_高新支行.ipynb"]
+        "branch_城东支行.html",
+        "branch_城东支行.ipynb",
+        "branch_高新支行.html",
+        "branch_高新支行.ipynb",
+    ]
 
 
 def test_an_existing_deliverable_is_replaced_only_with_force(tmp_path, monkeypatch):
@@ -51,12 +61,19 @@ def test_an_existing_deliverable_is_replaced_only_with_force(tmp_path, monkeypat
     spy_papermill(monkeypatch, calls)
     first = run_playbook(SIMPLE, out_dir=tmp_path, formats=["html"])
     before = first.outputs["html"].read_bytes()
-    with pytest.raises(OutputExists, match=r"simple_world_en.html exists; pass --force to replace the 2 files"):
+    with pytest.raises(
+        OutputExists, match=r"simple_world_en.html exists; pass --force to replace the 2 files"
+    ):
         run_playbook(SIMPLE, out_dir=tmp_path, params={"shout": True}, formats=["html"])
-    assert len(calls) == 1 and first.outputs["html"].read_bytes() == before  # refused before the kernel
+    assert (
+        len(calls) == 1 and first.outputs["html"].read_bytes() == before
+    )  # refused before the kernel
     run_playbook(SIMPLE, out_dir=tmp_path, params={"shout": True}, formats=["html"], force=True)
     assert "Rows for WORLD" in first.outputs["html"].read_text(encoding="utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["simple_world_en.html", "simple_world_en.ipynb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "simple_world_en.html",
+        "simple_world_en.ipynb",
+    ]
 
 
 _STARTED: list[subprocess.Popen] = []
@@ -77,8 +94,13 @@ def _close_started_runs():
 
 
 def _cli(args, **kw) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "branch_consult.cli", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "branch_consult.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
     _STARTED.append(proc)
     return proc
 
@@ -105,8 +127,21 @@ def test_a_kill_at_any_file_boundary_leaves_the_old_set_or_the_new(tmp_path, kil
     assert old.wait(180) == 0, old.stderr.read()
     assert _version(out) == {"old"}
 
-    run = _cli(["run", SIMPLE, "--out", str(out), "--formats", "docx,html", "-p", "shout", "true", "--force"],
-               env={**os.environ, "BRANCH_CONSULT_TEST_KILL_AT_MOVE": str(kill_at)})
+    run = _cli(
+        [
+            "run",
+            SIMPLE,
+            "--out",
+            str(out),
+            "--formats",
+            "docx,html",
+            "-p",
+            "shout",
+            "true",
+            "--force",
+        ],
+        env={**os.environ, "BRANCH_CONSULT_TEST_KILL_AT_MOVE": str(kill_at)},
+    )
     assert run.wait(180) == -signal.SIGKILL
     left = sorted(p.name for p in out.iterdir())
     staging = [n for n in left if n.startswith(STAGING_PREFIX)]
@@ -118,9 +153,15 @@ def test_a_kill_at_any_file_boundary_leaves_the_old_set_or_the_new(tmp_path, kil
 
 def _sleeper(folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell('lang: str = "en"', metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell('lang: str = "en"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(120)"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = folder / "sleeper.ipynb"
     nbformat.write(nb, path)
     return path
@@ -140,7 +181,9 @@ def _kernel_of(proc: subprocess.Popen, timeout: float = 60) -> psutil.Process:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum, delay", [(signal.SIGINT, 1.5), (signal.SIGTERM, 1.5), (signal.SIGINT, 0)])
+@pytest.mark.parametrize(
+    "signum, delay", [(signal.SIGINT, 1.5), (signal.SIGTERM, 1.5), (signal.SIGINT, 0)]
+)
 def test_interrupt_prints_one_line_exits_130_and_stops_the_kernel(tmp_path, signum, delay):
     out = tmp_path / "out"
     run = _cli(["run", str(_sleeper(tmp_path)), "--out", str(out), "--formats", "html"])
@@ -159,8 +202,12 @@ def test_interrupt_prints_one_line_exits_130_and_stops_the_kernel(tmp_path, sign
 def test_full_disk_is_one_line_and_leaves_nothing(tmp_path):
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)],
-                             capture_output=True).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not mounted:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:

@@ -27,7 +27,10 @@ def test_defaults_review_the_planted_pair():
 def test_each_unknown_staff_id_gets_a_did_you_mean():
     schema = get_playbook("staff_fit_review").params
     ids = ["S00118", "S00121", "S00122"]
-    assert schema.validate({"staff_ids": "S00121, S00118"}, staff_ids=lambda: ids)["staff_ids"] == "S00121, S00118"
+    assert (
+        schema.validate({"staff_ids": "S00121, S00118"}, staff_ids=lambda: ids)["staff_ids"]
+        == "S00121, S00118"
+    )
     with pytest.raises(ParameterError) as err:
         schema.validate({"staff_ids": "S00121,S0118,X"}, staff_ids=lambda: ids)
     assert "unknown staff 'S0118' (did you mean 'S00118'?) in table staff" in str(err.value)
@@ -38,7 +41,9 @@ def test_each_unknown_staff_id_gets_a_did_you_mean():
 
 def test_unknown_staff_refused_before_any_kernel_starts(tmp_path):
     with pytest.raises(ParameterError, match="did you mean 'S00121'"):
-        run_playbook("staff_fit_review", out_dir=tmp_path, params={"staff_ids": "S0121"}, formats=["html"])
+        run_playbook(
+            "staff_fit_review", out_dir=tmp_path, params={"staff_ids": "S0121"}, formats=["html"]
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -46,8 +51,11 @@ def _texts(path: Path) -> dict[str, str]:
     """Every part of an output file as text: each XML part of a .docx (docProps included), or the file."""
     if path.suffix == ".docx":
         with zipfile.ZipFile(path) as z:
-            return {f"{path.name}:{n}": z.read(n).decode("utf-8", "replace") for n in z.namelist()
-                    if not n.startswith("word/media/")}
+            return {
+                f"{path.name}:{n}": z.read(n).decode("utf-8", "replace")
+                for n in z.namelist()
+                if not n.startswith("word/media/")
+            }
     return {path.name: path.read_text(encoding="utf-8")}
 
 
@@ -63,9 +71,20 @@ def deliverables(tmp_path_factory) -> list[Path]:
 
 @pytest.mark.slow
 def test_word_and_html_in_both_languages_without_real_names(deliverables):
-    assert sorted(p.suffix for p in deliverables) == [".docx", ".docx", ".html", ".html", ".ipynb", ".ipynb"]
+    assert sorted(p.suffix for p in deliverables) == [
+        ".docx",
+        ".docx",
+        ".html",
+        ".html",
+        ".ipynb",
+        ".ipynb",
+    ]
     names = [n for n in open_dataset(None).table("staff")["name"].astype(str) if n.strip()]
-    leaks = {part: [n for n in names if n in text] for path in deliverables for part, text in _texts(path).items()}
+    leaks = {
+        part: [n for n in names if n in text]
+        for path in deliverables
+        for part, text in _texts(path).items()
+    }
     assert {part: found for part, found in leaks.items() if found} == {}
     html = {p.stem[-2:]: p.read_text(encoding="utf-8") for p in deliverables if p.suffix == ".html"}
     assert "人岗匹配案例复盘" in html["zh"] and "Staff-fit case review" in html["en"]

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_mypy_passes_on_the_package() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", os.devnull, "--no-error-summary"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr

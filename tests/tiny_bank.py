@@ -49,10 +49,28 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             {
                 "customer_id": ["C1", "C1", "C2", "C3", "C4", "C1", "C2", "C3", "C4"],
                 "month": ["2026-09"] * 5 + ["2026-10"] * 4,
-                "product": ["deposit_time", "wealth", "deposit_demand", "deposit_time", "fund",
-                            "deposit_time", "deposit_demand", "deposit_time", "fund"],
-                "balance": ["1200000", "300000", "50000", "80000", "20000",
-                            "1250000", "45000", "82000", "21000"],
+                "product": [
+                    "deposit_time",
+                    "wealth",
+                    "deposit_demand",
+                    "deposit_time",
+                    "fund",
+                    "deposit_time",
+                    "deposit_demand",
+                    "deposit_time",
+                    "fund",
+                ],
+                "balance": [
+                    "1200000",
+                    "300000",
+                    "50000",
+                    "80000",
+                    "20000",
+                    "1250000",
+                    "45000",
+                    "82000",
+                    "21000",
+                ],
             }
         ),
     }

@@ -210,7 +210,9 @@ def lunchtime_ratio(tickets: pd.DataFrame, window: tuple[str, str] = LUNCH) -> L
     other = t.loc[~lunch, "wait_min"].dropna()
     lm = float(in_lunch.median()) if len(in_lunch) else math.nan
     om = float(other.median()) if len(other) else math.nan
-    return LunchComparison((window[0], window[1]), lm, om, _ratio(lm, om), len(in_lunch), len(other))
+    return LunchComparison(
+        (window[0], window[1]), lm, om, _ratio(lm, om), len(in_lunch), len(other)
+    )
 
 
 # ------------------------------------------------------------------ counters

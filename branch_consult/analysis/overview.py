@@ -40,7 +40,9 @@ class Overview:
     base_month: str | None
     branches: pd.DataFrame  # one row per branch, sorted by deposits (largest first)
     totals: OverviewTotals
-    period: PeriodChoice | None = None  # how the months were chosen (stated when a month was left out)
+    period: PeriodChoice | None = (
+        None  # how the months were chosen (stated when a month was left out)
+    )
 
 
 def pick_months(available: list[str], month: str = "") -> tuple[str, str | None]:
@@ -67,7 +69,8 @@ def compute_overview(
     if base is not None and len(base):
         frame = frame.merge(
             base[["branch_id", "deposits"]].rename(columns={"deposits": "deposits_base"}),
-            on="branch_id", how="left",
+            on="branch_id",
+            how="left",
         )
         growth = frame["deposits"] / frame["deposits_base"] - 1
         frame["growth"] = growth.where(frame["deposits_base"] > 0)

@@ -36,21 +36,42 @@ class PeriodChoice:
         """One sentence saying which months were chosen and why."""
         zh = lang == "zh"
         if self.reason == "given":
-            text = f"报告月份为指定的{self.month}。" if zh else f"Report month {self.month}, as given."
+            text = (
+                f"报告月份为指定的{self.month}。" if zh else f"Report month {self.month}, as given."
+            )
         elif self.reason == "latest":
-            text = f"报告月份为数据中最近的月份{self.month}。" if zh else f"Report month {self.month}, the latest in the data."
+            text = (
+                f"报告月份为数据中最近的月份{self.month}。"
+                if zh
+                else f"Report month {self.month}, the latest in the data."
+            )
         else:
-            left = "、".join(f"{m}（{n}行，此前通常约{u:,.0f}行）" for m, n, u in self.skipped) if zh else \
-                "; ".join(f"{m} ({n:,} row{'' if n == 1 else 's'} against about {u:,.0f} before)"
-                          for m, n, u in self.skipped)
-            text = (f"报告月份为数据完整的最近月份{self.month}；未采用数据不完整的月份：{left}。" if zh else
-                    f"Report month {self.month}, the latest month with complete data; left out as incomplete: {left}.")
+            left = (
+                "、".join(f"{m}（{n}行，此前通常约{u:,.0f}行）" for m, n, u in self.skipped)
+                if zh
+                else "; ".join(
+                    f"{m} ({n:,} row{'' if n == 1 else 's'} against about {u:,.0f} before)"
+                    for m, n, u in self.skipped
+                )
+            )
+            text = (
+                f"报告月份为数据完整的最近月份{self.month}；未采用数据不完整的月份：{left}。"
+                if zh
+                else f"Report month {self.month}, the latest month with complete data; left out as incomplete: {left}."
+            )
         if self.base_month:
             if zh:
-                text += f"对比月份为{self.base_month}" + ("（同比）。" if self.base_reason == "year_on_year" else "（数据中最早的完整月份）。")
+                text += f"对比月份为{self.base_month}" + (
+                    "（同比）。"
+                    if self.base_reason == "year_on_year"
+                    else "（数据中最早的完整月份）。"
+                )
             else:
                 text += f" Compared with {self.base_month}" + (
-                    " (a year earlier)." if self.base_reason == "year_on_year" else " (the earliest complete month in the data).")
+                    " (a year earlier)."
+                    if self.base_reason == "year_on_year"
+                    else " (the earliest complete month in the data)."
+                )
         return text
 
 
@@ -69,7 +90,9 @@ def choose_months(counts: Mapping[str, int], month: str = "") -> PeriodChoice:
     if not months:
         raise ValueError("the holdings table has no months")
     if month and month not in counts:
-        raise ValueError(f"month {month} is not in the data; months available: {months[0]} to {months[-1]}")
+        raise ValueError(
+            f"month {month} is not in the data; months available: {months[0]} to {months[-1]}"
+        )
     skipped: list[tuple[str, int, float]] = []
     if month:
         reason = "given"

@@ -218,7 +218,9 @@ def role_main_metrics(
     rows = targets[targets["level"] == "staff"]
     have = set(zip(rows["id"].astype("str"), rows["metric"].astype("str"), strict=True))
     out: dict[str, str] = {}
-    for staff_id, role in zip(staff["staff_id"].astype("str"), staff["role"].astype("str"), strict=True):
+    for staff_id, role in zip(
+        staff["staff_id"].astype("str"), staff["role"].astype("str"), strict=True
+    ):
         wanted = by_role.get(role)
         if wanted and (staff_id, wanted) in have:
             out[staff_id] = wanted
@@ -240,7 +242,9 @@ STREAK_COLUMNS = [
 ]
 
 
-def miss_streaks(targets: pd.DataFrame, metric: str | Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
+def miss_streaks(
+    targets: pd.DataFrame, metric: str | Mapping[str, str] | pd.Series | None = None
+) -> pd.DataFrame:
     """Per staff member: current and longest run of consecutive months with actual < target.
 
     On `metric` for everyone, on a per-person metric ({staff_id: metric}, e.g. from

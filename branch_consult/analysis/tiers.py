@@ -236,8 +236,7 @@ def days_since_contact(customers: pd.DataFrame, as_of: pd.Timestamp | str) -> pd
 def _contact_limit(tier: pd.Series, thresholds: TierThresholds) -> pd.Series:
     """Required days for each row's tier, NaN where the tier has no requirement."""
     limits = {
-        t: (np.nan if (days := thresholds.contact_days(t)) is None else float(days))
-        for t in TIERS
+        t: (np.nan if (days := thresholds.contact_days(t)) is None else float(days)) for t in TIERS
     }
     return tier.astype("str").map(limits).astype("float64")
 

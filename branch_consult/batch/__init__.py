@@ -12,4 +12,12 @@ from branch_consult.batch.manifest import Manifest
 from branch_consult.batch.runner import BatchResult, run_batch
 from branch_consult.batch.spec import BatchSpec, batch_spec
 
-__all__ = ["BatchLocked", "BatchResult", "BatchSpec", "Manifest", "batch_lock", "batch_spec", "run_batch"]
+__all__ = [
+    "BatchLocked",
+    "BatchResult",
+    "BatchSpec",
+    "Manifest",
+    "batch_lock",
+    "batch_spec",
+    "run_batch",
+]

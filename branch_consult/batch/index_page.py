@@ -56,22 +56,35 @@ def _row(item: str, entry: dict[str, Any]) -> str:
     if status == "failed":
         links += [_link(n, "notebook") for n in entry.get("files") or [] if n.endswith(".ipynb")]
     label = str(summary.get("label", ""))
-    label = label[len(item):].strip() if label.startswith(item + " ") else label
-    cells = [f"<td>{_e(item)}</td>", f'<td class="name">{_e(label)}</td>',
-             f'<td class="{_e(status)}">{_e(status)}</td>']
+    label = label[len(item) :].strip() if label.startswith(item + " ") else label
+    cells = [
+        f"<td>{_e(item)}</td>",
+        f'<td class="name">{_e(label)}</td>',
+        f'<td class="{_e(status)}">{_e(status)}</td>',
+    ]
     cells += [f'<td class="n">{_e(findings.get(s, ""))}</td>' for s in SEVERITIES]
     cells += [f'<td class="n">{_e(tiles.get(s, ""))}</td>' for s in STATUSES]
     note = summary.get("top_finding", "") if status == "done" else entry.get("error", "")
     cells.append(f'<td class="{"err" if status == "failed" else ""}">{_e(note)}</td>')
-    cells.append(f'<td class="n" data-v="{_e(entry.get("seconds", ""))}">{_e(entry.get("seconds", ""))}</td>')
+    cells.append(
+        f'<td class="n" data-v="{_e(entry.get("seconds", ""))}">{_e(entry.get("seconds", ""))}</td>'
+    )
     cells.append(f"<td>{' '.join(links)}</td>")
     return "<tr>" + "".join(cells) + "</tr>"
 
 
 def render_index(manifest: Manifest, *, title: str) -> str:
     """The page as text (for tests and for `write_index`)."""
-    heads = ["item", "name", "status", *[f"findings: {s}" for s in SEVERITIES],
-             *[f"tiles: {s}" for s in STATUSES], "top finding / error", "seconds", "files"]
+    heads = [
+        "item",
+        "name",
+        "status",
+        *[f"findings: {s}" for s in SEVERITIES],
+        *[f"tiles: {s}" for s in STATUSES],
+        "top finding / error",
+        "seconds",
+        "files",
+    ]
     counts = manifest.counts()
     line = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     rows = "\n".join(_row(item, manifest.items[item]) for item in sorted(manifest.items))
@@ -81,11 +94,15 @@ def render_index(manifest: Manifest, *, title: str) -> str:
         f"<h1>{_e(title)}</h1><p>{_e(len(manifest.items))} items: {_e(line)}. "
         f"Data: {_e(manifest.header.get('data', ''))} · updated {_e(utc_now())}</p>"
         '<input id="q" type="search" placeholder="filter / 筛选" aria-label="filter">'
-        '<table id="items"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead>"
+        '<table id="items"><thead><tr>'
+        + "".join(f"<th>{_e(h)}</th>" for h in heads)
+        + "</tr></thead>"
         f"<tbody>\n{rows}\n</tbody></table><script>{_SCRIPT}</script></body></html>\n"
     )
 
 
 def write_index(out: Path, manifest: Manifest, *, title: str) -> Path:
     """Write `index.html` into the batch folder (atomically)."""
-    return atomic_write(Path(out) / "index.html", render_index(manifest, title=title).encode("utf-8"))
+    return atomic_write(
+        Path(out) / "index.html", render_index(manifest, title=title).encode("utf-8")
+    )

@@ -44,12 +44,27 @@ def notebook_summary(path: Path) -> dict[str, Any]:
                     if isinstance(tile, dict) and tile.get("status") in tiles:
                         tiles[tile["status"]] += 1
     meta = nb.metadata.get("branch_consult", {}) or {}
-    return {"findings": findings, "tiles": tiles, "top_finding": top,
-            "label": str(meta.get("branch") or ""), "period": str(meta.get("period") or "")}
+    return {
+        "findings": findings,
+        "tiles": tiles,
+        "top_finding": top,
+        "label": str(meta.get("branch") or ""),
+        "period": str(meta.get("period") or ""),
+    }
 
 
-def run_item(playbook_path: str, item: str, *, parameter: str, data: str | None, out: str,
-             params: Mapping[str, Any], lang: str | None, formats: list[str], plotlyjs: str) -> dict[str, Any]:
+def run_item(
+    playbook_path: str,
+    item: str,
+    *,
+    parameter: str,
+    data: str | None,
+    out: str,
+    params: Mapping[str, Any],
+    lang: str | None,
+    formats: list[str],
+    plotlyjs: str,
+) -> dict[str, Any]:
     """Run one item into the shared folder; the manifest entry (status, timings, files, error)."""
     from branch_consult.errors import BranchConsultError, PlaybookFailed
     from branch_consult.run import run_playbook
@@ -57,13 +72,26 @@ def run_item(playbook_path: str, item: str, *, parameter: str, data: str | None,
     started, clock = utc_now(), time.perf_counter()
     entry: dict[str, Any] = {"item": item, "started": started}
     try:
-        result = run_playbook(playbook_path, data=data, out_dir=out, params={**params, parameter: item},
-                              lang=lang, formats=formats, plotlyjs=plotlyjs, force=True,
-                              recover=False)  # the batch recovered the folder once, before any item
+        result = run_playbook(
+            playbook_path,
+            data=data,
+            out_dir=out,
+            params={**params, parameter: item},
+            lang=lang,
+            formats=formats,
+            plotlyjs=plotlyjs,
+            force=True,
+            recover=False,
+        )  # the batch recovered the folder once, before any item
     except PlaybookFailed as exc:
         failed = exc.failed_notebook
-        entry.update(status="failed", error=str(exc), cell=exc.cell_index, ename=exc.ename,
-                     files=[failed.name] if failed is not None and failed.exists() else [])
+        entry.update(
+            status="failed",
+            error=str(exc),
+            cell=exc.cell_index,
+            ename=exc.ename,
+            files=[failed.name] if failed is not None and failed.exists() else [],
+        )
     except BranchConsultError as exc:
         entry.update(status="failed", error=str(exc), cell=None, files=[])
     except Exception as exc:  # a bug in one item must not stop the batch; the manifest keeps it
@@ -73,8 +101,12 @@ def run_item(playbook_path: str, item: str, *, parameter: str, data: str | None,
         key_file = result.notebook.with_suffix(".key.csv")
         if key_file.exists():
             files.append(key_file.name)
-        entry.update(status="done", files=files, notebook=result.notebook.name,
-                     outputs={fmt: p.name for fmt, p in result.outputs.items()})
+        entry.update(
+            status="done",
+            files=files,
+            notebook=result.notebook.name,
+            outputs={fmt: p.name for fmt, p in result.outputs.items()},
+        )
         try:
             entry["summary"] = notebook_summary(result.notebook)
         except Exception as exc:  # the index shows less; the deliverables are fine
@@ -90,7 +122,9 @@ def stop_renderers() -> int:
 
     stopped = 0
     for name, module in list(sys.modules.items()):
-        get_renderer = getattr(module, "get_renderer", None) if name.startswith("branch_consult") else None
+        get_renderer = (
+            getattr(module, "get_renderer", None) if name.startswith("branch_consult") else None
+        )
         if callable(get_renderer):
             get_renderer().stop()
             stopped += 1

@@ -20,11 +20,25 @@ MANIFEST_NAME = "manifest.json"
 VERSION = 1
 
 
-def inputs_key(*, playbook_sha256: str, data_fingerprint: str | None, parameters: Mapping[str, Any],
-               formats: list[str]) -> str:
+def inputs_key(
+    *,
+    playbook_sha256: str,
+    data_fingerprint: str | None,
+    parameters: Mapping[str, Any],
+    formats: list[str],
+) -> str:
     """What an item's deliverables depend on: playbook text, data version, parameters, formats."""
-    text = json.dumps({"playbook": playbook_sha256, "data": data_fingerprint, "parameters": dict(parameters),
-                       "formats": sorted(formats)}, sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps(
+        {
+            "playbook": playbook_sha256,
+            "data": data_fingerprint,
+            "parameters": dict(parameters),
+            "formats": sorted(formats),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -44,7 +58,9 @@ class Manifest:
             raw = json.loads(path.read_text(encoding="utf-8"))
             items = raw.get("items", {}) if isinstance(raw, dict) else {}
             header = {k: v for k, v in raw.items() if k != "items"}
-            return cls(path, header, {str(k): dict(v) for k, v in items.items() if isinstance(v, dict)})
+            return cls(
+                path, header, {str(k): dict(v) for k, v in items.items() if isinstance(v, dict)}
+            )
         except (OSError, ValueError, AttributeError):
             return cls(path)
 
@@ -68,4 +84,6 @@ class Manifest:
 
     def save(self) -> None:
         body = {"version": VERSION, **self.header, "items": self.items}
-        atomic_write(self.path, json.dumps(body, indent=1, ensure_ascii=False, default=str).encode("utf-8"))
+        atomic_write(
+            self.path, json.dumps(body, indent=1, ensure_ascii=False, default=str).encode("utf-8")
+        )

@@ -10,7 +10,14 @@ from typing import Any, TextIO
 class Progress:
     """Counts done and failed items; shows rate and time left."""
 
-    def __init__(self, total: int, *, skipped: int = 0, stream: TextIO | None = None, live: bool | None = None):
+    def __init__(
+        self,
+        total: int,
+        *,
+        skipped: int = 0,
+        stream: TextIO | None = None,
+        live: bool | None = None,
+    ):
         self.total, self.skipped, self.done, self.failed = total, skipped, 0, 0
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty() if live is None else live
@@ -37,8 +44,10 @@ class Progress:
         elapsed = time.monotonic() - self.started
         rate = finished / elapsed if elapsed > 0 else 0.0
         left = (self.total - finished) / rate if rate > 0 else 0.0
-        line = (f"[{finished}/{self.total}] {entry.get('status')} {item} ({entry.get('seconds', 0):.1f} s)"
-                f"  done {self.done}, failed {self.failed}, {rate * 60:.1f} items/min, ~{left:.0f} s left")
+        line = (
+            f"[{finished}/{self.total}] {entry.get('status')} {item} ({entry.get('seconds', 0):.1f} s)"
+            f"  done {self.done}, failed {self.failed}, {rate * 60:.1f} items/min, ~{left:.0f} s left"
+        )
         if entry.get("status") != "done":
             line += f"\n    {entry.get('error', '')}"
         print(line, file=self.stream, flush=True)

@@ -53,10 +53,18 @@ def _cluster(jobs: int, scheduler: str | None) -> tuple[Any, Any]:
         try:
             return Client(scheduler, timeout="10s"), None
         except OSError as exc:
-            raise ParameterError([f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"]) from None
+            raise ParameterError(
+                [f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"]
+            ) from None
     with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
-        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None, silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=max(1, jobs),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=40,
+        )
     return Client(cluster), cluster
 
 
@@ -89,14 +97,18 @@ def run_batch(
     formats = [f.strip() for f in formats if f.strip()]
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
-        raise ParameterError([f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"])
+        raise ParameterError(
+            [f"unknown format {', '.join(unknown)}; formats: {', '.join(EXPORTERS)}"]
+        )
     if jobs < 1:
         raise ParameterError([f"--jobs {jobs}: give at least 1"])
     playbook = get_playbook(playbook_name)
     spec = batch_spec(playbook)
     params = dict(params or {})
     if spec.parameter in params:
-        raise ParameterError([f"parameter {spec.parameter!r} is what the batch varies; choose items with --items"])
+        raise ParameterError(
+            [f"parameter {spec.parameter!r} is what the batch varies; choose items with --items"]
+        )
 
     # validate everything once, with the first item, before any worker starts
     data_w, params_w, lang_w, _ = _apply_workspace(playbook, data, params, lang)
@@ -114,21 +126,34 @@ def run_batch(
     result = BatchResult(out.resolve())
     with batch_lock(out):
         manifest = Manifest.load(out)
-        manifest.header.update(playbook=playbook.name, playbook_sha256=sha, parameter=spec.parameter,
-                               data=first.values.get("data"), data_fingerprint=fingerprint, formats=formats,
-                               updated=utc_now())
+        manifest.header.update(
+            playbook=playbook.name,
+            playbook_sha256=sha,
+            parameter=spec.parameter,
+            data=first.values.get("data"),
+            data_fingerprint=fingerprint,
+            formats=formats,
+            updated=utc_now(),
+        )
         keys: dict[str, str] = {}
         todo: list[str] = []
         for item in chosen:
             values = {**first.values, spec.parameter: item}
-            keys[item] = inputs_key(playbook_sha256=sha, data_fingerprint=fingerprint, parameters=values,
-                                    formats=formats)
+            keys[item] = inputs_key(
+                playbook_sha256=sha,
+                data_fingerprint=fingerprint,
+                parameters=values,
+                formats=formats,
+            )
             (result.skipped if manifest.is_current(item, keys[item]) else todo).append(item)
         for item in todo:
             previous = manifest.items.get(item, {})
-            manifest.items[item] = {"status": "pending", "inputs": keys[item],
-                                    "parameters": {**first.values, spec.parameter: item},
-                                    "attempts": int(previous.get("attempts", 0))}
+            manifest.items[item] = {
+                "status": "pending",
+                "inputs": keys[item],
+                "parameters": {**first.values, spec.parameter: item},
+                "attempts": int(previous.get("attempts", 0)),
+            }
         manifest.save()
         recover_staging(out)  # what killed runs left; items then leave each other's staging alone
         if "html" in formats:
@@ -136,35 +161,81 @@ def run_batch(
 
         progress = Progress(len(todo), skipped=len(result.skipped), stream=stream, live=live)
         if todo:
-            _dispatch(todo, manifest, keys, progress, result, playbook_path=str(playbook.path), spec=spec,
-                      data=data_arg, out=str(result.out), params=params_w, lang=lang_w, formats=formats,
-                      jobs=jobs, scheduler=scheduler)
+            _dispatch(
+                todo,
+                manifest,
+                keys,
+                progress,
+                result,
+                playbook_path=str(playbook.path),
+                spec=spec,
+                data=data_arg,
+                out=str(result.out),
+                params=params_w,
+                lang=lang_w,
+                formats=formats,
+                jobs=jobs,
+                scheduler=scheduler,
+            )
         progress.close()
         write_index(out, manifest, title=playbook.title(lang_w or "en"))
     return result
 
 
-def _dispatch(todo: list[str], manifest: Manifest, keys: Mapping[str, str], progress: Progress,
-              result: BatchResult, *, playbook_path: str, spec: Any, data: str | None, out: str,
-              params: Mapping[str, Any], lang: str | None, formats: list[str], jobs: int,
-              scheduler: str | None) -> None:
+def _dispatch(
+    todo: list[str],
+    manifest: Manifest,
+    keys: Mapping[str, str],
+    progress: Progress,
+    result: BatchResult,
+    *,
+    playbook_path: str,
+    spec: Any,
+    data: str | None,
+    out: str,
+    params: Mapping[str, Any],
+    lang: str | None,
+    formats: list[str],
+    jobs: int,
+    scheduler: str | None,
+) -> None:
     from distributed import as_completed
 
     client, cluster = _cluster(jobs, scheduler)
     try:
         futures = {}
         for item in todo:
-            future = client.submit(run_item, playbook_path, item, parameter=spec.parameter, data=data, out=out,
-                                   params=dict(params), lang=lang, formats=formats, plotlyjs="shared",
-                                   key=f"batch-item-{item}-{keys[item]}", pure=False, retries=1)
+            future = client.submit(
+                run_item,
+                playbook_path,
+                item,
+                parameter=spec.parameter,
+                data=data,
+                out=out,
+                params=dict(params),
+                lang=lang,
+                formats=formats,
+                plotlyjs="shared",
+                key=f"batch-item-{item}-{keys[item]}",
+                pure=False,
+                retries=1,
+            )
             futures[future] = item
         for future in as_completed(list(futures)):
             item = futures[future]
             try:
                 entry = future.result()
-            except Exception as exc:  # the task itself died (a killed worker, twice): recorded, the rest go on
-                entry = {"item": item, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
-                         "cell": None, "files": [], "finished": utc_now()}
+            except (
+                Exception
+            ) as exc:  # the task itself died (a killed worker, twice): recorded, the rest go on
+                entry = {
+                    "item": item,
+                    "status": "failed",
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "cell": None,
+                    "files": [],
+                    "finished": utc_now(),
+                }
             entry["inputs"] = keys[item]
             entry["parameters"] = manifest.items[item].get("parameters", {})
             entry["attempts"] = int(manifest.items[item].get("attempts", 0)) + 1

@@ -28,13 +28,19 @@ def batch_spec(playbook: Playbook) -> BatchSpec:
     """The playbook's batch declaration, or one line saying it has none (or a broken one)."""
     raw = playbook.meta.get("batch")
     if raw is None:
-        raise ParameterError([
-            f"playbook {playbook.name!r} declares no batch: add to its notebook metadata "
-            "branch_consult.batch: {parameter: ..., items: {table: ..., column: ...}}"
-        ])
+        raise ParameterError(
+            [
+                f"playbook {playbook.name!r} declares no batch: add to its notebook metadata "
+                "branch_consult.batch: {parameter: ..., items: {table: ..., column: ...}}"
+            ]
+        )
     items = raw.get("items") if isinstance(raw, dict) else None
-    if not isinstance(raw, dict) or not isinstance(items, dict) or not {"table", "column"} <= set(items) \
-            or not raw.get("parameter"):
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(items, dict)
+        or not {"table", "column"} <= set(items)
+        or not raw.get("parameter")
+    ):
         raise PlaybookDefinitionError(
             f"playbook {playbook.name!r}: metadata branch_consult.batch must be "
             "{parameter: NAME, items: {table: TABLE, column: COLUMN}}"
@@ -73,8 +79,10 @@ def choose_items(spec: BatchSpec, selection: str, available: Sequence[str]) -> l
     unknown = [w for w in wanted if w not in known]
     if unknown:
         shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
-        raise ParameterError([
-            f"--items: {shown} not found in {spec.table}.{spec.column} of the data "
-            f"({len(available)} known, e.g. {', '.join(list(available)[:3])})"
-        ])
+        raise ParameterError(
+            [
+                f"--items: {shown} not found in {spec.table}.{spec.column} of the data "
+                f"({len(available)} known, e.g. {', '.join(list(available)[:3])})"
+            ]
+        )
     return wanted

@@ -18,15 +18,41 @@ from branch_consult.cli.playbook_commands import _guard, _pairs, _split_formats
 @app.command("batch", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def batch_command(
     ctx: typer.Context,
-    playbook: Annotated[str, typer.Argument(help="Playbook name or path; it declares what it iterates over.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the deliverables, manifest.json and index.html.")],
-    data: Annotated[str | None, typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample.")] = None,
-    items: Annotated[str, typer.Option("--items", help="all, ID,ID,... or a file of ids (one a line).")] = "all",
-    jobs: Annotated[int, typer.Option("--jobs", help="Worker processes of the local Dask cluster.")] = 2,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://host:8786.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html.")] = "docx,html",
-    param: Annotated[list[str] | None, typer.Option("-p", "--param", metavar="NAME VALUE", help="A parameter for every item (repeatable).")] = None,
-    params_file: Annotated[Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")] = None,
+    playbook: Annotated[
+        str, typer.Argument(help="Playbook name or path; it declares what it iterates over.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for the deliverables, manifest.json and index.html."),
+    ],
+    data: Annotated[
+        str | None,
+        typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample."),
+    ] = None,
+    items: Annotated[
+        str, typer.Option("--items", help="all, ID,ID,... or a file of ids (one a line).")
+    ] = "all",
+    jobs: Annotated[
+        int, typer.Option("--jobs", help="Worker processes of the local Dask cluster.")
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://host:8786."
+        ),
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="Comma-separated: docx,html.")
+    ] = "docx,html",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-p", "--param", metavar="NAME VALUE", help="A parameter for every item (repeatable)."
+        ),
+    ] = None,
+    params_file: Annotated[
+        Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")
+    ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
 ) -> None:
     """Run a playbook for every item; skip items already done with the same inputs; write an index page."""
@@ -35,13 +61,30 @@ def batch_command(
     from branch_consult.params import load_params_file, merge_params
 
     cli_values = _pairs(param or [], list(ctx.args))
-    values = _guard(lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values))
-    result = _guard(lambda: run_batch(
-        playbook, out_dir=out, data=data, items=items, params=values, lang=lang,
-        formats=_split_formats(formats), jobs=jobs, scheduler=scheduler,
-    ))
-    typer.echo(f"{len(result.ran)} done, {len(result.failed)} failed, {len(result.skipped)} already current")
+    values = _guard(
+        lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values)
+    )
+    result = _guard(
+        lambda: run_batch(
+            playbook,
+            out_dir=out,
+            data=data,
+            items=items,
+            params=values,
+            lang=lang,
+            formats=_split_formats(formats),
+            jobs=jobs,
+            scheduler=scheduler,
+        )
+    )
+    typer.echo(
+        f"{len(result.ran)} done, {len(result.failed)} failed, {len(result.skipped)} already current"
+    )
     typer.echo(str(result.index))
     if result.failed:
-        typer.secho(f"failed items: {', '.join(result.failed)} (see {result.manifest})", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"failed items: {', '.join(result.failed)} (see {result.manifest})",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(RUN_FAILED)

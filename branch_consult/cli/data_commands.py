@@ -13,9 +13,23 @@ from branch_consult.data import DataProblems, open_dataset
 
 @app.command()
 def validate(
-    path: Annotated[str, typer.Argument(help="Folder, .xlsx workbook, DuckDB/SQLite file or database URL (default: the sample bank).")] = "",
-    branch: Annotated[str, typer.Option("--branch", "-b", help="Check only this branch's slice.")] = "",
-    playbook: Annotated[list[str] | None, typer.Option("--playbook", "-P", help="Check the tables of this playbook only (repeatable; default: every playbook).")] = None,
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="Folder, .xlsx workbook, DuckDB/SQLite file or database URL (default: the sample bank)."
+        ),
+    ] = "",
+    branch: Annotated[
+        str, typer.Option("--branch", "-b", help="Check only this branch's slice.")
+    ] = "",
+    playbook: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--playbook",
+            "-P",
+            help="Check the tables of this playbook only (repeatable; default: every playbook).",
+        ),
+    ] = None,
 ) -> None:
     """Check every table of a data source against the contract and list all problems,
     the files read and ignored, and the tables each playbook lacks."""
@@ -44,20 +58,37 @@ def validate(
 @app.command("sample-data")
 def sample_data(
     out: Annotated[Path, typer.Argument(help="Folder to write the tables into (created).")],
-    branches: Annotated[int, typer.Option("--branches", "-n", min=1, help="Number of branches.")] = 12,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed: same seed, same bank.")] = 7,
-    customers_per_branch: Annotated[int, typer.Option("--customers-per-branch", help="0: the generator's default.")] = 0,
-    fmt: Annotated[str, typer.Option("--format", help="mixed (CSV for small tables, Parquet for big), parquet or csv.")] = "mixed",
+    branches: Annotated[
+        int, typer.Option("--branches", "-n", min=1, help="Number of branches.")
+    ] = 12,
+    seed: Annotated[
+        int, typer.Option("--seed", "-s", help="Random seed: same seed, same bank.")
+    ] = 7,
+    customers_per_branch: Annotated[
+        int, typer.Option("--customers-per-branch", help="0: the generator's default.")
+    ] = 0,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="mixed (CSV for small tables, Parquet for big), parquet or csv."
+        ),
+    ] = "mixed",
 ) -> None:
     """Write a synthetic bank with the planted patterns documented in docs/sample-data.md."""
     from branch_consult.data.generator import write_sample_bank
 
     if fmt not in ("mixed", "parquet", "csv"):
-        typer.secho(f"--format must be mixed, parquet or csv, not {fmt!r}", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"--format must be mixed, parquet or csv, not {fmt!r}", fg=typer.colors.RED, err=True
+        )
         raise typer.Exit(2)
     planted = write_sample_bank(
-        out, branches=branches, seed=seed,
-        customers_per_branch=customers_per_branch or None, fmt=fmt, progress=True,  # type: ignore[arg-type]
+        out,
+        branches=branches,
+        seed=seed,
+        customers_per_branch=customers_per_branch or None,
+        fmt=fmt,
+        progress=True,  # type: ignore[arg-type]
     )
     typer.echo(f"wrote {branches} branches to {out}")
     typer.echo(f"planted patterns: {out / 'planted.json'}")
@@ -65,7 +96,11 @@ def sample_data(
 
 
 @app.command()
-def contract(markdown: Annotated[bool, typer.Option("--markdown", help="Print as a Markdown document.")] = False) -> None:
+def contract(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print as a Markdown document.")
+    ] = False,
+) -> None:
     """Print the data contract: every table, its key and its columns."""
     from branch_consult.data.contract_doc import contract_markdown, contract_text
 

@@ -47,7 +47,9 @@ def _guard(action: Callable[[], T]) -> T:
     except BranchConsultError as exc:
         raise _fail(f"error: {exc}", exc.exit_code) from None
     except KeyboardInterrupt:
-        raise _fail("interrupted: nothing was delivered by the unfinished run", INTERRUPTED) from None
+        raise _fail(
+            "interrupted: nothing was delivered by the unfinished run", INTERRUPTED
+        ) from None
     finally:
         _restore(previous)
 
@@ -82,7 +84,9 @@ def _restore(previous: Any) -> None:
 
 @app.command("playbooks")
 def playbooks_command(
-    lang: Annotated[str, typer.Option("--lang", help="Language of the descriptions (zh|en).")] = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the descriptions (zh|en).")
+    ] = "en",
 ) -> None:
     """List the playbooks with a one-line description."""
     from branch_consult.playbooks import list_playbooks, playbooks_dir
@@ -97,7 +101,9 @@ def playbooks_command(
 
 @app.command("params")
 def params_command(
-    playbook: Annotated[str, typer.Argument(help="Playbook name (see `branch-consult playbooks`).")],
+    playbook: Annotated[
+        str, typer.Argument(help="Playbook name (see `branch-consult playbooks`).")
+    ],
 ) -> None:
     """Show a playbook's parameters: name, type, default and help."""
     from branch_consult.playbooks import get_playbook
@@ -122,27 +128,62 @@ def _split_formats(text: str) -> list[str]:
 def run_command(
     ctx: typer.Context,
     playbook: Annotated[str, typer.Argument(help="Playbook name or path to a notebook.")],
-    data: Annotated[str | None, typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the deliverables (default: the workspace's out/, else ./out).")] = None,
-    param: Annotated[list[str] | None, typer.Option("-p", "--param", metavar="NAME VALUE", help="A parameter (repeatable): -p month 2026-10 (or -p month=2026-10).")] = None,
-    params_file: Annotated[Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")] = None,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the deliverables (default: the workspace's out/, else ./out)."
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-p",
+            "--param",
+            metavar="NAME VALUE",
+            help="A parameter (repeatable): -p month 2026-10 (or -p month=2026-10).",
+        ),
+    ] = None,
+    params_file: Annotated[
+        Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")
+    ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html,pdf (pdf needs LibreOffice).")] = "docx,html",
-    plotlyjs: Annotated[str, typer.Option("--plotlyjs", help="inline (one file) or shared (plotly.min.js beside).")] = "inline",
-    force: Annotated[bool, typer.Option("--force", help="Replace existing deliverables of the same name.")] = False,
+    formats: Annotated[
+        str,
+        typer.Option("--formats", help="Comma-separated: docx,html,pdf (pdf needs LibreOffice)."),
+    ] = "docx,html",
+    plotlyjs: Annotated[
+        str, typer.Option("--plotlyjs", help="inline (one file) or shared (plotly.min.js beside).")
+    ] = "inline",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing deliverables of the same name.")
+    ] = False,
 ) -> None:
     """Run a playbook and write its deliverables; prints the written paths."""
     from branch_consult.params import load_params_file, merge_params
     from branch_consult.run import run_playbook
 
     cli_values = _pairs(param or [], list(ctx.args))
-    values = _guard(lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values))
+    values = _guard(
+        lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values)
+    )
     from branch_consult.workspace import default_out
 
-    result = _guard(lambda: run_playbook(
-        playbook, data=data, out_dir=out or _guard(default_out), params=values, lang=lang,
-        formats=_split_formats(formats), plotlyjs=plotlyjs, force=force,
-    ))
+    result = _guard(
+        lambda: run_playbook(
+            playbook,
+            data=data,
+            out_dir=out or _guard(default_out),
+            params=values,
+            lang=lang,
+            formats=_split_formats(formats),
+            plotlyjs=plotlyjs,
+            force=force,
+        )
+    )
     for path in result.paths:
         typer.echo(str(path))
 
@@ -161,7 +202,9 @@ def _pairs(items: list[str], extra: list[str]) -> dict[str, Any]:
             name, value = item, extra.pop(0)
         else:
             raise _fail(f"error: -p {item} needs a value: -p {item} VALUE")
-        values[_text_arg(name.strip(), "parameter name")] = _text_arg(value, f"parameter {name.strip()!r}")
+        values[_text_arg(name.strip(), "parameter name")] = _text_arg(
+            value, f"parameter {name.strip()!r}"
+        )
     options = [e for e in extra if e.startswith("-")]
     if options:
         raise _fail(f"error: no such option: {options[0]} (see branch-consult run --help)")
@@ -176,16 +219,25 @@ def _text_arg(value: str, what: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raw = value.encode("utf-8", "surrogateescape")
-        raise _fail(f"error: {what}: the value is not UTF-8 text ({raw[:20]!r}); "
-                    "set the terminal to UTF-8 or write it in a --params file saved as UTF-8") from None
+        raise _fail(
+            f"error: {what}: the value is not UTF-8 text ({raw[:20]!r}); "
+            "set the terminal to UTF-8 or write it in a --params file saved as UTF-8"
+        ) from None
     return value
 
 
 @app.command("lab")
 def lab_command(
-    data: Annotated[str | None, typer.Option("--data", help="Data the notebooks open by default (default: the workspace's).")] = None,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data", help="Data the notebooks open by default (default: the workspace's)."
+        ),
+    ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port for JupyterLab.")] = None,
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a browser.")
+    ] = False,
 ) -> None:
     """Open the workspace in JupyterLab: its playbooks and data, outputs kept in the workspace."""
     from branch_consult.workspace import lab_environment
@@ -224,9 +276,20 @@ DEMO_JOBS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
 
 @app.command("demo")
 def demo_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the demo deliverables (default: out/demo).")] = None,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: docx,html,pdf (default: all three, pdf when LibreOffice is installed).")] = "",
-    force: Annotated[bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the demo deliverables (default: out/demo)."),
+    ] = None,
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--formats",
+            help="Comma-separated: docx,html,pdf (default: all three, pdf when LibreOffice is installed).",
+        ),
+    ] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the deliverables of an earlier demo.")
+    ] = False,
 ) -> None:
     """One deliverable set of every built-in playbook from the embedded samples; prints the paths.
 
@@ -243,7 +306,15 @@ def demo_command(
     out = out or _guard(default_out) / "demo"
     for name, params, langs in DEMO_JOBS:
         for lang in langs:
-            result = _guard(lambda name=name, params=params, lang=lang: run_playbook(
-                name, out_dir=out, params=params, lang=lang, formats=_split_formats(formats), force=force))
+            result = _guard(
+                lambda name=name, params=params, lang=lang: run_playbook(
+                    name,
+                    out_dir=out,
+                    params=params,
+                    lang=lang,
+                    formats=_split_formats(formats),
+                    force=force,
+                )
+            )
             for path in result.paths:
                 typer.echo(str(path))

@@ -12,12 +12,32 @@ from branch_consult.cli.app import app
 
 @app.command("score-sheets")
 def score_sheets(
-    responses: Annotated[Path, typer.Argument(help="The quiz export (quiz_responses as .csv or .xlsx).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the sheets (created).")] = Path("out/score_sheets"),
-    course: Annotated[str, typer.Option("--course", "-c", help="Shipped course id or a folder with course.yaml and questions.yaml.")] = "service_marketing",
-    quiz_size: Annotated[int, typer.Option("--quiz-size", min=1, help="Items on the quiz form.")] = 20,
-    seeds: Annotated[str, typer.Option("--seeds", help="Seed(s) of the form(s) the class sat, e.g. 1 or 1,2.")] = "1",
-    rule: Annotated[str, typer.Option("--rule", help="Multiple-choice rule: all_or_nothing, right_minus_wrong or per_option.")] = "all_or_nothing",
+    responses: Annotated[
+        Path, typer.Argument(help="The quiz export (quiz_responses as .csv or .xlsx).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the sheets (created).")
+    ] = Path("out/score_sheets"),
+    course: Annotated[
+        str,
+        typer.Option(
+            "--course",
+            "-c",
+            help="Shipped course id or a folder with course.yaml and questions.yaml.",
+        ),
+    ] = "service_marketing",
+    quiz_size: Annotated[
+        int, typer.Option("--quiz-size", min=1, help="Items on the quiz form.")
+    ] = 20,
+    seeds: Annotated[
+        str, typer.Option("--seeds", help="Seed(s) of the form(s) the class sat, e.g. 1 or 1,2.")
+    ] = "1",
+    rule: Annotated[
+        str,
+        typer.Option(
+            "--rule", help="Multiple-choice rule: all_or_nothing, right_minus_wrong or per_option."
+        ),
+    ] = "all_or_nothing",
     lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
     pass_mark: Annotated[float, typer.Option("--pass-mark", help="Pass mark in percent.")] = 60.0,
 ) -> None:
@@ -30,11 +50,23 @@ def score_sheets(
         typer.secho(f"--lang must be zh or en, not {lang!r}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     if rule not in MULTIPLE_RULES:
-        typer.secho(f"--rule must be one of {', '.join(MULTIPLE_RULES)}, not {rule!r}", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"--rule must be one of {', '.join(MULTIPLE_RULES)}, not {rule!r}",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(2)
     try:
-        paths = write_class_sheets(responses, course, out, quiz_size=quiz_size, seeds=seeds, rule=rule,
-                                   lang=lang, pass_mark=pass_mark)
+        paths = write_class_sheets(
+            responses,
+            course,
+            out,
+            quiz_size=quiz_size,
+            seeds=seeds,
+            rule=rule,
+            lang=lang,
+            pass_mark=pass_mark,
+        )
     except (DataProblems, ValueError) as exc:  # DocumentError is a ValueError
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None

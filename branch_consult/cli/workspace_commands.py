@@ -21,9 +21,14 @@ def _fail(message: str) -> typer.Exit:
 
 @app.callback()
 def main(
-    workspace: Annotated[Path | None, typer.Option(
-        "--workspace", "-w", help="Client workspace folder (default: found from the current folder upwards).",
-    )] = None,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Client workspace folder (default: found from the current folder upwards).",
+        ),
+    ] = None,
 ) -> None:
     """branch-consult: branch diagnostics, case reviews, campaign plans and workshop handouts."""
     from branch_consult.workspace import WorkspaceError, activate
@@ -38,29 +43,44 @@ def main(
 @app.command("init")
 def init_command(
     folder: Annotated[Path, typer.Argument(help="Folder for the new workspace (created).")],
-    client: Annotated[str, typer.Option("--client", help="Client name for covers and headers.")] = "",
-    consultant: Annotated[str, typer.Option("--consultant", help="Consultant or firm named on the cover.")] = "",
+    client: Annotated[
+        str, typer.Option("--client", help="Client name for covers and headers.")
+    ] = "",
+    consultant: Annotated[
+        str, typer.Option("--consultant", help="Consultant or firm named on the cover.")
+    ] = "",
     lang: Annotated[str, typer.Option("--lang", help="Default report language: zh or en.")] = "zh",
     colour: Annotated[str, typer.Option("--colour", help="Brand colour #RRGGBB.")] = "#1F3B5C",
-    logo: Annotated[Path | None, typer.Option("--logo", help="Logo image (PNG/JPEG) to copy into templates/.")] = None,
+    logo: Annotated[
+        Path | None, typer.Option("--logo", help="Logo image (PNG/JPEG) to copy into templates/.")
+    ] = None,
 ) -> None:
     """Create a client workspace: config, playbooks/, templates/, data/, out/ and a README."""
     from branch_consult.workspace import WorkspaceError, init
 
     try:
-        ws = init(folder, client=client, consultant=consultant, lang=lang, brand_colour=colour, logo=logo)
+        ws = init(
+            folder, client=client, consultant=consultant, lang=lang, brand_colour=colour, logo=logo
+        )
     except WorkspaceError as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"workspace created: {ws.root}")
-    typer.echo(f"  edit {ws.config_path.name} (client, logo, colour); put the client's extract in data/")
+    typer.echo(
+        f"  edit {ws.config_path.name} (client, logo, colour); put the client's extract in data/"
+    )
     typer.echo(f"  then: cd {ws.root} && branch-consult run branch_diagnostic")
 
 
 @app.command("new-playbook")
 def new_playbook_command(
     name: Annotated[str, typer.Argument(help="Name of the new playbook (lower case, digits, _).")],
-    source: Annotated[str | None, typer.Option("--from", help="Copy this playbook instead of the scaffold.")] = None,
-    folder: Annotated[Path | None, typer.Option("--dir", help="Where to write it (default: the workspace's playbooks/).")] = None,
+    source: Annotated[
+        str | None, typer.Option("--from", help="Copy this playbook instead of the scaffold.")
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Where to write it (default: the workspace's playbooks/)."),
+    ] = None,
 ) -> None:
     """Scaffold a playbook (typed parameters, house style, a worked section) that `run` accepts at once."""
     from branch_consult.scaffold import ScaffoldError, new_playbook
@@ -72,7 +92,9 @@ def new_playbook_command(
         raise _fail(str(exc)) from None
     target = folder or (ws.playbooks_dir if ws is not None else None)
     if target is None:
-        raise _fail("no workspace here: create one with `branch-consult init DIR`, or pass --dir FOLDER")
+        raise _fail(
+            "no workspace here: create one with `branch-consult init DIR`, or pass --dir FOLDER"
+        )
     try:
         path = new_playbook(name, target, source)
     except ScaffoldError as exc:

@@ -24,7 +24,9 @@ def _sql_list(values: Iterable[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _pushdown_checks(con: duckdb.DuckDBPyConnection, holdings: str, customers: str, label: str) -> list[Problem]:
+def _pushdown_checks(
+    con: duckdb.DuckDBPyConnection, holdings: str, customers: str, label: str
+) -> list[Problem]:
     """The holdings/customers rules the aggregate depends on, in one scan each."""
     h = con.execute(
         f"""SELECT count(*) FILTER (WHERE balance < 0),
@@ -52,7 +54,10 @@ def _pushdown_checks(con: duckdb.DuckDBPyConnection, holdings: str, customers: s
 
 def branch_balances(ds: Dataset, month: str) -> pd.DataFrame:
     """Deposits, AUM and customers holding anything, per branch, for one month (yuan)."""
-    holdings_scan, customers_scan = ds.source.duckdb_scan("holdings"), ds.source.duckdb_scan("customers")
+    holdings_scan, customers_scan = (
+        ds.source.duckdb_scan("holdings"),
+        ds.source.duckdb_scan("customers"),
+    )
     if holdings_scan is not None and customers_scan is not None:
         con, holdings_sql = holdings_scan
         _, customers_sql = customers_scan

@@ -139,8 +139,19 @@ _table(
         (
             _id("branch_id", "Branch identifier.", ("网点号", "网点编号", "机构号")),
             Column("name", "text", "Branch name as the bank writes it.", ("网点名称", "机构名称")),
-            Column("region", "text", "Region or sub-branch the branch reports to.", ("区域", "所属支行")),
-            Column("area_type", "text", "Kind of catchment area.", ("区域类型", "网点类型"), allowed=AREA_TYPES),
+            Column(
+                "region",
+                "text",
+                "Region or sub-branch the branch reports to.",
+                ("区域", "所属支行"),
+            ),
+            Column(
+                "area_type",
+                "text",
+                "Kind of catchment area.",
+                ("区域类型", "网点类型"),
+                allowed=AREA_TYPES,
+            ),
             Column("opened_on", "date", "Opening date.", ("开业日期",)),
             Column("counters", "int", "Service counters installed.", ("柜台数", "窗口数"), min=0),
             Column("fte", "float", "Full-time-equivalent staff.", ("员工数", "人数"), min=0),
@@ -155,12 +166,30 @@ _table(
         ("staff_id",),
         (
             _id("staff_id", "Staff identifier.", ("员工号", "工号")),
-            _id("branch_id", "Branch the person works at.", ("网点号", "网点编号"), references=BRANCH_REF),
+            _id(
+                "branch_id",
+                "Branch the person works at.",
+                ("网点号", "网点编号"),
+                references=BRANCH_REF,
+            ),
             Column("name", "text", "Full name (personal data).", ("姓名", "员工姓名")),
             Column("role", "text", "Role (岗位).", ("岗位",), allowed=ROLES),
             Column("hired_on", "date", "Hire date.", ("入职日期",)),
-            Column("left_on", "date", "Leaving date; empty while employed.", ("离职日期",), nullable=True, future_ok=True),
-            _id("manager_id", "Line manager's staff_id.", ("上级工号",), nullable=True, references=STAFF_REF),
+            Column(
+                "left_on",
+                "date",
+                "Leaving date; empty while employed.",
+                ("离职日期",),
+                nullable=True,
+                future_ok=True,
+            ),
+            _id(
+                "manager_id",
+                "Line manager's staff_id.",
+                ("上级工号",),
+                nullable=True,
+                references=STAFF_REF,
+            ),
         ),
     )
 )
@@ -176,10 +205,29 @@ _table(
             Column("birth_year", "int", "Year of birth.", ("出生年份",), min=1900, max=2030),
             Column("gender", "text", "F or M.", ("性别",), allowed=GENDERS),
             Column("onboarded_on", "date", "Date the relationship started.", ("开户日期",)),
-            _id("owner_staff_id", "Account manager who claimed the customer (认领); empty if unclaimed.", ("管户经理", "认领人"), nullable=True, references=STAFF_REF),
-            Column("priority_group", "text", "One of the six priority groups (六优); empty if none.", ("客群",), nullable=True, allowed=PRIORITY_GROUPS),
+            _id(
+                "owner_staff_id",
+                "Account manager who claimed the customer (认领); empty if unclaimed.",
+                ("管户经理", "认领人"),
+                nullable=True,
+                references=STAFF_REF,
+            ),
+            Column(
+                "priority_group",
+                "text",
+                "One of the six priority groups (六优); empty if none.",
+                ("客群",),
+                nullable=True,
+                allowed=PRIORITY_GROUPS,
+            ),
             Column("mobile_banking", "bool", "Has activated mobile banking.", ("手机银行",)),
-            Column("last_contact_on", "date", "Last recorded contact by the owner; empty if never.", ("最近联系日期",), nullable=True),
+            Column(
+                "last_contact_on",
+                "date",
+                "Last recorded contact by the owner; empty if never.",
+                ("最近联系日期",),
+                nullable=True,
+            ),
         ),
     )
 )
@@ -208,7 +256,9 @@ _table(
         (
             _id("branch_id", "Branch.", ("网点号",), references=BRANCH_REF),
             Column("date", "date", "Business day.", ("日期",)),
-            Column("deposits", "money", "End-of-day deposit balance in yuan.", ("存款余额",), min=0),
+            Column(
+                "deposits", "money", "End-of-day deposit balance in yuan.", ("存款余额",), min=0
+            ),
         ),
     )
 )
@@ -225,8 +275,20 @@ _table(
             Column("ts", "datetime", "Timestamp.", ("交易时间",)),
             Column("channel", "text", "Channel.", ("渠道",), allowed=CHANNELS),
             Column("kind", "text", "Kind of movement.", ("交易类型",), allowed=TXN_KINDS),
-            Column("amount", "money", "Amount in yuan, always positive; the kind gives the direction.", ("金额",), min=0),
-            _id("staff_id", "Teller or manager; empty off-counter.", ("柜员号",), nullable=True, references=STAFF_REF),
+            Column(
+                "amount",
+                "money",
+                "Amount in yuan, always positive; the kind gives the direction.",
+                ("金额",),
+                min=0,
+            ),
+            _id(
+                "staff_id",
+                "Teller or manager; empty off-counter.",
+                ("柜员号",),
+                nullable=True,
+                references=STAFF_REF,
+            ),
         ),
     )
 )
@@ -240,7 +302,13 @@ _table(
             _id("ticket_id", "Ticket identifier.", ("票号",)),
             _id("branch_id", "Branch.", ("网点号",), references=BRANCH_REF),
             Column("issued_at", "datetime", "Ticket drawn.", ("取号时间",)),
-            Column("called_at", "datetime", "Called to a counter; empty if the customer left.", ("叫号时间",), nullable=True),
+            Column(
+                "called_at",
+                "datetime",
+                "Called to a counter; empty if the customer left.",
+                ("叫号时间",),
+                nullable=True,
+            ),
             Column("finished_at", "datetime", "Service finished.", ("完成时间",), nullable=True),
             Column("service", "text", "Queue.", ("业务类型",), allowed=SERVICES),
             _id("staff_id", "Who served.", ("柜员号",), nullable=True, references=STAFF_REF),
@@ -262,7 +330,14 @@ _table(
             _id("to_staff_id", "Who received.", ("接收人",), nullable=True, references=STAFF_REF),
             Column("product", "text", "Product proposed.", ("产品",), allowed=PRODUCTS),
             Column("stage", "text", "Furthest stage reached.", ("阶段",), allowed=REFERRAL_STAGES),
-            Column("amount", "money", "Amount sold in yuan (0 unless sold).", ("金额",), min=0, nullable=True),
+            Column(
+                "amount",
+                "money",
+                "Amount sold in yuan (0 unless sold).",
+                ("金额",),
+                min=0,
+                nullable=True,
+            ),
         ),
     )
 )
@@ -293,7 +368,13 @@ _table(
             _id("staff_id", "Who the event is about.", ("员工号",), references=STAFF_REF),
             Column("date", "date", "When.", ("日期",)),
             Column("kind", "text", "What happened.", ("事件",), allowed=EVENT_KINDS),
-            _id("by_staff_id", "Who did it (manager, HR); empty if nobody.", ("发起人",), nullable=True, references=STAFF_REF),
+            _id(
+                "by_staff_id",
+                "Who did it (manager, HR); empty if nobody.",
+                ("发起人",),
+                nullable=True,
+                references=STAFF_REF,
+            ),
             Column("public", "bool", "Happened in front of others.", ("公开",)),
             Column("note", "text", "Free text.", ("备注",), nullable=True),
         ),
@@ -362,7 +443,9 @@ _table(
             Column("name", "text", "Participant name.", ("姓名",)),
             _id("branch_id", "Participant's branch.", ("网点号",), nullable=True),
             _id("question_id", "Question in the quiz bank.", ("题号",)),
-            Column("answer", "text", "Answer as given (A, AC, T, F ...).", ("答案",), nullable=True),
+            Column(
+                "answer", "text", "Answer as given (A, AC, T, F ...).", ("答案",), nullable=True
+            ),
         ),
         branch_column=None,
     )

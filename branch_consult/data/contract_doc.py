@@ -111,7 +111,9 @@ def _playbook_tables() -> list[str]:
         "| --- | --- | --- |",
     ]
     for needs in playbook_needs().values():
-        lines.append(f"| `{needs.playbook}` | {', '.join(needs.required) or '-'} | {', '.join(needs.optional) or '-'} |")
+        lines.append(
+            f"| `{needs.playbook}` | {', '.join(needs.required) or '-'} | {', '.join(needs.optional) or '-'} |"
+        )
     lines.append("")
     return lines
 
@@ -119,7 +121,9 @@ def _playbook_tables() -> list[str]:
 def contract_text() -> str:
     lines = []
     for spec in TABLES.values():
-        lines.append(f"{spec.name} ({spec.zh}) - one row per {spec.grain}; key {', '.join(spec.key)}")
+        lines.append(
+            f"{spec.name} ({spec.zh}) - one row per {spec.grain}; key {', '.join(spec.key)}"
+        )
         for col in spec.columns:
             lines.append(f"    {col.name:<16} {_KIND[col.kind]:<14} {_rules(col)}")
     return "\n".join(lines)

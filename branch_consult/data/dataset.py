@@ -96,12 +96,18 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return not self.unusable and not self.unknown_branches and not any(self.missing_required.values())
+        return (
+            not self.unusable
+            and not self.unknown_branches
+            and not any(self.missing_required.values())
+        )
 
     def text(self) -> str:
         lines = [f"Data source: {self.source}"]
         if not self.inputs and not self.rows:
-            lines.append("  no contract table found (files or sheets must be named after a table, e.g. branches.csv)")
+            lines.append(
+                "  no contract table found (files or sheets must be named after a table, e.g. branches.csv)"
+            )
         for name, n in self.rows.items():
             mark = "unusable" if name in self.unusable else "ok"
             origin = f"  from {self.inputs[name]}" if name in self.inputs else ""
@@ -114,13 +120,18 @@ class ValidationReport:
         if self.absent:
             lines.append(f"  not present: {', '.join(self.absent)}")
         for playbook in sorted(set(self.missing_required) | set(self.missing_optional)):
-            req, opt = self.missing_required.get(playbook, []), self.missing_optional.get(playbook, [])
+            req, opt = (
+                self.missing_required.get(playbook, []),
+                self.missing_optional.get(playbook, []),
+            )
             state = f"cannot run: missing required table(s) {', '.join(req)}" if req else "can run"
             if opt:
                 state += f"; sections left out without {', '.join(opt)}"
             lines.append(f"  playbook {playbook}: {state}")
         if self.unknown_branches:
-            lines.append(f"  unknown branch(es): {', '.join(self.unknown_branches)} (not in the branches table)")
+            lines.append(
+                f"  unknown branch(es): {', '.join(self.unknown_branches)} (not in the branches table)"
+            )
         if self.problems:
             lines.append(f"{len(self.problems)} problem(s):")
             lines += [f"  [{p.severity}] {p.describe()}" for p in self.problems]
@@ -172,7 +183,9 @@ class Dataset:
                 ).fetchall()
             except duckdb.Error:
                 rows = None
-            if rows is not None and all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)) for m, _ in rows):
+            if rows is not None and all(
+                re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)) for m, _ in rows
+            ):
                 counts = {str(m): int(n) for m, n in rows}
         if counts is None:
             values = Dataset(self.source).table(name)[column].dropna().astype(str)
@@ -180,10 +193,18 @@ class Dataset:
         strays = stray_months(counts)
         if strays:
             raise DataProblems(
-                [Problem(self.label, name, f"{counts[m]:,} row(s) dated {m}: {why}", column, examples=(repr(m),))
-                 for m, why in strays.items()],
+                [
+                    Problem(
+                        self.label,
+                        name,
+                        f"{counts[m]:,} row(s) dated {m}: {why}",
+                        column,
+                        examples=(repr(m),),
+                    )
+                    for m, why in strays.items()
+                ],
                 headline=f"table {name} from {self.label} has months that cannot be real "
-                         "(`branch-consult validate` lists the rows)",
+                "(`branch-consult validate` lists the rows)",
             )
         return counts
 
@@ -192,7 +213,9 @@ class Dataset:
         scan = self.source.duckdb_scan(name) if name in self.tables() else None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan
-            rows = con.execute(f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL').fetchall()
+            rows = con.execute(
+                f'SELECT DISTINCT "{column}" FROM {relation} WHERE "{column}" IS NOT NULL'
+            ).fetchall()
             return sorted(str(r[0]) for r in rows)
         return sorted(self.table(name)[column].dropna().astype(str).unique().tolist())
 
@@ -208,10 +231,18 @@ class Dataset:
     ) -> pd.DataFrame:
         """One validated table, sliced to the branches asked for and to `only` values
         (e.g. `month=["2026-09", "2026-10"]`, pushed down to the engine); raises DataProblems."""
-        filters = tuple(sorted((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in only.items()))
+        filters = tuple(
+            sorted((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in only.items())
+        )
         unknown = [k for k, _ in filters if k not in TABLES[name].names] if name in TABLES else []
         if unknown:
-            raise DataProblems([Problem(self.label, name, f"cannot filter on unknown column(s) {', '.join(unknown)}")])
+            raise DataProblems(
+                [
+                    Problem(
+                        self.label, name, f"cannot filter on unknown column(s) {', '.join(unknown)}"
+                    )
+                ]
+            )
         frame, problems = self._load(name, self._branches(branch_id), filters)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
@@ -267,15 +298,23 @@ class Dataset:
             raw = self.source.read(name, where)
         except DataProblems:
             raise
-        except Exception as exc:  # unreadable file, broken workbook, driver error: a message, not a traceback
+        except (
+            Exception
+        ) as exc:  # unreadable file, broken workbook, driver error: a message, not a traceback
             raise DataProblems(
-                [Problem(self.label, name, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
+                [
+                    Problem(
+                        self.label, name, f"cannot be read: {type(exc).__name__}: {first_line(exc)}"
+                    )
+                ],
                 headline=f"table {name} from {self.label} cannot be read",
             ) from None
         problems = list(raw.problems)
         if raw.frame.empty and not raw.frame.columns.size:
             return raw.frame, tuple(problems)
-        typed, found = coerce_frame(raw.frame, spec, raw.multipliers, raw.label, raw.headers or None)
+        typed, found = coerce_frame(
+            raw.frame, spec, raw.multipliers, raw.label, raw.headers or None
+        )
         problems += found
         whole_table_empty = len(raw.frame) == 0 if not raw.filtered else None
         if where and not raw.filtered:
@@ -285,8 +324,14 @@ class Dataset:
             if whole_table_empty is None:
                 whole_table_empty = not where or not self._has_rows(name)
             if whole_table_empty:
-                problems.append(Problem(raw.label, name, "the table has a header but no data rows; "
-                                        "fill it, or remove it if the data is not available"))
+                problems.append(
+                    Problem(
+                        raw.label,
+                        name,
+                        "the table has a header but no data rows; "
+                        "fill it, or remove it if the data is not available",
+                    )
+                )
         if not filters:
             problems += _stray_month_problems(typed, name, raw.label)
         problems += _future_date_problems(typed, name, raw.label)
@@ -344,19 +389,28 @@ class Dataset:
                 ref_table, ref_col = col.references.split(".")
                 checks.append((frame, col.name, ref_table, ref_col))
         if name == "targets":
-            for level, ref_table, ref_col in (("staff", "staff", "staff_id"), ("branch", "branches", "branch_id")):
+            for level, ref_table, ref_col in (
+                ("staff", "staff", "staff_id"),
+                ("branch", "branches", "branch_id"),
+            ):
                 checks.append((frame[frame["level"] == level], "id", ref_table, ref_col))
         for part, column, ref_table, ref_col in checks:
             if ref_table == name and branches is None:  # e.g. staff.manager_id -> staff
-                missing: set[str] | None = {str(v) for v in pd.unique(part[column].dropna())} - set(frame[ref_col].dropna().astype(str))
+                missing: set[str] | None = {str(v) for v in pd.unique(part[column].dropna())} - set(
+                    frame[ref_col].dropna().astype(str)
+                )
             else:
                 missing = self._missing(ref_table, ref_col, part[column])
             if missing:
-                problems += _unknown_refs(part, column, missing, f"{ref_table}.{ref_col}", label, name)
+                problems += _unknown_refs(
+                    part, column, missing, f"{ref_table}.{ref_col}", label, name
+                )
         return problems
 
     # ------------------------------------------------------------ validation
-    def validate(self, tables: Iterable[str] | None = None, playbooks: Iterable[str] | None = None) -> ValidationReport:
+    def validate(
+        self, tables: Iterable[str] | None = None, playbooks: Iterable[str] | None = None
+    ) -> ValidationReport:
         """Read every table present and collect all problems (not just the first), list the
         files read and ignored, and say which playbooks lack which tables (`playbooks`:
         the ones to check, default all)."""
@@ -369,11 +423,17 @@ class Dataset:
         wanted = list(tables) if tables else present
         report.absent = [t for t in TABLES if t not in present]
         needs = playbook_needs()
-        for playbook in (list(playbooks) if playbooks else list(needs)):
+        for playbook in list(playbooks) if playbooks else list(needs):
             if playbook not in needs:
-                raise DataProblems([], headline=f"unknown playbook {playbook!r}; playbooks: {', '.join(needs)}")
-            report.missing_required[playbook] = [t for t in needs[playbook].required if t not in present]
-            report.missing_optional[playbook] = [t for t in needs[playbook].optional if t not in present]
+                raise DataProblems(
+                    [], headline=f"unknown playbook {playbook!r}; playbooks: {', '.join(needs)}"
+                )
+            report.missing_required[playbook] = [
+                t for t in needs[playbook].required if t not in present
+            ]
+            report.missing_optional[playbook] = [
+                t for t in needs[playbook].optional if t not in present
+            ]
         if self.branch_filter and "branches" in present:
             try:
                 known = set(Dataset(self.source).branch_ids())
@@ -391,7 +451,9 @@ class Dataset:
             if self.branch_filter and any(c.kind == "month" for c in TABLES[name].columns):
                 try:
                     self.month_counts(name)
-                except DataProblems as exc:  # a stray month elsewhere in the bank moves this branch's period too
+                except (
+                    DataProblems
+                ) as exc:  # a stray month elsewhere in the bank moves this branch's period too
                     report.problems += [p for p in exc.problems if p not in report.problems]
         return report
 
@@ -411,12 +473,21 @@ class Dataset:
         if needs is None:
             return
         present = self.tables()
-        problems = [Problem(self.label, t, f"missing; playbook {playbook} requires it") for t in needs.required
-                    if t not in present]
+        problems = [
+            Problem(self.label, t, f"missing; playbook {playbook} requires it")
+            for t in needs.required
+            if t not in present
+        ]
         for name in (*needs.required, *needs.optional):
             if name in present and not self._has_rows(name):
-                problems.append(Problem(self.label, name, "the table has a header but no data rows; "
-                                        "fill it, or remove it if the data is not available"))
+                problems.append(
+                    Problem(
+                        self.label,
+                        name,
+                        "the table has a header but no data rows; "
+                        "fill it, or remove it if the data is not available",
+                    )
+                )
         if problems:
             raise DataProblems(problems, headline=f"the data cannot be used for {playbook}")
         if "holdings" in (*needs.required, *needs.optional) and "holdings" in present:
@@ -430,12 +501,23 @@ def _stray_month_problems(frame: pd.DataFrame, name: str, label: str) -> list[Pr
         if col.kind != "month" or col.name not in frame.columns or not len(frame):
             continue
         values = frame[col.name]
-        counts = {str(m): int(n) for m, n in values.value_counts(dropna=True).items()
-                  if str(m) not in ("nan", "<NA>", "None")}
+        counts = {
+            str(m): int(n)
+            for m, n in values.value_counts(dropna=True).items()
+            if str(m) not in ("nan", "<NA>", "None")
+        }
         for month, why in stray_months(counts).items():
             rows = (values.astype(str) == month).fillna(False).astype(bool)
-            problems.append(Problem(label, name, f"{counts[month]:,} row(s) dated {month}: {why}", col.name,
-                                    rows_of(frame.index[rows.to_numpy()]), (repr(month),)))
+            problems.append(
+                Problem(
+                    label,
+                    name,
+                    f"{counts[month]:,} row(s) dated {month}: {why}",
+                    col.name,
+                    rows_of(frame.index[rows.to_numpy()]),
+                    (repr(month),),
+                )
+            )
     return problems
 
 
@@ -452,10 +534,17 @@ def _future_date_problems(frame: pd.DataFrame, name: str, label: str) -> list[Pr
             continue
         late = (values >= end_of_today).fillna(False).astype(bool)
         if late.any():
-            problems.append(Problem(label, name, f"{int(late.sum())} value(s) after today "
-                                    f"({end_of_today - pd.Timedelta(days=1):%Y-%m-%d}): data cannot be dated in the future",
-                                    col.name, rows_of(frame.index[late.to_numpy()]),
-                                    examples_of(f"{v:%Y-%m-%d}" for v in values[late])))
+            problems.append(
+                Problem(
+                    label,
+                    name,
+                    f"{int(late.sum())} value(s) after today "
+                    f"({end_of_today - pd.Timedelta(days=1):%Y-%m-%d}): data cannot be dated in the future",
+                    col.name,
+                    rows_of(frame.index[late.to_numpy()]),
+                    examples_of(f"{v:%Y-%m-%d}" for v in values[late]),
+                )
+            )
     return problems
 
 
@@ -472,7 +561,9 @@ def _not_again(schema_problems: list[Problem], parse_problems: list[Problem]) ->
             rows = tuple(r for r in p.rows if r not in seen)
             if not rows:
                 continue
-            p = replace(p, rows=rows, message=f"{len(rows)} empty value(s) where a value is required")
+            p = replace(
+                p, rows=rows, message=f"{len(rows)} empty value(s) where a value is required"
+            )
         out.append(p)
     return out
 
@@ -490,20 +581,30 @@ def _cached_keys(key: CacheKey, frame: pd.DataFrame, column: str) -> set[str]:
     return _KEYS[full]
 
 
-def _unknown_refs(frame: pd.DataFrame, column: str, missing: set[str], target: str, label: str, table: str) -> list[Problem]:
+def _unknown_refs(
+    frame: pd.DataFrame, column: str, missing: set[str], target: str, label: str, table: str
+) -> list[Problem]:
     values = frame[column]
     bad = values.notna() & values.astype(str).isin(sorted(missing))
     if not bad.any():
         return []
     return [
-        Problem(label, table, f"{int(bad.sum())} reference(s) to unknown {target}", column,
-                rows_of(frame.index[bad.to_numpy()]), examples_of(values[bad].tolist()))
+        Problem(
+            label,
+            table,
+            f"{int(bad.sum())} reference(s) to unknown {target}",
+            column,
+            rows_of(frame.index[bad.to_numpy()]),
+            examples_of(values[bad].tolist()),
+        )
     ]
 
 
 def empty_table(name: str) -> pd.DataFrame:
     """A table with no rows but the contract's columns and types (for absent optional tables)."""
-    return pd.DataFrame({col.name: pd.Series(dtype=EMPTY_DTYPE[col.kind]) for col in TABLES[name].columns})
+    return pd.DataFrame(
+        {col.name: pd.Series(dtype=EMPTY_DTYPE[col.kind]) for col in TABLES[name].columns}
+    )
 
 
 def open_dataset(location: str | os.PathLike[str] | None = None) -> Dataset:

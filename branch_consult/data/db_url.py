@@ -75,7 +75,11 @@ def url_password(location: str) -> str | None:
 
 def _passfile() -> Path:
     given = os.environ.get(PASSFILE_ENV)
-    return Path(given).expanduser() if given else Path.home() / ".config" / "branch-consult" / "passfile"
+    return (
+        Path(given).expanduser()
+        if given
+        else Path.home() / ".config" / "branch-consult" / "passfile"
+    )
 
 
 def _passfile_fields(line: str) -> list[str]:
@@ -96,7 +100,9 @@ def _passfile_fields(line: str) -> list[str]:
     return fields
 
 
-def passfile_password(host: str | None, port: int | None, database: str | None, user: str | None) -> str | None:
+def passfile_password(
+    host: str | None, port: int | None, database: str | None, user: str | None
+) -> str | None:
     """The first matching password in the credentials file, None when there is no file or match."""
     path = _passfile()
     if not path.is_file():

@@ -57,7 +57,9 @@ class Limits:
                 try:
                     values[name] = int(text)
                 except ValueError:
-                    raise DataProblems([], headline=f"{var} must be a whole number, not {text!r}") from None
+                    raise DataProblems(
+                        [], headline=f"{var} must be a whole number, not {text!r}"
+                    ) from None
         return cls(**values)
 
 
@@ -76,21 +78,35 @@ def check_workbook(path: Path, label: str, limits: Limits | None = None) -> None
     parts = [(i.filename, i.file_size) for i in infos]
     total = sum(size for _, size in parts)
     big = [(name, size) for name, size in parts if size > lim.workbook_part_bytes]
-    bombs = [i for i in infos if i.file_size > BOMB_PART_BYTES
-             and i.file_size > lim.compression_ratio * max(i.compress_size, 1)]
+    bombs = [
+        i
+        for i in infos
+        if i.file_size > BOMB_PART_BYTES
+        and i.file_size > lim.compression_ratio * max(i.compress_size, 1)
+    ]
     why = ""
     if big or total > lim.workbook_bytes:
         name, size = max(parts, key=lambda p: p[1])
-        why = (f"the workbook unpacks to {_mib(total)} (limit {_mib(lim.workbook_bytes)}); "
-               f"largest part {name}: {_mib(size)} (limit {_mib(lim.workbook_part_bytes)})")
+        why = (
+            f"the workbook unpacks to {_mib(total)} (limit {_mib(lim.workbook_bytes)}); "
+            f"largest part {name}: {_mib(size)} (limit {_mib(lim.workbook_part_bytes)})"
+        )
     elif bombs:
         i = bombs[0]
-        why = (f"part {i.filename} unpacks {i.file_size / max(i.compress_size, 1):,.0f} times "
-               f"({_mib(i.compress_size)} to {_mib(i.file_size)}; limit {lim.compression_ratio} times), "
-               "which is not how real sheets pack")
+        why = (
+            f"part {i.filename} unpacks {i.file_size / max(i.compress_size, 1):,.0f} times "
+            f"({_mib(i.compress_size)} to {_mib(i.file_size)}; limit {lim.compression_ratio} times), "
+            "which is not how real sheets pack"
+        )
     if why:
         raise DataProblems(
-            [Problem(label, "-", f"refused before loading: {why}; split the workbook or export CSV/Parquet, "
-                                 "or raise the limits (BRANCH_CONSULT_MAX_* environment variables)")],
+            [
+                Problem(
+                    label,
+                    "-",
+                    f"refused before loading: {why}; split the workbook or export CSV/Parquet, "
+                    "or raise the limits (BRANCH_CONSULT_MAX_* environment variables)",
+                )
+            ],
             headline="the workbook is too large to read safely",
         )

@@ -44,7 +44,9 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"
 
 
-def read_csv_cells(path: Path, label: str = "", table: str = "-", nrows: int | None = None) -> pd.DataFrame:
+def read_csv_cells(
+    path: Path, label: str = "", table: str = "-", nrows: int | None = None
+) -> pd.DataFrame:
     """All cells of a CSV as strings, header not yet located.
 
     An empty file, or one whose later lines are in another encoding than its start,
@@ -53,8 +55,14 @@ def read_csv_cells(path: Path, label: str = "", table: str = "-", nrows: int | N
     with open(path, "rb") as fh:
         encoding = detect_encoding(fh.read(1 << 16))
     if path.stat().st_size == 0:
-        raise DataProblems([Problem(label, table, "the file is empty (0 bytes); expected a header row and data rows")],
-                           headline=f"table {table} cannot be read")
+        raise DataProblems(
+            [
+                Problem(
+                    label, table, "the file is empty (0 bytes); expected a header row and data rows"
+                )
+            ],
+            headline=f"table {table} cannot be read",
+        )
     try:
         return pd.read_csv(
             path,
@@ -66,11 +74,21 @@ def read_csv_cells(path: Path, label: str = "", table: str = "-", nrows: int | N
             nrows=nrows,
         )
     except UnicodeDecodeError:
-        raise DataProblems([_encoding_problem(path, encoding, label, table)],
-                           headline=f"table {table} cannot be read") from None
+        raise DataProblems(
+            [_encoding_problem(path, encoding, label, table)],
+            headline=f"table {table} cannot be read",
+        ) from None
     except pd.errors.EmptyDataError:
-        raise DataProblems([Problem(label, table, "the file holds no cells (only blank lines); expected a header row and data rows")],
-                           headline=f"table {table} cannot be read") from None
+        raise DataProblems(
+            [
+                Problem(
+                    label,
+                    table,
+                    "the file holds no cells (only blank lines); expected a header row and data rows",
+                )
+            ],
+            headline=f"table {table} cannot be read",
+        ) from None
 
 
 def _encoding_problem(path: Path, encoding: str, label: str, table: str) -> Problem:
@@ -82,9 +100,12 @@ def _encoding_problem(path: Path, encoding: str, label: str, table: str) -> Prob
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 4]
-        return Problem(label, table,
-                       f"line {line} (byte {exc.start:,}) is not valid {encoding} like the lines before it, "
-                       f"found bytes {bad.hex(' ')}; save the whole file in one encoding (UTF-8 or GBK)")
+        return Problem(
+            label,
+            table,
+            f"line {line} (byte {exc.start:,}) is not valid {encoding} like the lines before it, "
+            f"found bytes {bad.hex(' ')}; save the whole file in one encoding (UTF-8 or GBK)",
+        )
 
 
 class UncachedFormula(str):
@@ -100,7 +121,8 @@ def _has_formulas(path: str, mtime_ns: int, size: int) -> bool:
         with zipfile.ZipFile(path) as zf:
             return any(
                 re.search(rb"<f[ >]", zf.read(n)) is not None
-                for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+                for n in zf.namelist()
+                if n.startswith("xl/worksheets/") and n.endswith(".xml")
             )
     except (zipfile.BadZipFile, OSError, KeyError):
         return False
@@ -118,8 +140,13 @@ def _uncached_formulas(path: Path, sheet: str | int) -> dict[tuple[int, int], st
     values = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         name = sheet if isinstance(sheet, str) else formulas.sheetnames[sheet]
-        for r, (frow, vrow) in enumerate(zip(formulas[name].iter_rows(values_only=True),
-                                             values[name].iter_rows(values_only=True), strict=False)):
+        for r, (frow, vrow) in enumerate(
+            zip(
+                formulas[name].iter_rows(values_only=True),
+                values[name].iter_rows(values_only=True),
+                strict=False,
+            )
+        ):
             for c, (f, v) in enumerate(zip(frow, vrow, strict=False)):
                 if isinstance(f, str) and f.startswith("=") and v is None:
                     found[(r, c)] = f
@@ -225,14 +252,18 @@ def frame_from_cells(
     match = locate_header(cells, table)
     if match is None or not match.columns:
         expected = ", ".join(c.name for c in table.columns)
-        return pd.DataFrame(), {}, [
-            Problem(source, table.name, f"no header row found; expected columns: {expected}")
-        ]
+        return (
+            pd.DataFrame(),
+            {},
+            [Problem(source, table.name, f"no header row found; expected columns: {expected}")],
+        )
     body = cells.iloc[match.row + 1 :, list(match.columns)]
     body.columns = [match.columns[c] for c in match.columns]
     body.index = pd.RangeIndex(match.row + 2, match.row + 2 + len(body))
     # trailing and interleaved blank rows carry no data
-    blank = body.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "")
+    blank = body.map(
+        lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+    )
     body = body.loc[~blank.all(axis=1)]
     body.attrs["headers"] = match.raw
     problems = header_warnings(match.raw, table, source)
@@ -242,25 +273,42 @@ def frame_from_cells(
     return body, match.multipliers, problems
 
 
-def header_warnings(headers: tuple[str, ...] | list[str], table: Table, source: str) -> list[Problem]:
+def header_warnings(
+    headers: tuple[str, ...] | list[str], table: Table, source: str
+) -> list[Problem]:
     """Headers read only after dropping invisible characters (BOM, zero-width space) are named."""
     odd = [h for h in headers if INVISIBLE.search(str(h))]
     if not odd:
         return []
-    return [Problem(source, table.name, "header(s) contain invisible characters, ignored when matching: "
-                    + ", ".join(repr(str(h)) for h in odd), severity="warning")]
+    return [
+        Problem(
+            source,
+            table.name,
+            "header(s) contain invisible characters, ignored when matching: "
+            + ", ".join(repr(str(h)) for h in odd),
+            severity="warning",
+        )
+    ]
 
 
-def _formula_problems(body: pd.DataFrame, table: Table, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _formula_problems(
+    body: pd.DataFrame, table: Table, source: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     for name in body.columns:
         mask = body[name].map(lambda v: isinstance(v, UncachedFormula))
         if mask.any():
-            problems.append(Problem(
-                source, table.name,
-                f"cannot read {int(mask.sum())} value(s): formula(s) with no saved result (the workbook was written "
-                "without calculating); open and save it in Excel or LibreOffice, or paste values",
-                name, rows_of(body.index[mask.to_numpy()]), examples_of(body.loc[mask, name].map(str).tolist())))
+            problems.append(
+                Problem(
+                    source,
+                    table.name,
+                    f"cannot read {int(mask.sum())} value(s): formula(s) with no saved result (the workbook was written "
+                    "without calculating); open and save it in Excel or LibreOffice, or paste values",
+                    name,
+                    rows_of(body.index[mask.to_numpy()]),
+                    examples_of(body.loc[mask, name].map(str).tolist()),
+                )
+            )
             body[name] = body[name].mask(mask, None)
     return body, problems
 
@@ -366,7 +414,9 @@ def _empty_mask(series: pd.Series) -> pd.Series:
     return (series.isna() | text.isin(_EMPTY)).astype(bool)
 
 
-def _map_unique(series: pd.Series, parse: Callable[[object], object]) -> tuple[pd.Series, pd.Series]:
+def _map_unique(
+    series: pd.Series, parse: Callable[[object], object]
+) -> tuple[pd.Series, pd.Series]:
     """Parse each distinct value once (dates and flags repeat a lot), return values and bad mask."""
     empty = _empty_mask(series)
     present = series[~empty]
@@ -386,7 +436,9 @@ _ISO_MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
 
 def _fast_path(series: pd.Series, kind: str) -> pd.Series | None:
     """Already-clean text columns (ISO months, plain numbers) skip value-by-value parsing."""
-    if series.dtype == object and not all(isinstance(v, str) or v is None for v in series.head(1000)):
+    if series.dtype == object and not all(
+        isinstance(v, str) or v is None for v in series.head(1000)
+    ):
         return None
     text = series.astype("str")
     empty = _empty_mask(series)
@@ -414,7 +466,12 @@ _EXPECTED = {
 
 
 def coerce_column(
-    series: pd.Series, col: Column, multiplier: float, source: str, table: str, limits: Limits | None = None
+    series: pd.Series,
+    col: Column,
+    multiplier: float,
+    source: str,
+    table: str,
+    limits: Limits | None = None,
 ) -> tuple[pd.Series, list[Problem]]:
     """Give one column its contract type; unreadable cells become problems, not guesses."""
     problems: list[Problem] = []
@@ -431,7 +488,11 @@ def coerce_column(
 
     if kind in ("date", "datetime") and pd.api.types.is_datetime64_any_dtype(series.dtype):
         values: pd.Series | None = series
-    elif kind in ("int", "float", "money") and pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+    elif (
+        kind in ("int", "float", "money")
+        and pd.api.types.is_numeric_dtype(series.dtype)
+        and not pd.api.types.is_bool_dtype(series.dtype)
+    ):
         values = series.astype("float64")
     elif kind == "bool" and pd.api.types.is_bool_dtype(series.dtype):
         values = series
@@ -441,8 +502,14 @@ def coerce_column(
         values, bad = _map_unique(series, _PARSERS[kind])
         if bad.any():
             problems.append(
-                Problem(source, table, f"cannot read {int(bad.sum())} value(s); expected {_EXPECTED[kind]}",
-                        col.name, rows_of(series.index[bad.to_numpy()]), examples_of(series[bad].tolist()))
+                Problem(
+                    source,
+                    table,
+                    f"cannot read {int(bad.sum())} value(s); expected {_EXPECTED[kind]}",
+                    col.name,
+                    rows_of(series.index[bad.to_numpy()]),
+                    examples_of(series[bad].tolist()),
+                )
             )
     return _finish(values, col, multiplier, source, table, problems, series), problems
 
@@ -470,7 +537,9 @@ def _longest(text: pd.Series) -> int:
     return 0 if longest is None or pd.isna(longest) else int(longest)
 
 
-def _too_long(text: pd.Series, col: Column, source: str, table: str, limits: Limits) -> list[Problem]:
+def _too_long(
+    text: pd.Series, col: Column, source: str, table: str, limits: Limits
+) -> list[Problem]:
     """Absurdly long cells (a 1 MB branch name) are refused rather than carried into reports."""
     limit = limits.id_chars if col.kind == "id" else limits.text_chars
     if not len(text) or _longest(text) <= limit:
@@ -479,13 +548,28 @@ def _too_long(text: pd.Series, col: Column, source: str, table: str, limits: Lim
     long = (lengths > limit).fillna(False).astype(bool)
     longest = int(lengths[long].max())
     examples = tuple(f"{v[:20]!r}… ({len(v):,} characters)" for v in text[long].head(3))
-    return [Problem(source, table, f"{int(long.sum())} value(s) longer than {limit:,} characters "
-                    f"(longest {longest:,}); expected {'an identifier' if col.kind == 'id' else 'a short text'}",
-                    col.name, rows_of(text.index[long.to_numpy()]), examples)]
+    return [
+        Problem(
+            source,
+            table,
+            f"{int(long.sum())} value(s) longer than {limit:,} characters "
+            f"(longest {longest:,}); expected {'an identifier' if col.kind == 'id' else 'a short text'}",
+            col.name,
+            rows_of(text.index[long.to_numpy()]),
+            examples,
+        )
+    ]
 
 
-def _finish(values: pd.Series, col: Column, multiplier: float, source: str, table: str,
-            problems: list[Problem], raw: pd.Series | None = None) -> pd.Series:
+def _finish(
+    values: pd.Series,
+    col: Column,
+    multiplier: float,
+    source: str,
+    table: str,
+    problems: list[Problem],
+    raw: pd.Series | None = None,
+) -> pd.Series:
     """Parsed values in the column's final dtype (amounts scaled by the header's unit)."""
     kind = col.kind
     if kind in ("int", "float", "money"):
@@ -493,16 +577,31 @@ def _finish(values: pd.Series, col: Column, multiplier: float, source: str, tabl
         infinite_np = np.isinf(out.to_numpy(dtype="float64"))
         if infinite_np.any():
             infinite = pd.Series(infinite_np, index=out.index, dtype=bool)
-            problems.append(Problem(source, table, f"cannot read {int(infinite.sum())} value(s); expected a finite "
-                                    "number (inf, Infinity or a number too large to hold is not an amount)",
-                                    col.name, rows_of(out.index[infinite.to_numpy()]),
-                                    examples_of((values if raw is None else raw)[infinite].tolist())))
+            problems.append(
+                Problem(
+                    source,
+                    table,
+                    f"cannot read {int(infinite.sum())} value(s); expected a finite "
+                    "number (inf, Infinity or a number too large to hold is not an amount)",
+                    col.name,
+                    rows_of(out.index[infinite.to_numpy()]),
+                    examples_of((values if raw is None else raw)[infinite].tolist()),
+                )
+            )
             out = out.mask(infinite)
         if kind == "int":
             frac = out.notna() & (out.round() != out)
             if frac.any():
-                problems.append(Problem(source, table, "expected a whole number", col.name,
-                                        rows_of(out.index[frac.to_numpy()]), examples_of(out[frac].tolist())))
+                problems.append(
+                    Problem(
+                        source,
+                        table,
+                        "expected a whole number",
+                        col.name,
+                        rows_of(out.index[frac.to_numpy()]),
+                        examples_of(out[frac].tolist()),
+                    )
+                )
                 out = out.mask(frac)
             return out.round().astype("Int64")
         return out
@@ -523,7 +622,11 @@ def settle_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[name]
         if str(values.dtype) in ("Int64", "boolean"):
             if values.isna().any():
-                values = values.astype("float64") if str(values.dtype) == "Int64" else values.astype(object)
+                values = (
+                    values.astype("float64")
+                    if str(values.dtype) == "Int64"
+                    else values.astype(object)
+                )
             else:
                 values = values.astype("int64" if str(values.dtype) == "Int64" else "bool")
         out[name] = values
@@ -531,7 +634,10 @@ def settle_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def coerce_frame(
-    frame: pd.DataFrame, table: Table, multipliers: dict[str, float], source: str,
+    frame: pd.DataFrame,
+    table: Table,
+    multipliers: dict[str, float],
+    source: str,
     headers: tuple[str, ...] | list[str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Type every contract column present; report missing required columns.
@@ -544,15 +650,19 @@ def coerce_frame(
         raw = list(headers if headers is not None else frame.attrs.get("headers") or frame.columns)
         have = ", ".join(repr(str(h)) for h in raw) or "none"
         problems.append(
-            Problem(source, table.name,
-                    f"missing required column(s) {', '.join(missing)}; the header row has: {have}")
+            Problem(
+                source,
+                table.name,
+                f"missing required column(s) {', '.join(missing)}; the header row has: {have}",
+            )
         )
     out = {}
     limits = Limits.from_env()
     for col in table.columns:
         if col.name in frame.columns:
-            values, found = coerce_column(frame[col.name], col, multipliers.get(col.name, 1.0), source, table.name,
-                                          limits)
+            values, found = coerce_column(
+                frame[col.name], col, multipliers.get(col.name, 1.0), source, table.name, limits
+            )
             out[col.name] = values
             problems += found
         else:

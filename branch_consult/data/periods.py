@@ -37,7 +37,9 @@ def today() -> dt.date:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise DataProblems([], headline=f"{TODAY_ENV} must be a date such as 2026-11-30, not {text!r}") from None
+            raise DataProblems(
+                [], headline=f"{TODAY_ENV} must be a date such as 2026-11-30, not {text!r}"
+            ) from None
     return dt.date.today()
 
 
@@ -64,6 +66,8 @@ def stray_months(counts: Mapping[str, int], today: dt.date | None = None) -> dic
         if month > now:
             out[month] = f"after the current month ({now}): data cannot be dated in the future"
         elif last is not None and month_number(month) - month_number(last) > MAX_MONTHS_BEYOND:
-            out[month] = (f"{month_number(month) - month_number(last)} months after {last}, the last month "
-                          f"holding most of the data (more than {MAX_MONTHS_BEYOND} months is not credible)")
+            out[month] = (
+                f"{month_number(month) - month_number(last)} months after {last}, the last month "
+                f"holding most of the data (more than {MAX_MONTHS_BEYOND} months is not credible)"
+            )
     return out

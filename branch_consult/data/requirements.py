@@ -36,7 +36,9 @@ def playbook_needs() -> dict[str, TableNeeds]:
         optional = tuple(spec.get("optional") or ())
         unknown = [t for t in (*required, *optional) if t not in TABLES]
         if unknown:
-            raise ValueError(f"{_FILE.name}: playbook {name} names unknown table(s) {', '.join(unknown)}")
+            raise ValueError(
+                f"{_FILE.name}: playbook {name} names unknown table(s) {', '.join(unknown)}"
+            )
         out[str(name)] = TableNeeds(str(name), required, optional)
     return out
 

@@ -61,7 +61,11 @@ def _message(spec: Table, column: str | None, check: str, count: int) -> str:
     return f"{count} value(s) fail check {check}"
 
 
-_CHECK_NAMES = {"isin": "allowed", "greater_than_or_equal_to": "min", "less_than_or_equal_to": "max"}
+_CHECK_NAMES = {
+    "isin": "allowed",
+    "greater_than_or_equal_to": "min",
+    "less_than_or_equal_to": "max",
+}
 
 
 def check_table(frame: pd.DataFrame, name: str, source: str) -> list[Problem]:
@@ -72,11 +76,17 @@ def check_table(frame: pd.DataFrame, name: str, source: str) -> list[Problem]:
     except SchemaErrors as err:
         cases = err.failure_cases
         problems: list[Problem] = []
-        cases = cases.assign(column=cases["column"].astype(object).where(cases["column"].notna(), None))
+        cases = cases.assign(
+            column=cases["column"].astype(object).where(cases["column"].notna(), None)
+        )
         reported_duplicates = False
         for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
             check = _CHECK_NAMES.get(str(check).split("(")[0], str(check))
-            col = None if column is None or str(column) in ("nan", "None") or str(column) == name else str(column)
+            col = (
+                None
+                if column is None or str(column) in ("nan", "None") or str(column) == name
+                else str(column)
+            )
             if "unique" in check or "duplicate" in check:
                 if reported_duplicates:
                     continue
@@ -85,12 +95,22 @@ def check_table(frame: pd.DataFrame, name: str, source: str) -> list[Problem]:
                 rows = rows_of(group["index"].dropna())
                 dup = frame.loc[frame.index.isin(rows), list(spec.key)] if rows else frame.iloc[0:0]
                 examples = examples_of(" / ".join(map(str, r)) for r in dup.itertuples(index=False))
-                problems.append(Problem(source, name, _message(spec, None, "unique", len(rows)), col, rows, examples))
+                problems.append(
+                    Problem(
+                        source, name, _message(spec, None, "unique", len(rows)), col, rows, examples
+                    )
+                )
                 continue
             rows = rows_of(group["index"].dropna())
             problems.append(
-                Problem(source, name, _message(spec, col, check, len(group)), col, rows,
-                        examples_of(group["failure_case"].tolist()))
+                Problem(
+                    source,
+                    name,
+                    _message(spec, col, check, len(group)),
+                    col,
+                    rows,
+                    examples_of(group["failure_case"].tolist()),
+                )
             )
         return problems
     return []

@@ -68,8 +68,14 @@ def _typed_raw(frame: pd.DataFrame, spec: Table, label: str) -> RawTable:
     """A RawTable from an engine that already split columns (Parquet, DuckDB, SQL)."""
     headers = tuple(str(c) for c in frame.columns)
     renamed, mult = _rename_to_contract(frame, spec)
-    return RawTable(_ordinal_index(renamed), label, mult, header_warnings(headers, spec, label), filtered=True,
-                    headers=headers)
+    return RawTable(
+        _ordinal_index(renamed),
+        label,
+        mult,
+        header_warnings(headers, spec, label),
+        filtered=True,
+        headers=headers,
+    )
 
 
 def _ordinal_index(frame: pd.DataFrame, first: int = 1) -> pd.DataFrame:
@@ -89,7 +95,9 @@ def _duck() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list[object]) -> pd.DataFrame:
+def _duck_query(
+    con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list[object]
+) -> pd.DataFrame:
     if not where:
         return con.execute(f"SELECT * FROM {scan}", params).df()
     clauses: list[str] = []
@@ -99,7 +107,9 @@ def _duck_query(con: duckdb.DuckDBPyConnection, scan: str, where: Where, params:
         for i, (column, values) in enumerate(where):
             values = [str(v) for v in values]
             if len(values) <= 64:  # a literal list lets DuckDB prune Parquet row groups
-                clauses.append(f'"{column}" IN ({", ".join("?" * len(values))})' if values else "FALSE")
+                clauses.append(
+                    f'"{column}" IN ({", ".join("?" * len(values))})' if values else "FALSE"
+                )
                 args += values
             else:
                 name = f"_bc_keys_{i}"
@@ -196,8 +206,11 @@ class FolderSource(Source):
                 continue
             if spec.name in self.files:
                 self.conflicts.append(
-                    Problem(self.label, spec.name,
-                            f"two files for one table: {self.files[spec.name].name} and {file.name}; keep one")
+                    Problem(
+                        self.label,
+                        spec.name,
+                        f"two files for one table: {self.files[spec.name].name} and {file.name}; keep one",
+                    )
                 )
                 self.ignored[file.name] = f"a second file for {spec.name}"
                 continue
@@ -220,7 +233,13 @@ class FolderSource(Source):
     def _file(self, table: str) -> Path:
         if table not in self.files:
             raise DataProblems(
-                [Problem(self.label, table, f"no file for this table; expected {table}.csv, {table}.parquet or {table}.xlsx in {self.path}")],
+                [
+                    Problem(
+                        self.label,
+                        table,
+                        f"no file for this table; expected {table}.csv, {table}.parquet or {table}.xlsx in {self.path}",
+                    )
+                ],
                 headline="a table is missing",
             )
         return self.files[table]
@@ -232,7 +251,9 @@ class FolderSource(Source):
         suffix = file.suffix.lower()
         try:
             if suffix == ".parquet":
-                return _typed_raw(_duck_query(_duck(), "read_parquet(?)", where, [str(file)]), spec, label)
+                return _typed_raw(
+                    _duck_query(_duck(), "read_parquet(?)", where, [str(file)]), spec, label
+                )
             if suffix == ".csv":
                 cells = read_csv_cells(file, label, table)
             else:
@@ -241,8 +262,10 @@ class FolderSource(Source):
         except DataProblems:
             raise
         except Exception as exc:  # unreadable file: name the file, not just the folder
-            raise DataProblems([Problem(label, table, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
-                               headline=f"table {table} cannot be read") from None
+            raise DataProblems(
+                [Problem(label, table, f"cannot be read: {type(exc).__name__}: {first_line(exc)}")],
+                headline=f"table {table} cannot be read",
+            ) from None
         frame, mult, problems = frame_from_cells(cells, spec, label)
         return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
 
@@ -309,12 +332,20 @@ class WorkbookSource(Source):
     def read(self, table: str, where: Where = None) -> RawTable:
         if table not in self.sheets:
             raise DataProblems(
-                [Problem(self.label, table, f"no sheet for this table; expected a sheet named {table} or {TABLES[table].zh}")],
+                [
+                    Problem(
+                        self.label,
+                        table,
+                        f"no sheet for this table; expected a sheet named {table} or {TABLES[table].zh}",
+                    )
+                ],
                 headline="a table is missing",
             )
         sheet = self.sheets[table]
         label = f"{self.label} › {sheet}"
-        frame, mult, problems = frame_from_cells(read_excel_cells(self.path, sheet), TABLES[table], label)
+        frame, mult, problems = frame_from_cells(
+            read_excel_cells(self.path, sheet), TABLES[table], label
+        )
         return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
 
 
@@ -332,7 +363,9 @@ class DuckDBSource(Source):
     @classmethod
     def accepts(cls, location: str) -> bool:
         head = _file_head(location)
-        return head is not None and (head[8:12] == b"DUCK" or Path(location).suffix.lower() in (".duckdb", ".ddb"))
+        return head is not None and (
+            head[8:12] == b"DUCK" or Path(location).suffix.lower() in (".duckdb", ".ddb")
+        )
 
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -340,7 +373,12 @@ class DuckDBSource(Source):
         return self._con
 
     def _names(self) -> set[str]:
-        return {r[0] for r in self.con().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return {
+            r[0]
+            for r in self.con()
+            .execute("SELECT table_name FROM information_schema.tables")
+            .fetchall()
+        }
 
     def tables(self) -> list[str]:
         names = self._names()
@@ -349,14 +387,21 @@ class DuckDBSource(Source):
     @property
     def ignored(self) -> dict[str, str]:
         """Tables in the database that are not contract tables (validate lists them)."""
-        return {f"table {n}": "not a contract table name" for n in sorted(self._names()) if n not in TABLES}
+        return {
+            f"table {n}": "not a contract table name"
+            for n in sorted(self._names())
+            if n not in TABLES
+        }
 
     def version(self) -> str:
         return _stat_version([self.path])
 
     def read(self, table: str, where: Where = None) -> RawTable:
         if table not in self.tables():
-            raise DataProblems([Problem(self.label, table, "no such table in the database")], headline="a table is missing")
+            raise DataProblems(
+                [Problem(self.label, table, "no such table in the database")],
+                headline="a table is missing",
+            )
         with self._lock:
             frame = _duck_query(self.con().cursor(), f'"{table}"', where, [])
         return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
@@ -383,7 +428,11 @@ class SQLSource(Source):
         # leave server connections open until the interpreter exits (psycopg warns of it)
         weakref.finalize(self, self.engine.dispose)
         self._tables: list[str] | None = None
-        if resolved.get_backend_name() == "sqlite" and resolved.database not in (None, "", ":memory:"):
+        if resolved.get_backend_name() == "sqlite" and resolved.database not in (
+            None,
+            "",
+            ":memory:",
+        ):
             if not Path(resolved.database).is_file():  # SQLite would create an empty database
                 raise SourceUnavailable(self.label, f"no such SQLite file {resolved.database}")
         self.tables()  # connect now: an unreachable server is reported when the source opens
@@ -423,7 +472,10 @@ class SQLSource(Source):
             return cached[1]
         try:
             with self.engine.connect() as con:
-                counts = [str(con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar()) for t in self.tables()]
+                counts = [
+                    str(con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar())
+                    for t in self.tables()
+                ]
         except sa.exc.SQLAlchemyError as exc:
             raise self._unavailable(exc) from None
         version = hashlib.sha256(("|".join(counts)).encode()).hexdigest()[:16]
@@ -440,7 +492,10 @@ class SQLSource(Source):
         import sqlalchemy as sa
 
         if table not in self.tables():
-            raise DataProblems([Problem(self.label, table, "no such table in the database")], headline="a table is missing")
+            raise DataProblems(
+                [Problem(self.label, table, "no such table in the database")],
+                headline="a table is missing",
+            )
         try:
             meta = sa.MetaData()
             tbl = sa.Table(table, meta, autoload_with=self.engine)
@@ -485,7 +540,13 @@ class SourceUnavailable(DataProblems):
 
 
 #: tried in order; the first whose `accepts` is true opens the location
-SOURCE_KINDS: list[type[Source]] = [FolderSource, WorkbookSource, SQLiteFileSource, DuckDBSource, SQLSource]
+SOURCE_KINDS: list[type[Source]] = [
+    FolderSource,
+    WorkbookSource,
+    SQLiteFileSource,
+    DuckDBSource,
+    SQLSource,
+]
 
 
 def open_source(location: str | os.PathLike[str]) -> Source:
@@ -503,7 +564,13 @@ def open_source(location: str | os.PathLike[str]) -> Source:
                 if issubclass(kind, SQLSource):
                     raise SourceUnavailable(mask_url(text), error_cause(exc)) from None
                 raise DataProblems(
-                    [Problem(text, "-", f"cannot open as a {kind.kind} source: {type(exc).__name__}: {exc}")],
+                    [
+                        Problem(
+                            text,
+                            "-",
+                            f"cannot open as a {kind.kind} source: {type(exc).__name__}: {exc}",
+                        )
+                    ],
                     headline="the data source cannot be opened",
                 ) from None
     if not Path(text).exists():

@@ -23,8 +23,10 @@ def table_html(obj: Table, lang: str) -> str:
     rows = obj.formatted_rows(lang)
     kinds = ["bc-num" if n else "bc-text" for n in obj.numeric_columns(lang)]
     # short text (names, regions, labels) never wraps mid-word; long text (actions) still may
-    keep = [k == "bc-text" and max((text_units(r[i]) for r in rows), default=0) <= SHORT_TEXT_UNITS
-            for i, k in enumerate(kinds)]
+    keep = [
+        k == "bc-text" and max((text_units(r[i]) for r in rows), default=0) <= SHORT_TEXT_UNITS
+        for i, k in enumerate(kinds)
+    ]
     cell_kinds = [f"{k} bc-keep" if kp else k for k, kp in zip(kinds, keep, strict=True)]
     head = "".join(
         f'<th class="{k}{" bc-keep" if text_units(c.label) <= SHORT_HEADER_UNITS else ""}">{esc(c.label)}</th>'
@@ -33,7 +35,9 @@ def table_html(obj: Table, lang: str) -> str:
     body = []
     marked = set(obj.highlight_rows)
     for i, row in enumerate(rows):
-        cells = "".join(f'<td class="{k}">{esc(v)}</td>' for v, k in zip(row, cell_kinds, strict=True))
+        cells = "".join(
+            f'<td class="{k}">{esc(v)}</td>' for v, k in zip(row, cell_kinds, strict=True)
+        )
         cls_attr = ' class="bc-highlight"' if i in marked else ""
         body.append(f"<tr{cls_attr}>{cells}</tr>")
     foot = ""
@@ -65,9 +69,9 @@ def finding_html(obj: Finding, lang: str) -> str:
         f'<div class="bc-finding-head"><span class="bc-badge">{esc(severity_label(obj.severity, lang))}</span>'
         f'<strong class="bc-finding-title">{esc(obj.title)}</strong>{subject}</div>'
         f'<p class="bc-evidence"><strong>{esc(finding_word("evidence", lang) + label_colon(lang))}</strong>'
-        f'{esc(obj.evidence)}</p>'
+        f"{esc(obj.evidence)}</p>"
         f'<p class="bc-action"><strong>{esc(finding_word("action", lang) + label_colon(lang))}</strong>'
-        f'{esc(obj.action)}</p></div>'
+        f"{esc(obj.action)}</p></div>"
     )
 
 

@@ -42,6 +42,7 @@ Status = Literal["red", "amber", "green", "none"]
 CalloutStyle = Literal["note", "warning", "tip"]
 Cell = str | int | float | bool | None
 
+
 def to_cell(value: Any) -> Cell:
     """Convert a pandas/numpy/python value to a JSON scalar (NaN, NaT, NA → None)."""
     if is_null(value):
@@ -271,7 +272,11 @@ class Table(_Display):
         else:
             marked = sorted({int(i) for i in highlight})
         return cls(
-            caption=caption, source=source, note=note, columns=columns, rows=rows,
+            caption=caption,
+            source=source,
+            note=note,
+            columns=columns,
+            rows=rows,
             highlight_rows=marked,
         )
 
@@ -311,7 +316,8 @@ class Table(_Display):
         """
         rows = self.formatted_rows(lang)
         return [
-            c.format in NUMERIC_FORMATS or (c.format == "text" and numeric_column([r[i] for r in rows]))
+            c.format in NUMERIC_FORMATS
+            or (c.format == "text" and numeric_column([r[i] for r in rows]))
             for i, c in enumerate(self.columns)
         ]
 
@@ -459,7 +465,9 @@ class Scorecard(_Display):
     def to_text(self, lang: str | None = None) -> str:
         """The scorecard as plain text (see `_Display.to_text`)."""
         lang = lang or get_display_lang()
-        parts = [f"{clean_text(t.label)}: {format_value(t.value, t.format, lang)}" for t in self.tiles]
+        parts = [
+            f"{clean_text(t.label)}: {format_value(t.value, t.format, lang)}" for t in self.tiles
+        ]
         return clean_text(self.caption) + "\n" + "\n".join(parts)
 
 
@@ -482,7 +490,11 @@ class Callout(_Display):
 
 
 _KINDS: dict[str, type[_Display]] = {
-    "table": Table, "figure": Figure, "finding": Finding, "scorecard": Scorecard, "callout": Callout,
+    "table": Table,
+    "figure": Figure,
+    "finding": Finding,
+    "scorecard": Scorecard,
+    "callout": Callout,
 }
 
 

@@ -12,7 +12,12 @@ _SEVERITY_LABEL = {
 }
 _FINDING_WORDS = {
     "zh": {"evidence": "依据", "action": "建议行动", "severity": "严重程度", "source": "来源"},
-    "en": {"evidence": "Evidence", "action": "Recommended action", "severity": "Severity", "source": "Source"},
+    "en": {
+        "evidence": "Evidence",
+        "action": "Recommended action",
+        "severity": "Severity",
+        "source": "Source",
+    },
 }
 
 
@@ -43,7 +48,7 @@ def label_colon(lang: str = "zh") -> str:
 
 
 def source_line(source: str, lang: str = "zh") -> str:
-    """"来源：核心系统" / "Source: core banking": the one wording every renderer uses."""
+    """ "来源：核心系统" / "Source: core banking": the one wording every renderer uses."""
     return finding_word("source", lang) + label_colon(lang) + clean_text(source)
 
 

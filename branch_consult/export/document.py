@@ -23,7 +23,7 @@ def _source(cell: Any) -> str:
 
 
 def content_language(nb: Any) -> str:
-    """"zh" when Chinese characters make up a fair share of the markdown text, else "en"."""
+    """ "zh" when Chinese characters make up a fair share of the markdown text, else "en"."""
     text = "\n".join(_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "markdown")
     cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
     # one Chinese character carries about as much as a short English word

@@ -43,7 +43,11 @@ HEAD_FILL = "1F3B5C"
 HIGHLIGHT_FILL = "FFF1CC"
 STRIPE_FILL = "F6F8FA"
 STATUS_COLORS = {"red": "B5473A", "amber": "D68910", "green": "2E7D5B", "none": "AAB4BF"}
-CALLOUT_COLORS = {"note": ("5B7A99", "EEF3F8"), "warning": ("D68910", "FDF4E3"), "tip": ("2E7D5B", "EDF7F1")}
+CALLOUT_COLORS = {
+    "note": ("5B7A99", "EEF3F8"),
+    "warning": ("D68910", "FDF4E3"),
+    "tip": ("2E7D5B", "EDF7F1"),
+}
 #: Plotly figures are drawn for a 900 px wide screen; on the 16.4 cm A4 text width that
 #: shrinks 13 px text to ~6.5 pt. Rendering at this CSS width keeps chart text at ~9 pt,
 #: and ``FIGURE_SCALE`` × that many pixels gives ~300 dpi on paper.
@@ -54,15 +58,32 @@ FIGURE_SCALE = 3
 KEEP_TOGETHER_ROWS = 20
 _MANUAL_NUMBER = re.compile(r"^\s*(\d+(\.\d+)*\.?|[一二三四五六七八九十]+、)\s*")
 WORDS = {
-    "zh": {"figure": "图", "table": "表", "contents": "目录", "client": "客户", "branch": "网点",
-           "period": "报告期", "date": "编制日期", "consultant": "顾问",
-           "sample": "数据：内置合成示例数据（非客户数据）", "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
-           "page": ("第 ", " 页 / 共 ", " 页")},
-    "en": {"figure": "Figure", "table": "Table", "contents": "Contents", "client": "Client",
-           "branch": "Branch", "period": "Period", "date": "Prepared", "consultant": "Consultant",
-           "sample": "Data: the embedded synthetic sample bank, not client data",
-           "toc_hint": "(The table of contents is updated when the document is opened.)",
-           "page": ("Page ", " of ", "")},
+    "zh": {
+        "figure": "图",
+        "table": "表",
+        "contents": "目录",
+        "client": "客户",
+        "branch": "网点",
+        "period": "报告期",
+        "date": "编制日期",
+        "consultant": "顾问",
+        "sample": "数据：内置合成示例数据（非客户数据）",
+        "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
+        "page": ("第 ", " 页 / 共 ", " 页"),
+    },
+    "en": {
+        "figure": "Figure",
+        "table": "Table",
+        "contents": "Contents",
+        "client": "Client",
+        "branch": "Branch",
+        "period": "Period",
+        "date": "Prepared",
+        "consultant": "Consultant",
+        "sample": "Data: the embedded synthetic sample bank, not client data",
+        "toc_hint": "(The table of contents is updated when the document is opened.)",
+        "page": ("Page ", " of ", ""),
+    },
 }
 
 
@@ -75,9 +96,14 @@ def _png_px(data: bytes) -> tuple[int, int] | None:
 class DocxBuilder:
     """A Word document being written from a reference docx."""
 
-    def __init__(self, reference: str | Path | None = None, lang: str = "zh",
-                 latin_font: str = "Calibri", east_asia_font: str = "Noto Sans CJK SC",
-                 renderer: Any = None) -> None:
+    def __init__(
+        self,
+        reference: str | Path | None = None,
+        lang: str = "zh",
+        latin_font: str = "Calibri",
+        east_asia_font: str = "Noto Sans CJK SC",
+        renderer: Any = None,
+    ) -> None:
         path = Path(reference) if reference else DEFAULT_PATH
         if path.exists():
             self.doc = docx.Document(str(path))
@@ -148,9 +174,18 @@ class DocxBuilder:
             p.paragraph_format.page_break_before = True  # the page starts here
         return p
 
-    def run(self, paragraph, text: str, *, bold: bool = False, italic: bool = False,
-            strike: bool = False, code: bool = False, color: str | None = None,
-            size: float | None = None):
+    def run(
+        self,
+        paragraph,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        strike: bool = False,
+        code: bool = False,
+        color: str | None = None,
+        size: float | None = None,
+    ):
         """A run of text with the document's Latin and East Asian fonts set.
 
         Chinese needs its own font on every run, or Word substitutes one that lacks
@@ -186,8 +221,11 @@ class DocxBuilder:
             self.run(paragraph, text)
             return
         run = X.add_hyperlink(paragraph, url, text)
-        X.set_fonts(run.get_or_add_rPr() if hasattr(run, "get_or_add_rPr") else run.find(qn("w:rPr")),
-                    self.latin, self.east_asia)
+        X.set_fonts(
+            run.get_or_add_rPr() if hasattr(run, "get_or_add_rPr") else run.find(qn("w:rPr")),
+            self.latin,
+            self.east_asia,
+        )
 
     def heading(self, inline, level: int, md) -> None:
         """A numbered Heading 1-3; the TOC entry gets the number Word's list numbering shows."""
@@ -294,14 +332,24 @@ class DocxBuilder:
             for _ in range(5):
                 self.paragraph()
         band = self.paragraph()
-        self.run(band, clean_text(meta.get("client") or "").upper() or " ", bold=True, color=self.accent,
-                 size=11)
+        self.run(
+            band,
+            clean_text(meta.get("client") or "").upper() or " ",
+            bold=True,
+            color=self.accent,
+            size=11,
+        )
         title = self.paragraph(style="Title")
         self.run(title, meta.get("title") or "")
         ppr = title._p.get_or_add_pPr()
         bdr = OxmlElement("w:pBdr")
         bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", self.accent)):
+        for k, v in (
+            ("w:val", "single"),
+            ("w:sz", "18"),
+            ("w:space", "8"),
+            ("w:color", self.accent),
+        ):
             bottom.set(qn(k), v)
         bdr.append(bottom)
         ppr.append(bdr)
@@ -313,7 +361,12 @@ class DocxBuilder:
                 self.run(p, f"{self.words[key]}  ", color="6B7785")
                 self.run(p, str(meta[key]), bold=True)
         if meta.get("sample_data"):
-            self.run(self.paragraph(style="BC Cover Meta"), self.words["sample"], bold=True, color="B5473A")
+            self.run(
+                self.paragraph(style="BC Cover Meta"),
+                self.words["sample"],
+                bold=True,
+                color="B5473A",
+            )
         if meta.get("confidentiality"):
             self.run(self.paragraph(style="BC Confidential"), meta["confidentiality"])
         self.page_break()
@@ -358,8 +411,9 @@ class DocxBuilder:
             style = f"TOC {level}"
             if self.has_style(style):
                 current.style = self.doc.styles[style]
-            current.paragraph_format.tab_stops.add_tab_stop(Emu(self.text_width), WD_TAB_ALIGNMENT.RIGHT,
-                                                            WD_TAB_LEADER.DOTS)
+            current.paragraph_format.tab_stops.add_tab_stop(
+                Emu(self.text_width), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
             self.run(current, f"{number}\t{text}\t")
             self._toc_page_runs.append(self.run(current, PLACEHOLDER))
         current._p.append(end)
@@ -390,7 +444,11 @@ class DocxBuilder:
         for sec in self.doc.sections:
             for part in (sec.header, sec.first_page_header, sec.even_page_header):
                 for p in part.paragraphs:
-                    if meta.get("logo") and "{{title}}" in p.text and self.logo(meta["logo"], 0.6, p):
+                    if (
+                        meta.get("logo")
+                        and "{{title}}" in p.text
+                        and self.logo(meta["logo"], 0.6, p)
+                    ):
                         pic = p.runs[-1]._r  # the logo leads the header line
                         ppr = p._p.pPr
                         (ppr.addnext(pic) if ppr is not None else p._p.insert(0, pic))
@@ -439,7 +497,9 @@ class DocxBuilder:
         r = X.add_field(p, f"SEQ {seq} \\* ARABIC", str(number))
         X.set_fonts(r._r, self.latin, self.east_asia)
         self.run(p, "  " + clean_text(text))
-        X.keep_with_next(p)  # a table caption stays with its table, a figure caption with its source
+        X.keep_with_next(
+            p
+        )  # a table caption stays with its table, a figure caption with its source
 
     def source(self, text: str | None, note: str | None = None) -> None:
         """Note and source lines under a table or figure ("来源：…", as in the HTML deliverable)."""
@@ -476,8 +536,16 @@ class DocxBuilder:
             for c, cell in enumerate(row.cells):
                 cell.width = Emu(widths[c] * 635)
 
-    def _cell_text(self, cell, text: str, *, style: str, align=None, bold: bool = False,
-                   color: str | None = None) -> None:
+    def _cell_text(
+        self,
+        cell,
+        text: str,
+        *,
+        style: str,
+        align=None,
+        bold: bool = False,
+        color: str | None = None,
+    ) -> None:
         p = cell.paragraphs[0]
         if self.has_style(style):
             p.style = self.doc.styles[style]
@@ -485,8 +553,13 @@ class DocxBuilder:
             p.alignment = align
         self.run(p, text, bold=bold, color=color)
 
-    def data_table(self, header: Sequence[str], rows: Sequence[Sequence[str]],
-                   numeric: Sequence[bool], highlight: Sequence[int] = ()) -> Any:
+    def data_table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        numeric: Sequence[bool],
+        highlight: Sequence[int] = (),
+    ) -> Any:
         """A Word table: repeated navy header row, right-aligned numbers, highlighted rows."""
         t = self._table(len(rows) + 1, len(header))
         marked = set(highlight)
@@ -496,8 +569,14 @@ class DocxBuilder:
         for c, text in enumerate(header):
             cell = hdr.cells[c]
             X.shade(cell, self.head_fill)
-            self._cell_text(cell, text, style="BC Table Head", bold=True, color="FFFFFF",
-                            align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
+            self._cell_text(
+                cell,
+                text,
+                style="BC Table Head",
+                bold=True,
+                color="FFFFFF",
+                align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT,
+            )
         for r, values in enumerate(rows):
             row = t.rows[r + 1]
             X.cant_split(row)
@@ -507,11 +586,18 @@ class DocxBuilder:
                     X.shade(cell, HIGHLIGHT_FILL)
                 elif r % 2 == 1:
                     X.shade(cell, STRIPE_FILL)
-                self._cell_text(cell, text, style="BC Table Text", bold=r in marked,
-                                align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT)
+                self._cell_text(
+                    cell,
+                    text,
+                    style="BC Table Text",
+                    bold=r in marked,
+                    align=WD_ALIGN_PARAGRAPH.RIGHT if numeric[c] else WD_ALIGN_PARAGRAPH.LEFT,
+                )
         self._set_widths(t, [list(header), *[list(v) for v in rows]])
         if len(rows) <= KEEP_TOGETHER_ROWS:
-            for row in t.rows:  # short tables do not split; the last row holds on to the source line
+            for (
+                row
+            ) in t.rows:  # short tables do not split; the last row holds on to the source line
                 for cell in row.cells:
                     for para in cell.paragraphs:
                         X.keep_with_next(para)
@@ -537,8 +623,12 @@ class DocxBuilder:
         if t.caption:
             self.tables += 1
             self.caption("table", t.caption, self.tables)
-        self.data_table([clean_text(c.label) for c in t.columns], t.formatted_rows(self.lang),
-                        t.numeric_columns(self.lang), t.highlight_rows)
+        self.data_table(
+            [clean_text(c.label) for c in t.columns],
+            t.formatted_rows(self.lang),
+            t.numeric_columns(self.lang),
+            t.highlight_rows,
+        )
         self.source(t.source, t.note)
         if not t.caption and not (t.source or t.note):
             self.paragraph(style="BC Source")  # a little air under a bare table
@@ -577,8 +667,14 @@ class DocxBuilder:
         style = f"BC Finding {sev.capitalize()}"
         if self.has_style(style):
             head.style = self.doc.styles[style]
-        self.run(head, f"【{severity_label(sev, self.lang)}】" if self.lang == "zh"
-                 else f"[{severity_label(sev, self.lang)}] ", bold=True, color=accent)
+        self.run(
+            head,
+            f"【{severity_label(sev, self.lang)}】"
+            if self.lang == "zh"
+            else f"[{severity_label(sev, self.lang)}] ",
+            bold=True,
+            color=accent,
+        )
         self.run(head, f.title or "", bold=True, color=accent)
         if f.subject:
             self.run(head, f"  · {f.subject}", color="6B7785")
@@ -630,8 +726,11 @@ class DocxBuilder:
             X.cell_borders(cell, top=(STATUS_COLORS[status], 24))
             self._cell_text(cell, tile.label or "", style="BC Tile Label")
             value = self.paragraph(style="BC Tile Value", container=cell)
-            self.run(value, format_value(tile.value, tile.format, self.lang),
-                     color=STATUS_COLORS[status] if status in ("red", "amber") else None)
+            self.run(
+                value,
+                format_value(tile.value, tile.format, self.lang),
+                color=STATUS_COLORS[status] if status in ("red", "amber") else None,
+            )
             if tile.note:
                 self.run(self.paragraph(style="BC Tile Label", container=cell), tile.note)
             if i // per_row < n_rows - 1:
@@ -662,7 +761,9 @@ class DocxBuilder:
     def figure(self, f: Figure) -> None:
         """A plotly chart re-rendered for the page width, with its numbered caption and source."""
         if self.renderer is None:
-            raise RuntimeError("a figure needs a renderer (branch_consult.export.chart_renderer.StaticRenderer)")
+            raise RuntimeError(
+                "a figure needs a renderer (branch_consult.export.chart_renderer.StaticRenderer)"
+            )
         width, height = int(f.width or 900), int(f.height or 450)
         from branch_consult.charts import compact_layout  # plotly only when a figure is drawn
 

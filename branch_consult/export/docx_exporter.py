@@ -61,7 +61,11 @@ def _has_figures(nb: Any) -> bool:
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             data = out.get("data") or {}
             payload = data.get(PAYLOAD_MIME)
-            if isinstance(payload, Mapping) and payload.get("kind") == "figure" or PLOTLY_MIME in data:
+            if (
+                isinstance(payload, Mapping)
+                and payload.get("kind") == "figure"
+                or PLOTLY_MIME in data
+            ):
                 return True
     return False
 
@@ -73,7 +77,11 @@ def _source(cell: Any) -> str:
 
 def _raw_markdown(cell: Any) -> str | None:
     """A raw cell meant as markdown or HTML is shown as such; other raw cells as preformatted text."""
-    fmt = str((cell.get("metadata") or {}).get("format") or (cell.get("metadata") or {}).get("raw_mimetype") or "")
+    fmt = str(
+        (cell.get("metadata") or {}).get("format")
+        or (cell.get("metadata") or {}).get("raw_mimetype")
+        or ""
+    )
     return fmt if fmt in ("text/markdown", "text/html", "text/latex") else None
 
 
@@ -81,7 +89,9 @@ def _shown_markdown(nb: Any) -> list[str]:
     """Markdown the deliverable shows (cells and markdown outputs), in document order."""
     texts = []
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown" or (cell.get("cell_type") == "raw" and _raw_markdown(cell) == "text/markdown"):
+        if cell.get("cell_type") == "markdown" or (
+            cell.get("cell_type") == "raw" and _raw_markdown(cell) == "text/markdown"
+        ):
             texts.append(_source(cell))
         elif cell.get("cell_type") == "code":
             for out in cell.get("outputs") or []:
@@ -125,7 +135,9 @@ def _write_raw(builder: DocxBuilder, md: MarkdownWriter, cell: Any, warn: Any) -
         from branch_consult.export.items import html_table
 
         table = html_table(text)
-        _write_item(builder, md, table if table is not None else Preformatted(strip_tags(text)), warn)
+        _write_item(
+            builder, md, table if table is not None else Preformatted(strip_tags(text)), warn
+        )
     elif kind == "text/latex":
         _write_item(builder, md, Math(text.strip().strip("$")), warn)
     else:
@@ -155,15 +167,23 @@ def _fill_toc_pages(builder: DocxBuilder, warn: Any) -> bytes:
         warn(f"contents page numbers not filled ({exc}); Word will offer to update them on opening")
         return data
     if pages is None:
-        warn("contents page numbers not filled: a heading was not found in LibreOffice's layout; "
-             "Word will offer to update them on opening")
+        warn(
+            "contents page numbers not filled: a heading was not found in LibreOffice's layout; "
+            "Word will offer to update them on opening"
+        )
         return data
     builder.set_toc_pages(pages)
     return builder.save()
 
 
-def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | None = None,
-                     renderer: Any = None, base_dir: str | Path | None = None, toc_pages: bool = False) -> bytes:
+def notebook_to_docx(
+    nb: Any,
+    reference: str | Path | None = None,
+    lang: str | None = None,
+    renderer: Any = None,
+    base_dir: str | Path | None = None,
+    toc_pages: bool = False,
+) -> bytes:
     """Build the Word deliverable of an executed notebook and return the .docx bytes.
 
     ``reference`` is the Word reference document (default ``templates/reference.docx``);
@@ -190,7 +210,11 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
         from branch_consult.export.chart_renderer import get_renderer
 
         renderer = get_renderer()
-    if reference is None and meta.get("reference_docx") and Path(str(meta["reference_docx"])).is_file():
+    if (
+        reference is None
+        and meta.get("reference_docx")
+        and Path(str(meta["reference_docx"])).is_file()
+    ):
         reference = meta["reference_docx"]  # the workspace's own Word template
     builder = DocxBuilder(reference, lang=lang, renderer=renderer)
     md = MarkdownWriter(builder, warn=warn, base_dir=Path(base_dir) if base_dir else Path.cwd())
@@ -221,8 +245,11 @@ def notebook_to_docx(nb: Any, reference: str | Path | None = None, lang: str | N
     custom: dict[str, Any] = {
         "branch_consult_version": _package_version(),
         "parameters": meta.get("parameters") or {},
-        "data_fingerprint": (provenance.get("data_fingerprint") or provenance.get("fingerprint") or "")
-        if isinstance(provenance, Mapping) else "",
+        "data_fingerprint": (
+            provenance.get("data_fingerprint") or provenance.get("fingerprint") or ""
+        )
+        if isinstance(provenance, Mapping)
+        else "",
         "provenance": provenance,
         "lang": builder.lang,
     }
@@ -241,9 +268,12 @@ class DocxExporter(Exporter):
     output_mimetype = DOCX_MIME
     export_from_notebook = "Word report (branch-consult)"
     reference_docx = Unicode(
-        "", help="Path of the Word reference document (styles, header/footer); empty = house default."
+        "",
+        help="Path of the Word reference document (styles, header/footer); empty = house default.",
     ).tag(config=True)
-    lang = Unicode("", help="Deliverable language 'zh' or 'en'; empty = notebook metadata.").tag(config=True)
+    lang = Unicode("", help="Deliverable language 'zh' or 'en'; empty = notebook metadata.").tag(
+        config=True
+    )
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
@@ -252,7 +282,8 @@ class DocxExporter(Exporter):
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         folder = (resources or {}).get("metadata", {}).get("path") or None
-        data = notebook_to_docx(nb_copy, reference=self.reference_docx or None, lang=self.lang or None,
-                                base_dir=folder)
+        data = notebook_to_docx(
+            nb_copy, reference=self.reference_docx or None, lang=self.lang or None, base_dir=folder
+        )
         resources["output_extension"] = ".docx"
         return data, resources

@@ -25,8 +25,13 @@ from branch_consult.formats import clean_text
 
 _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _TAG = re.compile(r"<[^>]+>")
-_IMAGE_MIMES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                ".svg": "image/svg+xml"}
+_IMAGE_MIMES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+}
 
 
 def heading_list(source: str) -> list[tuple[int, str]]:
@@ -35,7 +40,11 @@ def heading_list(source: str) -> list[tuple[int, str]]:
     found = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and i + 1 < len(tokens):
-            text = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline"))
+            text = "".join(
+                c.content
+                for c in (tokens[i + 1].children or [])
+                if c.type in ("text", "code_inline")
+            )
             found.append((int(tok.tag[1]), text.strip()))
     return found
 
@@ -89,7 +98,9 @@ class MarkdownWriter:
             ordered = t == "ordered_list_open"
             start = int(tok.attrs.get("start", 1) or 1) if ordered else 1
             level = min(len(self.lists), 8)
-            self.lists.append(_ListState(ordered, self.out.new_list_num(start, level) if ordered else None))
+            self.lists.append(
+                _ListState(ordered, self.out.new_list_num(start, level) if ordered else None)
+            )
             return i + 1
         if t in ("bullet_list_close", "ordered_list_close"):
             self.lists.pop()
@@ -177,7 +188,13 @@ class MarkdownWriter:
             elif tt in ("th_open", "td_open"):
                 style = tokens[j].attrs.get("style", "") or ""
                 if in_head:
-                    aligns.append("right" if "right" in str(style) else "center" if "center" in str(style) else "left")
+                    aligns.append(
+                        "right"
+                        if "right" in str(style)
+                        else "center"
+                        if "center" in str(style)
+                        else "left"
+                    )
             elif tt == "inline" and current is not None:
                 current.append(tokens[j])
             j += 1
@@ -193,7 +210,11 @@ class MarkdownWriter:
             if ct == "text":
                 for k, piece in enumerate(PLACEHOLDER.split(child.content)):
                     if k % 2:
-                        self._formula(paragraph, int(piece), alone=child.content.strip() == f"\ue000{piece}\ue001")
+                        self._formula(
+                            paragraph,
+                            int(piece),
+                            alone=child.content.strip() == f"\ue000{piece}\ue001",
+                        )
                     elif not piece:
                         continue
                     elif link is not None:
@@ -229,7 +250,9 @@ class MarkdownWriter:
 
     def _formula(self, paragraph: Any, index: int, alone: bool) -> None:
         latex, display = self._formulas[index]
-        if not self.out.math(latex, display=display, paragraph=None if display and alone else paragraph):
+        if not self.out.math(
+            latex, display=display, paragraph=None if display and alone else paragraph
+        ):
             self.warn(f"{self.where}: formula {latex[:40]!r} could not be read; shown as TeX")
             self.out.run(paragraph, latex, code=True)
 
@@ -243,7 +266,11 @@ class MarkdownWriter:
                 if kind in bundle:
                     value = bundle[kind]
                     value = "".join(value) if isinstance(value, list) else value
-                    data = value.encode("utf-8") if kind == "image/svg+xml" else base64.b64decode(value)
+                    data = (
+                        value.encode("utf-8")
+                        if kind == "image/svg+xml"
+                        else base64.b64decode(value)
+                    )
                     mime = kind
                     break
         elif "://" not in src and self.base_dir is not None and src:
@@ -257,4 +284,6 @@ class MarkdownWriter:
 
     def plain(self, inline: Token) -> str:
         """Text of an inline token without markup (for headings in properties, cells)."""
-        return "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline"))
+        return "".join(
+            c.content for c in (inline.children or []) if c.type in ("text", "code_inline")
+        )

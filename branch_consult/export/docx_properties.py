@@ -90,7 +90,9 @@ def _created(value: Any) -> _dt.datetime:
     if isinstance(value, str):
         for fmt in ("%Y-%m-%d", "%Y-%m"):
             try:
-                return _dt.datetime.strptime(value[: len("2026-10-31") if fmt == "%Y-%m-%d" else 7], fmt)
+                return _dt.datetime.strptime(
+                    value[: len("2026-10-31") if fmt == "%Y-%m-%d" else 7], fmt
+                )
             except ValueError:
                 continue
     return _dt.datetime.now(_dt.UTC).replace(tzinfo=None, microsecond=0)

@@ -43,8 +43,21 @@ def _style(doc, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "Nor
         return s
 
 
-def _para_style(doc, name, *, size=None, bold=None, color=None, before=None, after=None,
-                base="Normal", italic=None, align=None, keep_next=None, line=None):
+def _para_style(
+    doc,
+    name,
+    *,
+    size=None,
+    bold=None,
+    color=None,
+    before=None,
+    after=None,
+    base="Normal",
+    italic=None,
+    align=None,
+    keep_next=None,
+    line=None,
+):
     s = _style(doc, name, base=base)
     f = s.font
     if size is not None:
@@ -84,8 +97,13 @@ def _heading_numbering(doc) -> None:
     for lvl, text in enumerate(texts):
         el = OxmlElement("w:lvl")
         el.set(qn("w:ilvl"), str(lvl))
-        for tag, val in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:pStyle", f"Heading{lvl + 1}"),
-                         ("w:lvlText", text), ("w:lvlJc", "left")):
+        for tag, val in (
+            ("w:start", "1"),
+            ("w:numFmt", "decimal"),
+            ("w:pStyle", f"Heading{lvl + 1}"),
+            ("w:lvlText", text),
+            ("w:lvlJc", "left"),
+        ):
             child = OxmlElement(tag)
             child.set(qn("w:val"), val)
             el.append(child)
@@ -167,23 +185,49 @@ def build_reference(path: str | Path = DEFAULT_PATH) -> Path:
     sec.header_distance, sec.footer_distance = Cm(1.2), Cm(1.0)
 
     # document defaults: every run falls back to these fonts
-    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr_default = (
+        doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
     set_fonts(rpr_default, LATIN_FONT, EAST_ASIA_FONT)
 
     normal = _para_style(doc, "Normal", size=10.5, after=6, base=None, line=1.3)
     normal.font.color.rgb = RGBColor(0x2B, 0x2F, 0x36)
-    _para_style(doc, "Title", size=26, bold=True, color=NAVY, after=10, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para_style(
+        doc, "Title", size=26, bold=True, color=NAVY, after=10, align=WD_ALIGN_PARAGRAPH.LEFT
+    )
     _para_style(doc, "Subtitle", size=15, color=GREY, after=24, italic=False)
-    for level, (size, before, after) in enumerate([(16, 18, 8), (13, 14, 6), (11.5, 10, 4)], start=1):
-        s = _para_style(doc, f"Heading {level}", size=size, bold=True, color=NAVY, before=before,
-                        after=after, keep_next=True)
+    for level, (size, before, after) in enumerate(
+        [(16, 18, 8), (13, 14, 6), (11.5, 10, 4)], start=1
+    ):
+        s = _para_style(
+            doc,
+            f"Heading {level}",
+            size=size,
+            bold=True,
+            color=NAVY,
+            before=before,
+            after=after,
+            keep_next=True,
+        )
         s.font.italic = False
     doc.styles["Heading 1"].paragraph_format.page_break_before = False
-    _para_style(doc, "Caption", size=9.5, bold=True, color=NAVY, before=4, after=4, italic=False,
-                keep_next=False)
+    _para_style(
+        doc,
+        "Caption",
+        size=9.5,
+        bold=True,
+        color=NAVY,
+        before=4,
+        after=4,
+        italic=False,
+        keep_next=False,
+    )
     _para_style(doc, "BC Source", size=8, color=GREY, after=10, italic=False)
     # exact line height: Latin-only and CJK cells then share one baseline across a row
-    for name, bold, color in (("BC Table Text", None, None), ("BC Table Head", True, RGBColor(0xFF, 0xFF, 0xFF))):
+    for name, bold, color in (
+        ("BC Table Text", None, None),
+        ("BC Table Head", True, RGBColor(0xFF, 0xFF, 0xFF)),
+    ):
         s = _para_style(doc, name, size=9, after=0, before=0, bold=bold, color=color)
         s.paragraph_format.line_spacing = Pt(13.5)
         s.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -196,9 +240,23 @@ def build_reference(path: str | Path = DEFAULT_PATH) -> Path:
     _para_style(doc, "BC Callout", size=10, after=2)
     _para_style(doc, "BC Finding Body", size=10, after=3)
     for sev, (accent, _fill) in SEVERITY_COLORS.items():
-        _para_style(doc, f"BC Finding {sev.capitalize()}", size=11, bold=True,
-                    color=RGBColor.from_string(accent), after=3, keep_next=True)
-    for name in ("List Bullet", "List Number", "List Bullet 2", "List Number 2", "Quote", "TOC Heading"):
+        _para_style(
+            doc,
+            f"BC Finding {sev.capitalize()}",
+            size=11,
+            bold=True,
+            color=RGBColor.from_string(accent),
+            after=3,
+            keep_next=True,
+        )
+    for name in (
+        "List Bullet",
+        "List Number",
+        "List Bullet 2",
+        "List Number 2",
+        "Quote",
+        "TOC Heading",
+    ):
         _para_style(doc, name, after=3)
     toc_heading = _para_style(doc, "TOC Heading", size=16, bold=True, color=NAVY, after=12)
     toc_heading.base_style = doc.styles["Normal"]  # not a numbered heading

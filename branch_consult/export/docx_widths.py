@@ -52,8 +52,11 @@ def longest_word_units(text: str) -> int:
             widest = max(widest, units)
             continue
         latin = [text_units(p) for p in _CJK.split(piece) if p]
-        widest = max(widest, *latin, min(units, 2 * CJK_WORD_CHARS)) if latin else \
-            max(widest, min(units, 2 * CJK_WORD_CHARS))
+        widest = (
+            max(widest, *latin, min(units, 2 * CJK_WORD_CHARS))
+            if latin
+            else max(widest, min(units, 2 * CJK_WORD_CHARS))
+        )
     return widest
 
 
@@ -70,8 +73,12 @@ def column_widths(texts: Sequence[Sequence[str]], total: int) -> list[int]:
     pad = CELL_MARGIN_TWIPS * 2 + SLACK_TWIPS
     cols = [[(row[c] if c < len(row) else "") for row in texts] for c in range(n)]
     lines = [[line for cell in col for line in (cell or "").split("\n")] for col in cols]
-    minimum = [max(MIN_UNITS, *(longest_word_units(t) for t in col)) * UNIT_TWIPS + pad for col in lines]
-    natural = [max(MIN_UNITS, *(text_units(t.strip()) for t in col)) * UNIT_TWIPS + pad for col in lines]
+    minimum = [
+        max(MIN_UNITS, *(longest_word_units(t) for t in col)) * UNIT_TWIPS + pad for col in lines
+    ]
+    natural = [
+        max(MIN_UNITS, *(text_units(t.strip()) for t in col)) * UNIT_TWIPS + pad for col in lines
+    ]
     natural = [max(a, b) for a, b in zip(natural, minimum, strict=True)]
     if sum(minimum) >= total:
         widths = [m * total / sum(minimum) for m in minimum]

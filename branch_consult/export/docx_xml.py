@@ -36,10 +36,26 @@ def set_fonts(rpr_parent, latin: str, east_asia: str) -> None:
 
 
 #: pPr children that come after w:autoSpaceDE/DN in the schema's order
-_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-                    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-                    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-                    "w:pPrChange")
+_AFTER_AUTOSPACE = (
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 #: rPr children that come after w:lang
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
@@ -61,7 +77,13 @@ def no_auto_space(ppr) -> None:
         el = ppr.find(qn(tag))
         if el is None:
             el = OxmlElement(tag)
-            _insert_ordered(ppr, el, ("w:autoSpaceDN", *_AFTER_AUTOSPACE) if tag == "w:autoSpaceDE" else _AFTER_AUTOSPACE)
+            _insert_ordered(
+                ppr,
+                el,
+                ("w:autoSpaceDN", *_AFTER_AUTOSPACE)
+                if tag == "w:autoSpaceDE"
+                else _AFTER_AUTOSPACE,
+            )
         el.set(qn("w:val"), "0")
 
 
@@ -182,9 +204,25 @@ def table_layout(table, widths_twips: list[int], cell_margin_twips: int) -> None
 
 
 # CT_TblPr child order required by the schema (Word refuses files that break it).
-_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
-                "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"]
+_TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
 
 
 def _order_tblpr(tblpr) -> None:
@@ -213,6 +251,7 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
     Word and LibreOffice recompute the result; the placeholder is what readers that do
     not (e.g. text extraction of the raw file) see.
     """
+
     def run_with(child):
         r = OxmlElement("w:r")
         r.append(child)

@@ -38,14 +38,34 @@ _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.
 _TAG = re.compile(r"<[^>]+>")
 
 _LABELS = {
-    "zh": {"contents": "目录", "client": "客户", "branch": "网点", "period": "报告期", "date": "编制日期",
-           "generated": "生成时间", "version": "版本", "data": "数据指纹", "playbook": "模板",
-           "confidential": "内部资料，请勿外传", "consultant": "顾问",
-           "sample": "数据：内置合成示例数据（非客户数据）"},
-    "en": {"contents": "Contents", "client": "Client", "branch": "Branch", "period": "Period", "date": "Prepared",
-           "generated": "Generated", "version": "Version", "data": "Data fingerprint",
-           "playbook": "Playbook", "confidential": "Confidential", "consultant": "Consultant",
-           "sample": "Data: the embedded synthetic sample bank, not client data"},
+    "zh": {
+        "contents": "目录",
+        "client": "客户",
+        "branch": "网点",
+        "period": "报告期",
+        "date": "编制日期",
+        "generated": "生成时间",
+        "version": "版本",
+        "data": "数据指纹",
+        "playbook": "模板",
+        "confidential": "内部资料，请勿外传",
+        "consultant": "顾问",
+        "sample": "数据：内置合成示例数据（非客户数据）",
+    },
+    "en": {
+        "contents": "Contents",
+        "client": "Client",
+        "branch": "Branch",
+        "period": "Period",
+        "date": "Prepared",
+        "generated": "Generated",
+        "version": "Version",
+        "data": "Data fingerprint",
+        "playbook": "Playbook",
+        "confidential": "Confidential",
+        "consultant": "Consultant",
+        "sample": "Data: the embedded synthetic sample bank, not client data",
+    },
 }
 
 
@@ -63,7 +83,9 @@ def bc_text(value: Any) -> str:
 
 def script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no `</script>`, `<!--` or line separators."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str, separators=(",", ":"))
+    text = json.dumps(
+        value, ensure_ascii=False, allow_nan=False, default=str, separators=(",", ":")
+    )
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -73,8 +95,9 @@ def script_json(value: Any) -> str:
     )
 
 
-def plotly_div(figure: dict[str, Any], div_id: str, *, width: int | None = None,
-               height: int | None = None) -> str:
+def plotly_div(
+    figure: dict[str, Any], div_id: str, *, width: int | None = None, height: int | None = None
+) -> str:
     """A div plus the `Plotly.newPlot` call that draws `figure` into it (plotly.js loaded elsewhere)."""
     from branch_consult.charts import compact_layout
 
@@ -108,8 +131,14 @@ def figure_block(payload: dict[str, Any], div_id: str, lang: str = "en") -> str:
     parts = ['<figure class="bc-figure">']
     if caption:
         parts.append(f'<figcaption class="bc-caption">{bc_text(caption)}</figcaption>')
-    parts.append(plotly_div(payload.get("figure") or {}, div_id,
-                            width=payload.get("width"), height=payload.get("height")))
+    parts.append(
+        plotly_div(
+            payload.get("figure") or {},
+            div_id,
+            width=payload.get("width"),
+            height=payload.get("height"),
+        )
+    )
     if source:
         parts.append(f'<div class="bc-source">{bc_text(source_line(source, lang))}</div>')
     parts.append("</figure>")
@@ -125,8 +154,12 @@ class ConsultOutputsPreprocessor(Preprocessor):
     - code cells left with nothing to show are removed, so no empty boxes remain.
     """
 
-    keep_stderr = Bool(False, help="Keep stderr streams (warnings) in the deliverable.").tag(config=True)
-    drop_empty_code_cells = Bool(True, help="Remove code cells without outputs (code is hidden).").tag(config=True)
+    keep_stderr = Bool(False, help="Keep stderr streams (warnings) in the deliverable.").tag(
+        config=True
+    )
+    drop_empty_code_cells = Bool(
+        True, help="Remove code cells without outputs (code is hidden)."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         lang = (resources.get("consult") or {}).get("lang") or "en"
@@ -140,7 +173,11 @@ class ConsultOutputsPreprocessor(Preprocessor):
             if cell.cell_type == "code":
                 outputs = []
                 for output in cell.get("outputs", []):
-                    if output.get("output_type") == "stream" and output.get("name") == "stderr" and not self.keep_stderr:
+                    if (
+                        output.get("output_type") == "stream"
+                        and output.get("name") == "stderr"
+                        and not self.keep_stderr
+                    ):
                         continue
                     if output.get("output_type") == "error" and not self.keep_stderr:
                         continue
@@ -148,22 +185,35 @@ class ConsultOutputsPreprocessor(Preprocessor):
                     if data is not None:
                         payload = data.get(BC_MIME)
                         table = None if isinstance(payload, dict) else _foreign_table(data)
-                        if table is not None:  # a DataFrame: the same typed Table the Word exporter draws
+                        if (
+                            table is not None
+                        ):  # a DataFrame: the same typed Table the Word exporter draws
                             data = {"text/html": table.to_html(lang)}
                         elif "text/latex" in data and not any(k.startswith("image/") for k in data):
                             data = {"text/html": _latex_html(data["text/latex"])}
                         elif isinstance(payload, dict) and payload.get("kind") == "figure":
-                            data = {"text/html": figure_block(payload, f"bc-fig-{next(counter)}", lang)}
+                            data = {
+                                "text/html": figure_block(payload, f"bc-fig-{next(counter)}", lang)
+                            }
                             needs_plotly = True
                         elif isinstance(payload, dict) and "text/html" in data:
                             data = {"text/html": _library_html(payload, lang) or data["text/html"]}
                         elif PLOTLY_MIME in data:
-                            data = {"text/html": '<figure class="bc-figure">'
-                                    + plotly_div(data[PLOTLY_MIME], f"bc-fig-{next(counter)}") + "</figure>"}
+                            data = {
+                                "text/html": '<figure class="bc-figure">'
+                                + plotly_div(data[PLOTLY_MIME], f"bc-fig-{next(counter)}")
+                                + "</figure>"
+                            }
                             needs_plotly = True
                         elif "image/gif" in data and not {"image/png", "image/jpeg"} & set(data):
-                            gif = "".join(data["image/gif"]) if isinstance(data["image/gif"], list) else data["image/gif"]
-                            data = {"text/html": f'<img src="data:image/gif;base64,{gif.strip()}" alt="">'}  # nbconvert drops GIF
+                            gif = (
+                                "".join(data["image/gif"])
+                                if isinstance(data["image/gif"], list)
+                                else data["image/gif"]
+                            )
+                            data = {
+                                "text/html": f'<img src="data:image/gif;base64,{gif.strip()}" alt="">'
+                            }  # nbconvert drops GIF
                         else:
                             data = {k: v for k, v in data.items() if k != BC_MIME}
                         output["data"] = data
@@ -187,9 +237,14 @@ class ConsultOutputsPreprocessor(Preprocessor):
         consult["needs_plotly"] = needs_plotly
         title = (consult.get("meta") or {}).get("title")
         consult["toc"], consult["outline_base"] = _numbered_toc(toc, title)
-        if first_heading_cell is not None and plan_outline([(h["level"], h["text"]) for h in toc], title).title_index == 0:
+        if (
+            first_heading_cell is not None
+            and plan_outline([(h["level"], h["text"]) for h in toc], title).title_index == 0
+        ):
             # the notebook's own title heading: the cover shows it already (as in Word)
-            first_heading_cell.source = re.sub(r"(?m)^[ ]{0,3}#[ \t]+.*$\n?", "", first_heading_cell.source, count=1)
+            first_heading_cell.source = re.sub(
+                r"(?m)^[ ]{0,3}#[ \t]+.*$\n?", "", first_heading_cell.source, count=1
+            )
         return nb, resources
 
 
@@ -236,7 +291,11 @@ def _library_html(payload: dict[str, Any], lang: str) -> str | None:
 def _numbered_toc(toc: list[dict[str, Any]], title: str | None) -> tuple[list[dict[str, Any]], int]:
     """Contents entries with outline levels and numbers, by the rule the Word exporter uses."""
     outline = plan_outline([(h["level"], h["text"]) for h in toc], title)
-    entries = [dict(h, outline=outline.level(h["level"])) for i, h in enumerate(toc) if i != outline.title_index]
+    entries = [
+        dict(h, outline=outline.level(h["level"]))
+        for i, h in enumerate(toc)
+        if i != outline.title_index
+    ]
     for entry, number in zip(entries, number_outline([e["outline"] for e in entries]), strict=True):
         entry["number"] = number
     return entries, outline.base
@@ -249,7 +308,9 @@ def _headings(markdown: str) -> list[dict[str, Any]]:
     rendered = markdown2html_mistune(markdown)
     found = []
     for level, anchor, inner in _HEADING.findall(rendered):
-        text = html.unescape(_TAG.sub("", re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S)))
+        text = html.unescape(
+            _TAG.sub("", re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.S))
+        )
         found.append({"level": int(level), "id": html.unescape(anchor), "text": text.strip()})
     return found
 
@@ -260,13 +321,19 @@ class ConsultHTMLExporter(HTMLExporter):
     export_from_notebook = "Consulting report (HTML)"
 
     plotlyjs = Enum(
-        ["inline", "shared"], default_value="inline",
+        ["inline", "shared"],
+        default_value="inline",
         help="'inline' embeds plotly.js once per file (~4.7 MB, fully offline); 'shared' links "
-             "plotly.min.js beside the report (write it with write_shared_plotlyjs).",
+        "plotly.min.js beside the report (write it with write_shared_plotlyjs).",
     ).tag(config=True)
-    toc_levels = List([1, 2], help="Outline levels listed in the table of contents (1 = sections; the "
-                      "shallowest markdown heading level in the report, as in Word).").tag(config=True)
-    lang = Unicode("", help="Report language (zh|en); default: notebook metadata branch_consult.lang.").tag(config=True)
+    toc_levels = List(
+        [1, 2],
+        help="Outline levels listed in the table of contents (1 = sections; the "
+        "shallowest markdown heading level in the report, as in Word).",
+    ).tag(config=True)
+    lang = Unicode(
+        "", help="Report language (zh|en); default: notebook metadata branch_consult.lang."
+    ).tag(config=True)
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -301,7 +368,8 @@ class ConsultHTMLExporter(HTMLExporter):
         for pre in consult_preprocessors(parent=self):  # the chain the Word exporter runs too
             self.register_preprocessor(pre, enabled=True)
         self.register_preprocessor(
-            ConsultOutputsPreprocessor(drop_empty_code_cells=self.exclude_input, parent=self), enabled=True
+            ConsultOutputsPreprocessor(drop_empty_code_cells=self.exclude_input, parent=self),
+            enabled=True,
         )
 
     def from_notebook_node(self, nb, resources=None, **kw):
@@ -311,7 +379,9 @@ class ConsultHTMLExporter(HTMLExporter):
         resources["consult"] = {
             "meta": meta,
             "logo": _logo_data_uri(meta.get("logo")),
-            "brand_colour": meta.get("brand_colour") if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(meta.get("brand_colour") or "")) else "",
+            "brand_colour": meta.get("brand_colour")
+            if re.fullmatch(r"#[0-9A-Fa-f]{6}", str(meta.get("brand_colour") or ""))
+            else "",
             "lang": lang,
             "labels": labels(lang),
             "provenance": meta.get("provenance") or {},
@@ -319,10 +389,15 @@ class ConsultHTMLExporter(HTMLExporter):
             "toc_levels": list(self.toc_levels),
         }
         self.language_code = "zh" if lang == "zh" else "en"
-        if meta.get("title"):  # the browser tab and bookmarks say the report's title, not "Notebook"
+        if meta.get(
+            "title"
+        ):  # the browser tab and bookmarks say the report's title, not "Notebook"
             from branch_consult.formats import clean_text
 
-            resources["metadata"] = {**dict(resources.get("metadata") or {}), "name": clean_text(str(meta["title"]))}
+            resources["metadata"] = {
+                **dict(resources.get("metadata") or {}),
+                "name": clean_text(str(meta["title"])),
+            }
         output, resources = super().from_notebook_node(nb, resources, **kw)
         if resources["consult"].get("needs_plotly"):
             if self.plotlyjs == "shared":
@@ -364,8 +439,13 @@ def _logo_data_uri(path: Any) -> str:
 
     if not path:
         return ""
-    kinds = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-             ".svg": "image/svg+xml"}
+    kinds = {
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+        ".svg": "image/svg+xml",
+    }
     kind = kinds.get(Path(str(path)).suffix.lower())
     try:
         data = Path(str(path)).read_bytes()
@@ -381,8 +461,11 @@ def notebook_to_html(nb, *, plotlyjs: str = "inline", lang: str | None = None) -
     """
     meta = (nb.get("metadata") or {}).get("branch_consult") or {}
     own = meta.get("html_templates")
-    extra = {"extra_template_basedirs": [str(own), str(TEMPLATE_BASEDIR)]} \
-        if own and Path(str(own), "consult", "index.html.j2").is_file() else {}
+    extra = (
+        {"extra_template_basedirs": [str(own), str(TEMPLATE_BASEDIR)]}
+        if own and Path(str(own), "consult", "index.html.j2").is_file()
+        else {}
+    )
     exporter = ConsultHTMLExporter(plotlyjs=plotlyjs, lang=lang or "", **extra)
     body, _ = exporter.from_notebook_node(nb)
     return body

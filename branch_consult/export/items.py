@@ -115,7 +115,9 @@ class _TableParser(HTMLParser):
             elif tag in ("td", "th") and self._cell is not None and self._row is not None:
                 text = " ".join("".join(self._cell).split())
                 # a header spanning columns labels each of them ("2025 / Q1", "2025 / Q2")
-                self._row.extend([text] * self._span if tag == "th" else [text] + [""] * (self._span - 1))
+                self._row.extend(
+                    [text] * self._span if tag == "th" else [text] + [""] * (self._span - 1)
+                )
                 self._cell = None
             elif tag == "tr" and self._row is not None:
                 self.rows.append((self._head_row, self._row))
@@ -161,8 +163,14 @@ def data_resource_table(resource: Any) -> Table | None:
     if not fields:
         return None
     kinds = {"integer": "int", "number": "float2"}
-    columns = [Column(key=str(f.get("name")), label=str(f.get("name")),
-                      format=kinds.get(str(f.get("type")), "text")) for f in fields]
+    columns = [
+        Column(
+            key=str(f.get("name")),
+            label=str(f.get("name")),
+            format=kinds.get(str(f.get("type")), "text"),
+        )
+        for f in fields
+    ]
     rows = [[rec.get(c.key) if isinstance(rec, dict) else None for c in columns] for rec in records]
     return Table(caption="", columns=columns, rows=rows)
 
@@ -211,6 +219,13 @@ def output_items(output: Any) -> list[Any]:
 
 
 __all__ = [
-    "DATA_RESOURCE_MIME", "MarkdownText", "Math", "Picture", "Preformatted", "data_resource_table",
-    "html_table", "output_items", "strip_tags",
+    "DATA_RESOURCE_MIME",
+    "MarkdownText",
+    "Math",
+    "Picture",
+    "Preformatted",
+    "data_resource_table",
+    "html_table",
+    "output_items",
+    "strip_tags",
 ]

@@ -14,7 +14,9 @@ from typing import Any
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 #: ``$$…$$`` (may span lines), or ``$…$`` on one line, not opened by a space nor closed before a digit
 #: or a word, so "$5 or $6" stays text (pandoc's rule).
-_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?![\s$])((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?![\w$])", re.S)
+_MATH = re.compile(
+    r"\$\$(.+?)\$\$|(?<![\\$\w])\$(?![\s$])((?:\\\$|[^$\n])+?)(?<![\s\\])\$(?![\w$])", re.S
+)
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
 #: Private-use characters that stand for a formula while markdown is parsed.
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -83,7 +85,7 @@ def markdown_with_mathml(source: str, prefix: str = "bcmath") -> tuple[str, dict
         except ValueError:
             return f"`{latex}`"
         if display:
-            return f"\n\n<div class=\"bc-math\">{mathml}</div>\n\n"
+            return f'\n\n<div class="bc-math">{mathml}</div>\n\n'
         token = f"{prefix}{len(inline)}x"
         inline[token] = mathml
         return token

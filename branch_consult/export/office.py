@@ -42,8 +42,10 @@ def find_office() -> str | None:
 
 
 def missing_message() -> str:
-    return ("PDF needs LibreOffice, which was not found: install it (Debian: apt-get install "
-            "libreoffice-writer) or leave pdf out of --formats")
+    return (
+        "PDF needs LibreOffice, which was not found: install it (Debian: apt-get install "
+        "libreoffice-writer) or leave pdf out of --formats"
+    )
 
 
 def docx_to_pdf(docx_bytes: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
@@ -56,18 +58,37 @@ def docx_to_pdf(docx_bytes: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
         source = work / "report.docx"
         source.write_bytes(docx_bytes)
         profile = (work / "profile").as_uri()
-        cmd = [program, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={profile}",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "pdf"), str(source)]
+        cmd = [
+            program,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work / "pdf"),
+            str(source),
+        ]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
-                                  env={**os.environ, "HOME": tmp}, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                cmd,
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+                env={**os.environ, "HOME": tmp},
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
-            raise ConversionFailed(f"LibreOffice did not finish converting within {timeout:.0f} s") from None
+            raise ConversionFailed(
+                f"LibreOffice did not finish converting within {timeout:.0f} s"
+            ) from None
         pdf = work / "pdf" / "report.pdf"
         if not pdf.is_file():
             said = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise ConversionFailed(f"LibreOffice made no PDF (exit {done.returncode}"
-                                   f"{': ' + said[-1] if said else ''})")
+            raise ConversionFailed(
+                f"LibreOffice made no PDF (exit {done.returncode}{': ' + said[-1] if said else ''})"
+            )
         return pdf.read_bytes()
 
 
@@ -83,13 +104,20 @@ def pdf_outline(pdf_bytes: bytes) -> list[tuple[str, int]]:
     with tempfile.TemporaryDirectory(prefix="bc-pdfoutline-") as tmp:
         path = Path(tmp) / "r.pdf"
         path.write_bytes(pdf_bytes)
-        done = subprocess.run([program, "-xml", "-i", "-q", "-stdout", str(path)], capture_output=True,
-                              check=False, timeout=120, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [program, "-xml", "-i", "-q", "-stdout", str(path)],
+            capture_output=True,
+            check=False,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
     if done.returncode != 0:
         return []
     text = done.stdout.decode("utf-8", "replace")
-    return [(html.unescape(re.sub(r"<[^>]*>", "", title)), int(page))
-            for page, title in re.findall(r'<item page="(\d+)">(.*?)</item>', text, flags=re.S)]
+    return [
+        (html.unescape(re.sub(r"<[^>]*>", "", title)), int(page))
+        for page, title in re.findall(r'<item page="(\d+)">(.*?)</item>', text, flags=re.S)
+    ]
 
 
 def pdf_page_texts(pdf_bytes: bytes) -> list[str]:
@@ -100,8 +128,13 @@ def pdf_page_texts(pdf_bytes: bytes) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="bc-pdftext-") as tmp:
         path = Path(tmp) / "r.pdf"
         path.write_bytes(pdf_bytes)
-        done = subprocess.run([program, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False,
-                              timeout=120, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [program, "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=False,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
     if done.returncode != 0:
         return []
     pages = done.stdout.decode("utf-8", "replace").split("\f")
@@ -110,5 +143,12 @@ def pdf_page_texts(pdf_bytes: bytes) -> list[str]:
     return pages
 
 
-__all__ = ["ConversionFailed", "OfficeMissing", "docx_to_pdf", "find_office", "missing_message", "pdf_outline",
-           "pdf_page_texts"]
+__all__ = [
+    "ConversionFailed",
+    "OfficeMissing",
+    "docx_to_pdf",
+    "find_office",
+    "missing_message",
+    "pdf_outline",
+    "pdf_page_texts",
+]

@@ -36,8 +36,13 @@ def plan_outline(headings: Sequence[tuple[int, str]], title: str | None = None) 
     """The outline of a document whose headings are ``(markdown level, text)`` in order."""
     levels = [lv for lv, _ in headings]
     title_index = None
-    if (headings and levels[0] == 1 and levels.count(1) == 1 and title
-            and _same(headings[0][1], title)):
+    if (
+        headings
+        and levels[0] == 1
+        and levels.count(1) == 1
+        and title
+        and _same(headings[0][1], title)
+    ):
         title_index = 0
     rest = [lv for i, lv in enumerate(levels) if i != title_index]
     return Outline(base=min(rest) if rest else 1, title_index=title_index)

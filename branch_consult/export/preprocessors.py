@@ -44,7 +44,9 @@ def _warn(resources: dict[str, Any], message: str) -> None:
 class ReportErrorsPreprocessor(Preprocessor):
     """Error outputs never reach a deliverable: removed, and each one reported with its cell."""
 
-    keep_stderr = Bool(False, help="Keep stderr streams (warnings) in the deliverable.").tag(config=True)
+    keep_stderr = Bool(False, help="Keep stderr streams (warnings) in the deliverable.").tag(
+        config=True
+    )
 
     def preprocess(self, nb, resources):
         for index, cell in enumerate(nb.cells):
@@ -53,10 +55,17 @@ class ReportErrorsPreprocessor(Preprocessor):
             kept = []
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    _warn(resources, f"{cell_label(index, cell)}: error output {output.get('ename', '')}: "
-                                     f"{output.get('evalue', '')} left out of the deliverable")
+                    _warn(
+                        resources,
+                        f"{cell_label(index, cell)}: error output {output.get('ename', '')}: "
+                        f"{output.get('evalue', '')} left out of the deliverable",
+                    )
                     continue
-                if output.get("output_type") == "stream" and output.get("name") == "stderr" and not self.keep_stderr:
+                if (
+                    output.get("output_type") == "stream"
+                    and output.get("name") == "stderr"
+                    and not self.keep_stderr
+                ):
                     continue
                 kept.append(output)
             cell.outputs = kept
@@ -86,7 +95,9 @@ def valid_svg(text: str) -> bool:
     from lxml import etree
 
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            text.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError:
         return False
     return etree.QName(root).localname == "svg"
@@ -110,15 +121,23 @@ class DropInvalidImagesPreprocessor(Preprocessor):
                             ok = False
                     if not ok:
                         del data[mime]
-                        _warn(resources, f"{cell_label(index, cell)}: {mime} output is not a valid image; skipped")
+                        _warn(
+                            resources,
+                            f"{cell_label(index, cell)}: {mime} output is not a valid image; skipped",
+                        )
         return nb, resources
 
 
 def consult_preprocessors(parent: Any = None) -> list[Preprocessor]:
     """The shared chain: tags, then errors reported, then invalid images dropped."""
     return [
-        TagRemovePreprocessor(remove_cell_tags={REMOVE_CELL}, remove_input_tags={REMOVE_INPUT},
-                              remove_all_outputs_tags={REMOVE_OUTPUT}, enabled=True, parent=parent),
+        TagRemovePreprocessor(
+            remove_cell_tags={REMOVE_CELL},
+            remove_input_tags={REMOVE_INPUT},
+            remove_all_outputs_tags={REMOVE_OUTPUT},
+            enabled=True,
+            parent=parent,
+        ),
         ReportErrorsPreprocessor(enabled=True, parent=parent),
         DropInvalidImagesPreprocessor(enabled=True, parent=parent),
     ]
@@ -136,7 +155,16 @@ def run_chain(nb: Any, resources: dict[str, Any] | None = None) -> tuple[Any, di
 
 
 __all__ = [
-    "DropInvalidImagesPreprocessor", "PAGE_BREAK", "REMOVE_CELL", "REMOVE_INPUT", "REMOVE_OUTPUT",
-    "ReportErrorsPreprocessor", "cell_label", "consult_preprocessors", "image_bytes", "run_chain",
-    "valid_raster", "valid_svg",
+    "DropInvalidImagesPreprocessor",
+    "PAGE_BREAK",
+    "REMOVE_CELL",
+    "REMOVE_INPUT",
+    "REMOVE_OUTPUT",
+    "ReportErrorsPreprocessor",
+    "cell_label",
+    "consult_preprocessors",
+    "image_bytes",
+    "run_chain",
+    "valid_raster",
+    "valid_svg",
 ]

@@ -23,18 +23,58 @@ from branch_consult.reports.training.results_words import rword
 from branch_consult.training.score_sheets import PersonalSheet
 
 SHEET_WORDS = {
-    "zh": {"title": "结业成绩单", "name": "姓名", "id": "学员编号", "branch": "网点", "date": "日期", "form": "试卷",
-           "score": "得分", "rank": "第 {rank} 名 / 共 {of} 人", "pass": "合格", "fail": "未达合格线",
-           "sections": "各小节得分", "section": "小节", "items": "题数", "points": "得分", "rate": "得分率",
-           "answers": "逐题结果", "no": "题号", "item": "题目编号", "given": "你的答案", "key": "正确答案",
-           "credit": "得分", "blank": "（未作答）", "sign": "讲师签字：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
-           "pass_mark": "合格线 {mark}%。—：未作答；?：无效答案，按答错计。"},
-    "en": {"title": "Personal score sheet", "name": "Name", "id": "Participant ID", "branch": "Branch", "date": "Date",
-           "form": "Form", "score": "Score", "rank": "rank {rank} of {of}", "pass": "Pass", "fail": "Below the pass mark",
-           "sections": "Score by section", "section": "Section", "items": "Items", "points": "Points", "rate": "Rate",
-           "answers": "Item by item", "no": "No.", "item": "Item", "given": "Your answer", "key": "Key",
-           "credit": "Credit", "blank": "(no answer)", "sign": "Trainer's signature: ____________    Date: ____________",
-           "pass_mark": "Pass mark {mark}%. —: no answer; ?: invalid answer, scored wrong."},
+    "zh": {
+        "title": "结业成绩单",
+        "name": "姓名",
+        "id": "学员编号",
+        "branch": "网点",
+        "date": "日期",
+        "form": "试卷",
+        "score": "得分",
+        "rank": "第 {rank} 名 / 共 {of} 人",
+        "pass": "合格",
+        "fail": "未达合格线",
+        "sections": "各小节得分",
+        "section": "小节",
+        "items": "题数",
+        "points": "得分",
+        "rate": "得分率",
+        "answers": "逐题结果",
+        "no": "题号",
+        "item": "题目编号",
+        "given": "你的答案",
+        "key": "正确答案",
+        "credit": "得分",
+        "blank": "（未作答）",
+        "sign": "讲师签字：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
+        "pass_mark": "合格线 {mark}%。—：未作答；?：无效答案，按答错计。",
+    },
+    "en": {
+        "title": "Personal score sheet",
+        "name": "Name",
+        "id": "Participant ID",
+        "branch": "Branch",
+        "date": "Date",
+        "form": "Form",
+        "score": "Score",
+        "rank": "rank {rank} of {of}",
+        "pass": "Pass",
+        "fail": "Below the pass mark",
+        "sections": "Score by section",
+        "section": "Section",
+        "items": "Items",
+        "points": "Points",
+        "rate": "Rate",
+        "answers": "Item by item",
+        "no": "No.",
+        "item": "Item",
+        "given": "Your answer",
+        "key": "Key",
+        "credit": "Credit",
+        "blank": "(no answer)",
+        "sign": "Trainer's signature: ____________    Date: ____________",
+        "pass_mark": "Pass mark {mark}%. —: no answer; ?: invalid answer, scored wrong.",
+    },
 }
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 #: items per row of the item-by-item grid
@@ -79,8 +119,15 @@ class _Styles:
         ps.set(qn("w:val"), sid)
 
 
-def _table(b: DocxBuilder, st: _Styles, header: Sequence[str], rows: Sequence[Sequence[str]],
-           numeric: Sequence[bool], highlight: Sequence[int] = (), cells_marked: frozenset = frozenset()) -> None:
+def _table(
+    b: DocxBuilder,
+    st: _Styles,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    numeric: Sequence[bool],
+    highlight: Sequence[int] = (),
+    cells_marked: frozenset = frozenset(),
+) -> None:
     """The house table look (navy header, stripes, highlighted rows or cells) without per-cell style scans."""
     t = b._table(len(rows) + 1, len(header))
     marked = set(highlight)
@@ -102,8 +149,12 @@ def _table(b: DocxBuilder, st: _Styles, header: Sequence[str], rows: Sequence[Se
             st.apply(para, "BC Table Head" if head else "BC Table Text")
             if numeric[c]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            b.run(para, text, bold=head or (r - 1 in marked) or (r - 1, c) in cells_marked,
-                  color="FFFFFF" if head else None)
+            b.run(
+                para,
+                text,
+                bold=head or (r - 1 in marked) or (r - 1, c) in cells_marked,
+                color="FFFFFF" if head else None,
+            )
     b._set_widths(t, [list(header), *[list(v) for v in rows]])
 
 
@@ -114,7 +165,9 @@ def _para(b: DocxBuilder, st: _Styles, style: str | None = None):
     return p
 
 
-def write_sheet(b: DocxBuilder, s: PersonalSheet, ctx: SheetContext, new_page: bool = False) -> None:
+def write_sheet(
+    b: DocxBuilder, s: PersonalSheet, ctx: SheetContext, new_page: bool = False
+) -> None:
     """One sheet into an open document (from a new page when `new_page`)."""
     lang = ctx.lang
     st = _Styles(b)
@@ -123,8 +176,14 @@ def write_sheet(b: DocxBuilder, s: PersonalSheet, ctx: SheetContext, new_page: b
     b.run(title, _w("title", lang))
     b.run(_para(b, st, "Subtitle"), ctx.course_title)
     colon = "：" if lang == "zh" else ": "
-    for pairs in (((_w("name", lang), s.name), (_w("id", lang), s.participant_id), (_w("branch", lang), s.branch_id or "—")),
-                  ((_w("form", lang), s.form), (_w("date", lang), ctx.date))):
+    for pairs in (
+        (
+            (_w("name", lang), s.name),
+            (_w("id", lang), s.participant_id),
+            (_w("branch", lang), s.branch_id or "—"),
+        ),
+        ((_w("form", lang), s.form), (_w("date", lang), ctx.date)),
+    ):
         p = _para(b, st, "BC Cover Meta")
         for k, (label, value) in enumerate(pairs):
             b.run(p, ("　　" if k else "") + label + colon, color="6B7785")
@@ -134,19 +193,36 @@ def write_sheet(b: DocxBuilder, s: PersonalSheet, ctx: SheetContext, new_page: b
     b.run(p, f"{_w('score', lang)}  ", size=14)
     b.run(p, f"{s.percent:.1f}%", bold=True, size=20, color="1F3B5C")
     b.run(p, f"   {_w('rank', lang, rank=s.rank, of=s.of)}   ", size=12, color="6B7785")
-    b.run(p, _w("pass" if s.passed else "fail", lang), bold=True, size=14, color="2E7D5B" if s.passed else "B5473A")
-    rows = [[sec.title, str(sec.items), _fmt(sec.points), f"{sec.points / sec.items * 100:.0f}%"] for sec in s.sections]
+    b.run(
+        p,
+        _w("pass" if s.passed else "fail", lang),
+        bold=True,
+        size=14,
+        color="2E7D5B" if s.passed else "B5473A",
+    )
+    rows = [
+        [sec.title, str(sec.items), _fmt(sec.points), f"{sec.points / sec.items * 100:.0f}%"]
+        for sec in s.sections
+    ]
     b.run(_para(b, st, "BC Caption"), _w("sections", lang), bold=True)
-    _table(b, st, [_w("section", lang), _w("items", lang), _w("points", lang), _w("rate", lang)], rows,
-           [False, True, True, True])
+    _table(
+        b,
+        st,
+        [_w("section", lang), _w("items", lang), _w("points", lang), _w("rate", lang)],
+        rows,
+        [False, True, True, True],
+    )
     b.run(_para(b, st, "BC Caption"), _w("answers", lang), bold=True)
     for start in range(0, len(s.items), ITEMS_PER_ROW):
-        block = s.items[start:start + ITEMS_PER_ROW]
+        block = s.items[start : start + ITEMS_PER_ROW]
         header = [_w("no", lang)] + [str(i.number) for i in block]
-        rows = [[_w("item", lang)] + [i.item_id for i in block],
-                [_w("given", lang)] + [i.given or (f"{i.invalid}?" if i.invalid else "—") for i in block],
-                [_w("key", lang)] + [i.key for i in block],
-                [_w("credit", lang)] + [_fmt(i.credit) for i in block]]
+        rows = [
+            [_w("item", lang)] + [i.item_id for i in block],
+            [_w("given", lang)]
+            + [i.given or (f"{i.invalid}?" if i.invalid else "—") for i in block],
+            [_w("key", lang)] + [i.key for i in block],
+            [_w("credit", lang)] + [_fmt(i.credit) for i in block],
+        ]
         wrong = frozenset((r, c + 1) for c, i in enumerate(block) if i.credit < 1 for r in (1, 3))
         _table(b, st, header, rows, [False] * len(header), cells_marked=wrong)
         _para(b, st).paragraph_format.space_after = None
@@ -185,19 +261,32 @@ def sheet_file_name(sheet: PersonalSheet) -> str:
     return f"score_sheet_{_SAFE.sub('-', sheet.participant_id).strip('-') or 'participant'}.docx"
 
 
-def write_score_sheets(sheets: Sequence[PersonalSheet], out_dir: str | Path, ctx: SheetContext) -> list[Path]:
+def write_score_sheets(
+    sheets: Sequence[PersonalSheet], out_dir: str | Path, ctx: SheetContext
+) -> list[Path]:
     """One .docx per participant plus `score_sheets_all.docx`; every file rendered before any is written."""
     out = Path(out_dir)
     rendered = {sheet_file_name(s): sheet_bytes(s, ctx) for s in sheets}
     if len(rendered) != len(sheets):
-        raise ValueError("two participants' ids give the same file name; make participant ids distinct")
+        raise ValueError(
+            "two participants' ids give the same file name; make participant ids distinct"
+        )
     rendered["score_sheets_all.docx"] = merged_bytes(sheets, ctx)
     return [atomic_write(out / name, data) for name, data in rendered.items()]
 
 
-def write_class_sheets(responses: str | Path, course: str | Path, out_dir: str | Path, *, quiz_size: int = 20,
-                       seeds: str | int = "1", rule: str = "all_or_nothing", lang: str = "zh",
-                       pass_mark: float = 60.0, date: str | None = None) -> list[Path]:
+def write_class_sheets(
+    responses: str | Path,
+    course: str | Path,
+    out_dir: str | Path,
+    *,
+    quiz_size: int = 20,
+    seeds: str | int = "1",
+    rule: str = "all_or_nothing",
+    lang: str = "zh",
+    pass_mark: float = 60.0,
+    date: str | None = None,
+) -> list[Path]:
     """Score a class's export and write every participant's sheet plus the merged file.
 
     Raises `DataProblems` (unreadable export), `DocumentError` (bad course or bank) or

@@ -23,7 +23,9 @@ def _key(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
-def heading_pages(outline: Sequence[tuple[str, int]], headings: Sequence[tuple[int, str, str]]) -> list[int] | None:
+def heading_pages(
+    outline: Sequence[tuple[str, int]], headings: Sequence[tuple[int, str, str]]
+) -> list[int] | None:
     """The 1-based page of each (level, number, text) heading; None unless every one is found.
 
     ``outline`` is the PDF's bookmarks (title, page) in document order: LibreOffice writes
@@ -36,7 +38,9 @@ def heading_pages(outline: Sequence[tuple[str, int]], headings: Sequence[tuple[i
     cursor = 0
     for _level, number, text in headings:
         wanted = {_key(f"{number}{text}"), _key(text)}
-        index = next((i for i in range(cursor, len(outline)) if _key(outline[i][0]) in wanted), None)
+        index = next(
+            (i for i in range(cursor, len(outline)) if _key(outline[i][0]) in wanted), None
+        )
         if index is None:
             return None
         found.append(outline[index][1])

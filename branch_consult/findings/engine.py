@@ -136,8 +136,11 @@ def _missing(value: object) -> bool:
 
 def _fmt(template: str, metrics: Mapping[str, object]) -> str:
     """The wording filled in; an optional [[...]] part is dropped when a metric in it is missing."""
+
     def part(m: re.Match[str]) -> str:
-        return "" if any(_missing(metrics.get(n)) for n in _FIELD.findall(m.group(1))) else m.group(1)
+        return (
+            "" if any(_missing(metrics.get(n)) for n in _FIELD.findall(m.group(1))) else m.group(1)
+        )
 
     template = _OPTIONAL.sub(part, template)
     try:

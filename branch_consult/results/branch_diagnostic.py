@@ -126,7 +126,9 @@ class BankContext:
     comparison_month: str
     branches: pd.DataFrame
     kpis: pd.DataFrame  # one row per branch, KPI columns + extra diagnostic columns
-    period: PeriodChoice | None = None  # how the report month was chosen (`period.note(lang)` says why)
+    period: PeriodChoice | None = (
+        None  # how the report month was chosen (`period.note(lang)` says why)
+    )
 
 
 @dataclass
@@ -220,8 +222,12 @@ def _optional(ds: Dataset, name: str, branch_id: str | None = None) -> pd.DataFr
     return ds.table(name, branch_id) if branch_id else ds.table(name)
 
 
-def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
-                 settings: DiagnosticSettings | None = None) -> BankContext:
+def bank_context(
+    ds: Dataset,
+    month: str = "",
+    comparison_month: str = "",
+    settings: DiagnosticSettings | None = None,
+) -> BankContext:
     """KPIs of every branch for the peer comparison (the expensive, shareable part)."""
     choices = settings or DiagnosticSettings(branch_id="")
     counts = ds.month_counts("holdings")  # refuses months that cannot be real
@@ -229,7 +235,9 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
     months = sorted(counts)
     month, base = period.month, period.base_month
     if comparison_month and comparison_month not in months:
-        raise ValueError(f"comparison month {comparison_month} is not in the data; months available: {months[0]} to {months[-1]}")
+        raise ValueError(
+            f"comparison month {comparison_month} is not in the data; months available: {months[0]} to {months[-1]}"
+        )
     comparison = comparison_month or base or month
     holdings = ds.table("holdings", month=sorted({month, comparison}))
     branches, customers, staff = ds.table("branches"), ds.table("customers"), ds.table("staff")
@@ -237,20 +245,46 @@ def bank_context(ds: Dataset, month: str = "", comparison_month: str = "",
     tickets = _optional(ds, "queue_tickets")
     if tickets is not None:
         lk = lobby.lobby_kpis(tickets, threshold_min=choices.wait_threshold_min).reset_index()
-        lk = lk.rename(columns={"median_wait": "wait_median_min", "p90_wait": "wait_p90_min",
-                                f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
-                                "lunch_ratio": "lunch_wait_ratio"})
-        extra.append(lk[["branch_id", "wait_median_min", "wait_p90_min", "share_over_15",
-                         "lunch_wait_ratio", "lunch_median_wait", "walk_away_rate"]])
+        lk = lk.rename(
+            columns={
+                "median_wait": "wait_median_min",
+                "p90_wait": "wait_p90_min",
+                f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
+                "lunch_ratio": "lunch_wait_ratio",
+            }
+        )
+        extra.append(
+            lk[
+                [
+                    "branch_id",
+                    "wait_median_min",
+                    "wait_p90_min",
+                    "share_over_15",
+                    "lunch_wait_ratio",
+                    "lunch_median_wait",
+                    "walk_away_rate",
+                ]
+            ]
+        )
     as_of = month_end(month)
     tiered = tiers.assign_tiers(customers, holdings, month, choices.thresholds)
     unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, choices.thresholds)
     top = tiered[tiered["tier"].astype("str") == "top"].groupby("branch_id").size()
-    share = (unattended.groupby("branch_id").size().reindex(top.index, fill_value=0) / top)
-    extra.append(pd.DataFrame({"branch_id": top.index.astype(str), "top_unattended_share": share.to_numpy()}))
+    share = unattended.groupby("branch_id").size().reindex(top.index, fill_value=0) / top
+    extra.append(
+        pd.DataFrame({"branch_id": top.index.astype(str), "top_unattended_share": share.to_numpy()})
+    )
     extra += _referral_and_target_kpis(ds, month)
-    kpis = peers.branch_kpis(branches, customers, holdings, staff, month, comparison,
-                             thresholds=choices.thresholds, extra=extra)
+    kpis = peers.branch_kpis(
+        branches,
+        customers,
+        holdings,
+        staff,
+        month,
+        comparison,
+        thresholds=choices.thresholds,
+        extra=extra,
+    )
     return BankContext(month, comparison, branches, kpis, period)
 
 
@@ -260,11 +294,22 @@ def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
     refs = _optional(ds, "referrals")
     if refs is not None:
         rk = referrals.referral_kpis(refs).reset_index()
-        out.append(pd.DataFrame({"branch_id": rk["branch_id"].astype(str), "referral_conversion": rk["conversion"]}))
+        out.append(
+            pd.DataFrame(
+                {"branch_id": rk["branch_id"].astype(str), "referral_conversion": rk["conversion"]}
+            )
+        )
     tg = _optional(ds, "targets")
     if tg is not None:
         tk = targets.target_kpis(tg, month).reset_index()
-        out.append(pd.DataFrame({"branch_id": tk["branch_id"].astype(str), "target_completion": tk["target_completion"]}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "branch_id": tk["branch_id"].astype(str),
+                    "target_completion": tk["target_completion"],
+                }
+            )
+        )
     return out
 
 
@@ -304,28 +349,51 @@ class _Run:
         return _optional(self.ds, name, self.settings.branch_id)
 
 
-def diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None) -> BranchDiagnostic:
+def diagnose(
+    ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None
+) -> BranchDiagnostic:
     """Run every analysis of the diagnostic for one branch and evaluate the finding rules (no wording)."""
     bank = bank or bank_context(ds, settings.month, settings.comparison_month, settings)
     branches = bank.branches
     b = settings.branch_id
     if b not in set(branches["branch_id"]):
-        raise DataProblems([], headline=f"unknown branch {b!r}; branches: {', '.join(sorted(branches['branch_id']))}")
+        raise DataProblems(
+            [],
+            headline=f"unknown branch {b!r}; branches: {', '.join(sorted(branches['branch_id']))}",
+        )
     branch = branches.set_index("branch_id").loc[b].to_dict() | {"branch_id": b}
     group = peers.peer_group(branches, bank.kpis, b, settings.peer_rule)
     kpis = bank.kpis.set_index("branch_id")
     # fewer peers than the rule's minimum support no comparison: no peer medians, no statuses
-    compared = [p for p in group.peers if p != b] if len(group.peers) >= settings.peer_rule.min_peers else []
-    run = _Run(ds, settings, bank, kpis.reindex(compared), kpis.loc[b],
-               ds.table("customers", b), ds.table("staff", b), ds.table("holdings", b),
-               metrics={"policy_months": settings.policy_months})
+    compared = (
+        [p for p in group.peers if p != b]
+        if len(group.peers) >= settings.peer_rule.min_peers
+        else []
+    )
+    run = _Run(
+        ds,
+        settings,
+        bank,
+        kpis.reindex(compared),
+        kpis.loc[b],
+        ds.table("customers", b),
+        ds.table("staff", b),
+        ds.table("holdings", b),
+        metrics={"policy_months": settings.policy_months},
+    )
     for step in (_deposits, _tiers, _cross_sell_and_channel, _lobby, _referrals, _targets):
         step(run)
     fired = evaluate(run.metrics, load_rules(settings.rules_path or None))
     card = peers.scorecard(bank.kpis, b, compared)
-    names = run.staff.dropna(subset=["staff_id"]).set_index("staff_id")["name"] if "name" in run.staff else pd.Series()
+    names = (
+        run.staff.dropna(subset=["staff_id"]).set_index("staff_id")["name"]
+        if "name" in run.staff
+        else pd.Series()
+    )
     staff_names = {str(k): str(v) for k, v in names.items() if isinstance(v, str) and v.strip()}
-    return BranchDiagnostic(settings, bank, branch, group, card, run.metrics, fired, run.tables, staff_names)
+    return BranchDiagnostic(
+        settings, bank, branch, group, card, run.metrics, fired, run.tables, staff_names
+    )
 
 
 def _deposits(r: _Run) -> None:
@@ -335,11 +403,18 @@ def _deposits(r: _Run) -> None:
     if daily is not None:
         r.tables.trend = deposits.deposit_trend(daily, b)
         r.tables.monthly = deposits.period_growth(r.tables.trend, "month")
-    r.tables.decomposition = deposits.deposit_change_decomposition(r.customers, r.holdings, base, month, b)
+    r.tables.decomposition = deposits.deposit_change_decomposition(
+        r.customers, r.holdings, base, month, b
+    )
     txns = r.table("transactions")
     watch = deposits.outflow_watchlist(
-        r.holdings, txns if txns is not None else empty_table("transactions"), r.customers, month,
-        threshold_yuan=r.settings.outflow_threshold_yuan, min_drop_share=r.settings.outflow_min_drop_share)
+        r.holdings,
+        txns if txns is not None else empty_table("transactions"),
+        r.customers,
+        month,
+        threshold_yuan=r.settings.outflow_threshold_yuan,
+        min_drop_share=r.settings.outflow_min_drop_share,
+    )
     r.tables.watchlist = watch
     metrics = r.metrics
     metrics["deposit_growth"] = r.own_value("deposits_growth")
@@ -388,7 +463,9 @@ def _cross_sell_and_channel(r: _Run) -> None:
     leads = cross_sell.lead_list(r.customers, r.holdings, month, choices.lead_min_deposits)
     dist = cross_sell.product_count_distribution(counts)
     r.tables.update(
-        product_counts=dist[dist["n_products"] != "0"].reset_index(drop=True),  # active customers hold 1+
+        product_counts=dist[dist["n_products"] != "0"].reset_index(
+            drop=True
+        ),  # active customers hold 1+
         penetration=cross_sell.penetration_by_tier(tiered, r.holdings, month),
         leads=leads,
         adoption_by_tier=channel.adoption_by_tier(active, tiered),
@@ -429,8 +506,12 @@ def _lobby(r: _Run) -> None:
         peer_lunch_wait_ratio=r.peer_median("lunch_wait_ratio"),
         peak_counter_gap=float(lunch_hours["gap"].max()) if len(lunch_hours) else math.nan,
     )
-    metrics["share_over_15_vs_peers"] = _ratio(metrics["share_over_15"], metrics["peer_share_over_15"])
-    metrics["lunch_ratio_vs_peers"] = _ratio(metrics["lunch_wait_ratio"], metrics["peer_lunch_wait_ratio"])
+    metrics["share_over_15_vs_peers"] = _ratio(
+        metrics["share_over_15"], metrics["peer_share_over_15"]
+    )
+    metrics["lunch_ratio_vs_peers"] = _ratio(
+        metrics["lunch_wait_ratio"], metrics["peer_lunch_wait_ratio"]
+    )
     metrics.update(
         peer_median_wait=r.peer_median("wait_median_min"),
         peer_p90_wait=r.peer_median("wait_p90_min"),
@@ -439,7 +520,9 @@ def _lobby(r: _Run) -> None:
         walk_aways=float(summary.walk_aways),
         peer_walk_away_rate=r.peer_median("walk_away_rate"),
     )
-    metrics["walk_away_vs_peers"] = _ratio(metrics["walk_away_rate"], metrics["peer_walk_away_rate"])
+    metrics["walk_away_vs_peers"] = _ratio(
+        metrics["walk_away_rate"], metrics["peer_walk_away_rate"]
+    )
     metrics["walk_away_gap"] = metrics["walk_away_rate"] - metrics["peer_walk_away_rate"]
 
 
@@ -512,4 +595,12 @@ def _targets(r: _Run) -> None:
         metrics["exit_criticisms"] = float(exits["public_criticisms"].max())
 
 
-__all__ = ["METRICS", "BankContext", "BranchDiagnostic", "DiagnosticSettings", "DiagnosticTables", "bank_context", "diagnose"]
+__all__ = [
+    "METRICS",
+    "BankContext",
+    "BranchDiagnostic",
+    "DiagnosticSettings",
+    "DiagnosticTables",
+    "bank_context",
+    "diagnose",
+]

@@ -65,8 +65,12 @@ def data_identity(ds: Dataset) -> dict[str, object]:
     """The data a result was computed from: source kind and location, fingerprint, branch slice."""
     source = ds.source
     location = getattr(source, "path", None) or ds.label
-    return {"kind": source.kind, "location": str(location), "fingerprint": ds.fingerprint(),
-            "branches": list(ds.branch_filter or ())}
+    return {
+        "kind": source.kind,
+        "location": str(location),
+        "fingerprint": ds.fingerprint(),
+        "branches": list(ds.branch_filter or ()),
+    }
 
 
 def diagnostic_key(ds: Dataset, settings: DiagnosticSettings) -> str:
@@ -125,9 +129,14 @@ class ResultCache:
             pass  # a read-only or full cache folder costs a recomputation, never the run
 
 
-def cached_diagnose(ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None,
-                    cache: ResultCache | None = None) -> BranchDiagnostic:
+def cached_diagnose(
+    ds: Dataset,
+    settings: DiagnosticSettings,
+    bank: BankContext | None = None,
+    cache: ResultCache | None = None,
+) -> BranchDiagnostic:
     """`diagnose`, computed once per data, settings, rules and code across runs and languages."""
     store = cache or ResultCache()
-    return store.get_or_compute("branch_diagnostic", diagnostic_key(ds, settings),
-                                lambda: diagnose(ds, settings, bank))
+    return store.get_or_compute(
+        "branch_diagnostic", diagnostic_key(ds, settings), lambda: diagnose(ds, settings, bank)
+    )

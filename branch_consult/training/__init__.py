@@ -19,6 +19,16 @@ from branch_consult.training.results import QuizResults, analyse_quiz
 from branch_consult.training.yaml_model import DocumentError
 
 __all__ = [
-    "Course", "DocumentError", "QuestionBank", "QuizForm", "QuizResults", "analyse_quiz", "course_folder",
-    "load_bank", "load_course", "select_quiz", "shipped_courses", "timing_plan",
+    "Course",
+    "DocumentError",
+    "QuestionBank",
+    "QuizForm",
+    "QuizResults",
+    "analyse_quiz",
+    "course_folder",
+    "load_bank",
+    "load_course",
+    "select_quiz",
+    "shipped_courses",
+    "timing_plan",
 ]

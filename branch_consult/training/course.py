@@ -36,7 +36,9 @@ class Activity(_Strict):
     minutes: int = Field(gt=0, le=240)
     materials: list[str] = Field(default_factory=list)
     task: str = Field(min_length=1, description="What participants do (both editions).")
-    facilitation: str = Field(min_length=1, description="How the trainer runs and debriefs it (trainer edition only).")
+    facilitation: str = Field(
+        min_length=1, description="How the trainer runs and debriefs it (trainer edition only)."
+    )
 
 
 class Section(_Strict):
@@ -105,7 +107,9 @@ class Course(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Course:
         if len(self.day_starts) != self.duration.days:
-            raise ValueError(f"day_starts has {len(self.day_starts)} times for {self.duration.days} day(s)")
+            raise ValueError(
+                f"day_starts has {len(self.day_starts)} times for {self.duration.days} day(s)"
+            )
         ids = [s.id for lec in self.lectures for s in lec.sections]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -114,8 +118,10 @@ class Course(_Strict):
         for day in range(1, self.duration.days + 1):
             taught = sum(lec.total_minutes for lec in self.lectures if lec.day == day)
             if taught != target:
-                raise ValueError(f"day {day} has {taught} minutes of sessions; the day is {target} minutes "
-                                 f"({self.duration.hours_per_day:g} h)")
+                raise ValueError(
+                    f"day {day} has {taught} minutes of sessions; the day is {target} minutes "
+                    f"({self.duration.hours_per_day:g} h)"
+                )
         late = [lec.title for lec in self.lectures if lec.day > self.duration.days]
         if late:
             raise ValueError(f"lecture on a day after the last: {late[0]}")
@@ -170,14 +176,47 @@ def timing_plan(course: Course) -> list[Slot]:
             if lec.day != day:
                 continue
             for s in lec.sections:
-                slots.append(Slot(day, _clock(now), _clock(now + s.minutes), s.minutes, n, s.id, "input", s.title))
+                slots.append(
+                    Slot(
+                        day,
+                        _clock(now),
+                        _clock(now + s.minutes),
+                        s.minutes,
+                        n,
+                        s.id,
+                        "input",
+                        s.title,
+                    )
+                )
                 now += s.minutes
                 for a in s.activities:
-                    slots.append(Slot(day, _clock(now), _clock(now + a.minutes), a.minutes, n, s.id, a.kind, a.title))
+                    slots.append(
+                        Slot(
+                            day,
+                            _clock(now),
+                            _clock(now + a.minutes),
+                            a.minutes,
+                            n,
+                            s.id,
+                            a.kind,
+                            a.title,
+                        )
+                    )
                     now += a.minutes
             if lec.break_after is not None:
                 b = lec.break_after
-                slots.append(Slot(day, _clock(now), _clock(now + b.minutes), b.minutes, None, None, "break", b.label))
+                slots.append(
+                    Slot(
+                        day,
+                        _clock(now),
+                        _clock(now + b.minutes),
+                        b.minutes,
+                        None,
+                        None,
+                        "break",
+                        b.label,
+                    )
+                )
                 now += b.minutes
     return slots
 
@@ -204,5 +243,7 @@ def course_folder(name_or_path: str | Path) -> Path:
         p = p.parent
     if (p / "course.yaml").is_file():
         return p
-    raise DocumentError(str(name_or_path), [
-        f"not a shipped course ({', '.join(shipped) or 'none'}) nor a folder with course.yaml"])
+    raise DocumentError(
+        str(name_or_path),
+        [f"not a shipped course ({', '.join(shipped) or 'none'}) nor a folder with course.yaml"],
+    )

@@ -41,8 +41,9 @@ def load_course_and_bank(course: str | Path) -> tuple[Course, QuestionBank]:
     return c, load_bank(folder / "questions.yaml", c)
 
 
-def prepare_handout(course: str | Path, edition: str = "participant", quiz_size: int = 20,
-                    seed: int = 1) -> HandoutPlan:
+def prepare_handout(
+    course: str | Path, edition: str = "participant", quiz_size: int = 20, seed: int = 1
+) -> HandoutPlan:
     """Everything a handout shows, for one course, edition and quiz form."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")

@@ -26,7 +26,10 @@ KELLEY_FRACTION = 0.27
 NON_FUNCTIONAL_SHARE = 0.05
 #: Ebel & Frisbie's bands for D, highest floor first
 EBEL_BANDS: tuple[tuple[float, str], ...] = (
-    (0.40, "very_good"), (0.30, "reasonably_good"), (0.20, "marginal"), (0.0, "poor"),
+    (0.40, "very_good"),
+    (0.30, "reasonably_good"),
+    (0.20, "marginal"),
+    (0.0, "poor"),
 )
 
 
@@ -57,7 +60,9 @@ def _group_weights(totals: pd.Series, size: int, top: bool) -> pd.Series:
     return pd.Series(weights, index=totals.index)
 
 
-def kelley_groups(totals: pd.Series, fraction: float = KELLEY_FRACTION) -> tuple[pd.Series, pd.Series]:
+def kelley_groups(
+    totals: pd.Series, fraction: float = KELLEY_FRACTION
+) -> tuple[pd.Series, pd.Series]:
     """(upper, lower) weights per participant, each summing to the group size."""
     size = group_size(len(totals), fraction)
     return _group_weights(totals, size, True), _group_weights(totals, size, False)
@@ -99,7 +104,9 @@ def ebel_band(d: float) -> str:
     return "poor"
 
 
-def distractors(responses: Responses, bank: QuestionBank, participants: list[str], item_ids: list[str]) -> pd.DataFrame:
+def distractors(
+    responses: Responses, bank: QuestionBank, participants: list[str], item_ids: list[str]
+) -> pd.DataFrame:
     """How often each option was chosen, per item, among `participants`.
 
     Columns: item_id, option, keyed, chosen, share, non_functional. A multiple-choice
@@ -127,17 +134,39 @@ def distractors(responses: Responses, bank: QuestionBank, participants: list[str
         for letter, c in counts.items():
             keyed = letter in item.answer
             share = c / n if n else math.nan
-            rows.append({"item_id": q, "option": letter, "keyed": keyed, "chosen": c, "share": share,
-                         "non_functional": (not keyed) and n > 0 and share < NON_FUNCTIONAL_SHARE})
+            rows.append(
+                {
+                    "item_id": q,
+                    "option": letter,
+                    "keyed": keyed,
+                    "chosen": c,
+                    "share": share,
+                    "non_functional": (not keyed) and n > 0 and share < NON_FUNCTIONAL_SHARE,
+                }
+            )
         for label, c in (("(blank)", blank), ("(invalid)", invalid)):
             if c:
-                rows.append({"item_id": q, "option": label, "keyed": False, "chosen": c,
-                             "share": c / n if n else math.nan, "non_functional": False})
-    return pd.DataFrame(rows, columns=["item_id", "option", "keyed", "chosen", "share", "non_functional"])
+                rows.append(
+                    {
+                        "item_id": q,
+                        "option": label,
+                        "keyed": False,
+                        "chosen": c,
+                        "share": c / n if n else math.nan,
+                        "non_functional": False,
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["item_id", "option", "keyed", "chosen", "share", "non_functional"]
+    )
 
 
-def item_table(matrix: pd.DataFrame, bank: QuestionBank, distractor_frame: pd.DataFrame | None = None,
-               fraction: float = KELLEY_FRACTION) -> pd.DataFrame:
+def item_table(
+    matrix: pd.DataFrame,
+    bank: QuestionBank,
+    distractor_frame: pd.DataFrame | None = None,
+    fraction: float = KELLEY_FRACTION,
+) -> pd.DataFrame:
     """One row per item: item_id, section, type, p, D, band, r_pb, non_functional (option letters)."""
     by_id = bank.by_id
     p = difficulty(matrix)
@@ -147,7 +176,17 @@ def item_table(matrix: pd.DataFrame, bank: QuestionBank, distractor_frame: pd.Da
     if distractor_frame is not None and len(distractor_frame):
         flagged = distractor_frame[distractor_frame["non_functional"]]
         nf = flagged.groupby("item_id")["option"].apply(lambda s: "".join(sorted(s))).to_dict()
-    rows = [{"item_id": q, "section": by_id[q].section, "type": by_id[q].type,
-             "p": float(p[q]), "D": float(d[q]), "band": ebel_band(float(d[q])),
-             "r_pb": float(r[q]), "non_functional": nf.get(q, "")} for q in matrix.columns]
+    rows = [
+        {
+            "item_id": q,
+            "section": by_id[q].section,
+            "type": by_id[q].type,
+            "p": float(p[q]),
+            "D": float(d[q]),
+            "band": ebel_band(float(d[q])),
+            "r_pb": float(r[q]),
+            "non_functional": nf.get(q, ""),
+        }
+        for q in matrix.columns
+    ]
     return pd.DataFrame(rows)

@@ -45,8 +45,10 @@ class Item(BaseModel):
     def _option_text(cls, value: object) -> object:
         """Numbers in YAML (``A: 0.24``) are option text too."""
         if isinstance(value, dict):
-            return {str(k): (str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v)
-                    for k, v in value.items()}
+            return {
+                str(k): (str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v)
+                for k, v in value.items()
+            }
         return value
 
     @field_validator("answer", mode="before")
@@ -73,7 +75,9 @@ class Item(BaseModel):
                 raise ValueError(f"options must be lettered {', '.join(expected)} in order")
             bad = [c for c in key if c not in letters]
             if bad or len(set(key)) != len(key) or not key:
-                raise ValueError(f"answer {self.answer!r} must use the option letters {''.join(letters)} once each")
+                raise ValueError(
+                    f"answer {self.answer!r} must use the option letters {''.join(letters)} once each"
+                )
             if self.type == "single" and len(key) != 1:
                 raise ValueError("a single-choice item has exactly one answer letter")
             if self.type == "multiple" and len(key) < 2:
@@ -119,5 +123,7 @@ def load_bank(path: str | Path, course: Course | None = None) -> QuestionBank:
     if course is not None and bank.course != course.id:
         from branch_consult.training.yaml_model import DocumentError
 
-        raise DocumentError(str(path), [f"course: the bank is for {bank.course!r}, not {course.id!r}"])
+        raise DocumentError(
+            str(path), [f"course: the bank is for {bank.course!r}, not {course.id!r}"]
+        )
     return bank

@@ -46,7 +46,9 @@ def kr20(matrix: pd.DataFrame) -> float:
     return k / (k - 1) * (1 - item_var / total_var)
 
 
-def feldt_interval(alpha: float, n_persons: int, n_items: int, level: float = 0.95) -> tuple[float, float]:
+def feldt_interval(
+    alpha: float, n_persons: int, n_items: int, level: float = 0.95
+) -> tuple[float, float]:
     """Feldt (1965) interval: 1 − (1 − α)·F with F quantiles on (N−1, (N−1)(k−1)) df."""
     if math.isnan(alpha) or n_persons < 2 or n_items < 2:
         return math.nan, math.nan
@@ -86,9 +88,17 @@ def reliability(matrix: pd.DataFrame, level: float = 0.95, target: float = 0.80)
     if not math.isnan(alpha) and 0 < alpha < target:
         need = math.ceil(k * length_factor(alpha, target) - 1e-9)
     return Reliability(
-        n_persons=n, n_items=k, kr20=alpha, ci_low=low, ci_high=high, level=level,
-        mean_points=float(totals.mean()) if n else math.nan, sd_points=sd,
-        sem_points=error, sem_percent=error / k * 100 if k else math.nan,
+        n_persons=n,
+        n_items=k,
+        kr20=alpha,
+        ci_low=low,
+        ci_high=high,
+        level=level,
+        mean_points=float(totals.mean()) if n else math.nan,
+        sd_points=sd,
+        sem_points=error,
+        sem_percent=error / k * 100 if k else math.nan,
         doubled=spearman_brown(alpha, 2) if not math.isnan(alpha) else math.nan,
-        items_for_target=need, target=target,
+        items_for_target=need,
+        target=target,
     )

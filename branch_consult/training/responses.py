@@ -32,8 +32,16 @@ from branch_consult.training.question_bank import Item, QuestionBank
 from branch_consult.training.quiz import QuizForm
 
 TABLE = "quiz_responses"
-ISSUE_KINDS = ("unknown_question", "off_form", "two_forms", "unknown_option", "several_on_single",
-               "blank", "missing", "duplicate")
+ISSUE_KINDS = (
+    "unknown_question",
+    "off_form",
+    "two_forms",
+    "unknown_option",
+    "several_on_single",
+    "blank",
+    "missing",
+    "duplicate",
+)
 _TRUE = {"T", "TRUE", "Y", "YES", "√", "✓", "✔", "对", "正确", "是"}
 _FALSE = {"F", "FALSE", "N", "NO", "×", "✗", "✘", "X", "错", "错误", "否"}
 _SEPARATORS = re.compile(r"[\s,，、;；/|+]+")
@@ -81,33 +89,57 @@ def read_responses_file(path: str | Path) -> pd.DataFrame:
     spec = contract_table(TABLE)
     label = p.name
     if not p.is_file():
-        raise DataProblems([Problem(str(p), TABLE, "no such file")], headline="quiz responses not found")
+        raise DataProblems(
+            [Problem(str(p), TABLE, "no such file")], headline="quiz responses not found"
+        )
     suffix = p.suffix.lower()
     if suffix == ".csv":
         cells = read_csv_cells(p)
     elif suffix in (".xlsx", ".xlsm"):
         cells = read_excel_cells(p, 0)
     else:
-        raise DataProblems([Problem(label, TABLE, f"expected a .csv or .xlsx file, not {suffix or 'no extension'}")],
-                           headline="quiz responses cannot be read")
+        raise DataProblems(
+            [
+                Problem(
+                    label, TABLE, f"expected a .csv or .xlsx file, not {suffix or 'no extension'}"
+                )
+            ],
+            headline="quiz responses cannot be read",
+        )
     frame, _, problems = frame_from_cells(cells, spec, label)
     if problems:
         raise DataProblems(problems, headline="quiz responses cannot be read")
     missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
     if missing:
-        raise DataProblems([Problem(label, TABLE, "required column missing", column=m) for m in missing],
-                           headline="quiz responses cannot be read")
+        raise DataProblems(
+            [Problem(label, TABLE, "required column missing", column=m) for m in missing],
+            headline="quiz responses cannot be read",
+        )
     for c in spec.columns:
         if c.name not in frame.columns:
             frame[c.name] = ""
-    frame = frame[[c.name for c in spec.columns]].map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
-                                                       else str(v).strip())
+    frame = frame[[c.name for c in spec.columns]].map(
+        lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
+    )
     empty_ids = frame.index[(frame["participant_id"] == "") | (frame["question_id"] == "")]
     if len(empty_ids):
-        col = "participant_id" if (frame.loc[empty_ids, "participant_id"] == "").any() else "question_id"
-        raise DataProblems([Problem(label, TABLE, "value required but empty", column=col,
-                                    rows=tuple(int(r) for r in empty_ids))],
-                           headline="quiz responses cannot be read")
+        col = (
+            "participant_id"
+            if (frame.loc[empty_ids, "participant_id"] == "").any()
+            else "question_id"
+        )
+        raise DataProblems(
+            [
+                Problem(
+                    label,
+                    TABLE,
+                    "value required but empty",
+                    column=col,
+                    rows=tuple(int(r) for r in empty_ids),
+                )
+            ],
+            headline="quiz responses cannot be read",
+        )
     frame.attrs["source"] = label
     return frame
 
@@ -134,7 +166,9 @@ def _pick_form(answered: set[str], forms: Sequence[QuizForm]) -> QuizForm:
     return max(forms, key=lambda f: (len(answered & set(f.item_ids)), -forms.index(f)))
 
 
-def collect_responses(frame: pd.DataFrame, bank: QuestionBank, forms: Sequence[QuizForm]) -> Responses:
+def collect_responses(
+    frame: pd.DataFrame, bank: QuestionBank, forms: Sequence[QuizForm]
+) -> Responses:
     """Apply the stated rules to raw rows: one clean answer per participant and form item."""
     if not forms:
         raise ValueError("at least one quiz form is needed to score responses")
@@ -188,5 +222,12 @@ def collect_responses(frame: pd.DataFrame, bank: QuestionBank, forms: Sequence[Q
                 issues.append(ResponseIssue("several_on_single", pid, q, r, v))
             answers[pid][q] = letters
     order = {k: i for i, k in enumerate(ISSUE_KINDS)}
-    issues.sort(key=lambda i: (order[i.kind], i.row if i.row is not None else 10**9, i.participant_id, i.question_id))
+    issues.sort(
+        key=lambda i: (
+            order[i.kind],
+            i.row if i.row is not None else 10**9,
+            i.participant_id,
+            i.question_id,
+        )
+    )
     return Responses(source, list(people.values()), form_of, answers, invalid, issues)

@@ -81,9 +81,15 @@ def revise_reasons(items: pd.DataFrame, thresholds: dict[str, float]) -> pd.Data
     return pd.DataFrame(rows, columns=["item_id", "reason", "value"])
 
 
-def analyse_quiz(frame: pd.DataFrame, bank: QuestionBank, forms: Sequence[QuizForm],
-                 rule: MultipleRule = "all_or_nothing", level: float = 0.95, target: float = 0.80,
-                 rules: dict[str, Any] | None = None) -> QuizResults:
+def analyse_quiz(
+    frame: pd.DataFrame,
+    bank: QuestionBank,
+    forms: Sequence[QuizForm],
+    rule: MultipleRule = "all_or_nothing",
+    level: float = 0.95,
+    target: float = 0.80,
+    rules: dict[str, Any] | None = None,
+) -> QuizResults:
     """Score every participant and analyse every form that at least two people sat."""
     rules = rules or load_revise_rules()
     responses = collect_responses(frame, bank, forms)
@@ -94,13 +100,24 @@ def analyse_quiz(frame: pd.DataFrame, bank: QuestionBank, forms: Sequence[QuizFo
             continue
         dist = distractors(responses, bank, list(s.matrix.index), list(s.form.item_ids))
         items = item_table(s.matrix, bank, dist)
-        analyses.append(FormAnalysis(
-            form=s.form, participants=len(s.matrix), items=items, distractors=dist,
-            reliability=reliability(s.matrix, level, target),
-            revise=revise_reasons(items, rules["thresholds"]),
-        ))
+        analyses.append(
+            FormAnalysis(
+                form=s.form,
+                participants=len(s.matrix),
+                items=items,
+                distractors=dist,
+                reliability=reliability(s.matrix, level, target),
+                revise=revise_reasons(items, rules["thresholds"]),
+            )
+        )
     return QuizResults(
-        course=bank.course, rule=rule, source=responses.source, sheet=sheet,
-        branches=branch_averages(sheet), forms=analyses, issues=responses.issues,
-        responses=responses, forms_given=list(forms),
+        course=bank.course,
+        rule=rule,
+        source=responses.source,
+        sheet=sheet,
+        branches=branch_averages(sheet),
+        forms=analyses,
+        issues=responses.issues,
+        responses=responses,
+        forms_given=list(forms),
     )

@@ -25,10 +25,36 @@ from branch_consult.training.quiz import select_quiz
 COURSE = "service_marketing"
 QUIZ_SIZE = 20
 FORM_SEEDS = (1, 2)
-HEADERS_ZH = {"participant_id": "学员编号", "name": "姓名", "branch_id": "网点号", "question_id": "题号", "answer": "答案"}
+HEADERS_ZH = {
+    "participant_id": "学员编号",
+    "name": "姓名",
+    "branch_id": "网点号",
+    "question_id": "题号",
+    "answer": "答案",
+}
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-_GIVEN = ["晓明", "丽华", "建国", "思远", "佳怡", "子涵", "雨桐", "志强", "海燕", "文博", "欣然", "俊杰",
-          "婷婷", "宇航", "晨曦", "国栋", "雪梅", "浩然", "静怡", "立新"]
+_GIVEN = [
+    "晓明",
+    "丽华",
+    "建国",
+    "思远",
+    "佳怡",
+    "子涵",
+    "雨桐",
+    "志强",
+    "海燕",
+    "文博",
+    "欣然",
+    "俊杰",
+    "婷婷",
+    "宇航",
+    "晨曦",
+    "国栋",
+    "雪梅",
+    "浩然",
+    "静怡",
+    "立新",
+]
 #: the faults planted in the export: (participant, what)
 PLANTED = {
     "P07": "answers a question that is not in the bank (SM99)",
@@ -48,7 +74,9 @@ def _wrong_choice(item: Item, rng: random.Random, weights: dict[str, float]) -> 
     return rng.choices(wrong, weights=w)[0]
 
 
-def _answer(item: Item, ability: float, difficulty: float, rng: random.Random, miskeyed: bool) -> str:
+def _answer(
+    item: Item, ability: float, difficulty: float, rng: random.Random, miskeyed: bool
+) -> str:
     p = 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
     if miskeyed:  # strong participants pick the option the key should have named
         p = 1 / (1 + math.exp(1.7 * (ability - 0.3)))
@@ -91,7 +119,9 @@ def sample_responses(n: int = 40, seed: int = 2026) -> pd.DataFrame:
                 ans = ",".join(ans.lower())  # and some lower case with commas
             rows.append([pid, name, branch, q, ans])
     frame = pd.DataFrame(rows, columns=list(HEADERS_ZH))
-    return _plant(frame, form1.item_ids, [q for q in form2.item_ids if q not in form1.item_ids], bank)
+    return _plant(
+        frame, form1.item_ids, [q for q in form2.item_ids if q not in form1.item_ids], bank
+    )
 
 
 def _first(frame: pd.DataFrame, pid: str, pred) -> int:
@@ -99,12 +129,18 @@ def _first(frame: pd.DataFrame, pid: str, pred) -> int:
     return int(idx[0])
 
 
-def _plant(frame: pd.DataFrame, form1: tuple[str, ...], form2_only: list[str], bank) -> pd.DataFrame:
+def _plant(
+    frame: pd.DataFrame, form1: tuple[str, ...], form2_only: list[str], bank
+) -> pd.DataFrame:
     by_id = bank.by_id
     single = [q for q in form1 if by_id[q].type == "single" and len(by_id[q].options) == 4]
 
     def row(pid: str) -> list[str]:
-        return frame.loc[frame["participant_id"] == pid].iloc[0][["participant_id", "name", "branch_id"]].tolist()
+        return (
+            frame.loc[frame["participant_id"] == pid]
+            .iloc[0][["participant_id", "name", "branch_id"]]
+            .tolist()
+        )
 
     extra = [[*row("P07"), "SM99", "B"]]
     frame.loc[_first(frame, "P12", lambda q: q == single[0]), "answer"] = "E"
@@ -116,8 +152,10 @@ def _plant(frame: pd.DataFrame, form1: tuple[str, ...], form2_only: list[str], b
     extra.append([*row("P20"), dup, other])
     frame.loc[_first(frame, "P25", lambda q: q == form1[4]), "answer"] = ""
     frame = frame.drop(index=_first(frame, "P30", lambda q: q == form1[5]))
-    extra += [[*row("P33"), q, by_id[q].answer if by_id[q].type != "multiple" else by_id[q].answer]
-              for q in form2_only[:3]]
+    extra += [
+        [*row("P33"), q, by_id[q].answer if by_id[q].type != "multiple" else by_id[q].answer]
+        for q in form2_only[:3]
+    ]
     return pd.concat([frame, pd.DataFrame(extra, columns=frame.columns)], ignore_index=True)
 
 

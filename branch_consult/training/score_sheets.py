@@ -45,7 +45,9 @@ class PersonalSheet:
     items: tuple[ItemResult, ...]
 
 
-def personal_sheets(results: QuizResults, bank: QuestionBank, course: Course, pass_mark: float = 60.0) -> list[PersonalSheet]:
+def personal_sheets(
+    results: QuizResults, bank: QuestionBank, course: Course, pass_mark: float = 60.0
+) -> list[PersonalSheet]:
     """A sheet for every participant on the ranked score sheet, in rank order."""
     from branch_consult.training.scoring import item_score
 
@@ -66,12 +68,27 @@ def personal_sheets(results: QuizResults, bank: QuestionBank, course: Course, pa
             given = answers.get(q)
             credit = item_score(item, given, results.rule)  # type: ignore[arg-type]
             invalid = results.responses.invalid.get(rec.participant_id, {}).get(q, "")
-            items.append(ItemResult(k, q, "".join(sorted(given)) if given else "", item.answer, credit, invalid))
+            items.append(
+                ItemResult(
+                    k, q, "".join(sorted(given)) if given else "", item.answer, credit, invalid
+                )
+            )
             per_section.setdefault(item.section, []).append(credit)
-        sections = tuple(SectionResult(s, titles.get(s, s), len(v), sum(v)) for s, v in per_section.items())
-        out.append(PersonalSheet(
-            participant_id=rec.participant_id, name=rec.name, branch_id=rec.branch_id, form=rec.form,
-            percent=float(rec.percent), rank=int(rec.rank), of=n, passed=float(rec.percent) >= pass_mark,
-            sections=sections, items=tuple(items),
-        ))
+        sections = tuple(
+            SectionResult(s, titles.get(s, s), len(v), sum(v)) for s, v in per_section.items()
+        )
+        out.append(
+            PersonalSheet(
+                participant_id=rec.participant_id,
+                name=rec.name,
+                branch_id=rec.branch_id,
+                form=rec.form,
+                percent=float(rec.percent),
+                rank=int(rec.rank),
+                of=n,
+                passed=float(rec.percent) >= pass_mark,
+                sections=sections,
+                items=tuple(items),
+            )
+        )
     return out

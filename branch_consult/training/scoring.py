@@ -26,7 +26,9 @@ MultipleRule = Literal["all_or_nothing", "right_minus_wrong", "per_option"]
 MULTIPLE_RULES: tuple[str, ...] = ("all_or_nothing", "right_minus_wrong", "per_option")
 
 
-def item_score(item: Item, given: frozenset[str] | None, rule: MultipleRule = "all_or_nothing") -> float:
+def item_score(
+    item: Item, given: frozenset[str] | None, rule: MultipleRule = "all_or_nothing"
+) -> float:
     """Credit 0..1 for one answer; None (blank, missing, invalid) earns 0."""
     if given is None:
         return 0.0
@@ -65,36 +67,61 @@ class ScoredForm:
     matrix: pd.DataFrame
 
 
-def score_matrix(responses: Responses, bank: QuestionBank, form: QuizForm,
-                 rule: MultipleRule = "all_or_nothing") -> pd.DataFrame:
+def score_matrix(
+    responses: Responses, bank: QuestionBank, form: QuizForm, rule: MultipleRule = "all_or_nothing"
+) -> pd.DataFrame:
     """Credits of every participant on `form` (0..1 per item), index participant_id."""
     by_id = bank.by_id
-    pids = [p.participant_id for p in responses.participants if responses.form_of[p.participant_id] == form.id]
-    data = [[item_score(by_id[q], responses.answers[pid].get(q), rule) for q in form.item_ids] for pid in pids]
-    return pd.DataFrame(data, index=pd.Index(pids, name="participant_id"), columns=list(form.item_ids), dtype=float)
+    pids = [
+        p.participant_id
+        for p in responses.participants
+        if responses.form_of[p.participant_id] == form.id
+    ]
+    data = [
+        [item_score(by_id[q], responses.answers[pid].get(q), rule) for q in form.item_ids]
+        for pid in pids
+    ]
+    return pd.DataFrame(
+        data, index=pd.Index(pids, name="participant_id"), columns=list(form.item_ids), dtype=float
+    )
 
 
-def score_sheet(responses: Responses, bank: QuestionBank, forms: Sequence[QuizForm],
-                rule: MultipleRule = "all_or_nothing") -> tuple[pd.DataFrame, list[ScoredForm]]:
+def score_sheet(
+    responses: Responses,
+    bank: QuestionBank,
+    forms: Sequence[QuizForm],
+    rule: MultipleRule = "all_or_nothing",
+) -> tuple[pd.DataFrame, list[ScoredForm]]:
     """The ranked score sheet and the per-form credit matrices.
 
     Columns: rank, participant_id, name, branch_id, form, items, points, percent.
     Sorted by percent (highest first), then participant id.
     """
     if rule not in MULTIPLE_RULES:
-        raise ValueError(f"unknown multiple-choice rule {rule!r}; rules: {', '.join(MULTIPLE_RULES)}")
+        raise ValueError(
+            f"unknown multiple-choice rule {rule!r}; rules: {', '.join(MULTIPLE_RULES)}"
+        )
     scored = [ScoredForm(f, score_matrix(responses, bank, f, rule)) for f in forms]
     points = {pid: float(row.sum()) for s in scored for pid, row in s.matrix.iterrows()}
     items = {pid: len(s.form) for s in scored for pid in s.matrix.index}
     rows = [
-        {"participant_id": p.participant_id, "name": p.name, "branch_id": p.branch_id,
-         "form": responses.form_of[p.participant_id], "items": items[p.participant_id],
-         "points": round(points[p.participant_id], 4),
-         "percent": percent(points[p.participant_id], items[p.participant_id])}
+        {
+            "participant_id": p.participant_id,
+            "name": p.name,
+            "branch_id": p.branch_id,
+            "form": responses.form_of[p.participant_id],
+            "items": items[p.participant_id],
+            "points": round(points[p.participant_id], 4),
+            "percent": percent(points[p.participant_id], items[p.participant_id]),
+        }
         for p in responses.participants
     ]
-    sheet = pd.DataFrame(rows, columns=["participant_id", "name", "branch_id", "form", "items", "points", "percent"])
-    sheet = sheet.sort_values(["percent", "participant_id"], ascending=[False, True], kind="mergesort")
+    sheet = pd.DataFrame(
+        rows, columns=["participant_id", "name", "branch_id", "form", "items", "points", "percent"]
+    )
+    sheet = sheet.sort_values(
+        ["percent", "participant_id"], ascending=[False, True], kind="mergesort"
+    )
     sheet.insert(0, "rank", competition_rank(sheet["percent"].tolist()))
     return sheet.reset_index(drop=True), [s for s in scored if len(s.matrix)]
 
@@ -108,9 +135,16 @@ def branch_averages(sheet: pd.DataFrame) -> pd.DataFrame:
     if with_branch.empty:
         return pd.DataFrame(columns=["branch_id", "participants", "mean", "min", "max"])
     g = with_branch.groupby("branch_id")["percent"]
-    out = pd.DataFrame({
-        "participants": g.size(),
-        "mean": g.apply(lambda s: float(Decimal(repr(float(s.mean()))).quantize(Decimal("0.1"), ROUND_HALF_UP))),
-        "min": g.min(), "max": g.max(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "participants": g.size(),
+            "mean": g.apply(
+                lambda s: float(
+                    Decimal(repr(float(s.mean()))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                )
+            ),
+            "min": g.min(),
+            "max": g.max(),
+        }
+    ).reset_index()
     return out.sort_values(["mean", "branch_id"], ascending=[False, True]).reset_index(drop=True)

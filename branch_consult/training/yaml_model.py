@@ -23,8 +23,12 @@ class DocumentError(ValueError):
     def __init__(self, source: str, faults: Sequence[str]):
         self.source = source
         self.faults = list(faults)
-        super().__init__(f"{source}: " + "; ".join(self.faults) if len(self.faults) == 1
-                         else f"{source} has {len(self.faults)} problems:\n" + "\n".join(f"  - {f}" for f in self.faults))
+        super().__init__(
+            f"{source}: " + "; ".join(self.faults)
+            if len(self.faults) == 1
+            else f"{source} has {len(self.faults)} problems:\n"
+            + "\n".join(f"  - {f}" for f in self.faults)
+        )
 
 
 def _lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:

@@ -10,15 +10,26 @@ from branch_consult.reports.bank_overview import observations, overview_table
 
 
 def branches(n=4):
-    return pd.DataFrame({
-        "branch_id": [f"B{i}" for i in range(n)], "name": [f"Br{i}" for i in range(n)],
-        "region": ["R"] * n, "area_type": ["business"] * n, "fte": [10.0, 5.0, 0.0, 8.0][:n],
-    })
+    return pd.DataFrame(
+        {
+            "branch_id": [f"B{i}" for i in range(n)],
+            "name": [f"Br{i}" for i in range(n)],
+            "region": ["R"] * n,
+            "area_type": ["business"] * n,
+            "fte": [10.0, 5.0, 0.0, 8.0][:n],
+        }
+    )
 
 
 def balances(deposits):
-    return pd.DataFrame({"branch_id": [f"B{i}" for i in range(len(deposits))], "deposits": deposits,
-                         "aum": [d * 1.5 for d in deposits], "customers": [100] * len(deposits)})
+    return pd.DataFrame(
+        {
+            "branch_id": [f"B{i}" for i in range(len(deposits))],
+            "deposits": deposits,
+            "aum": [d * 1.5 for d in deposits],
+            "customers": [100] * len(deposits),
+        }
+    )
 
 
 def test_pick_months_prefers_year_on_year():
@@ -26,13 +37,20 @@ def test_pick_months_prefers_year_on_year():
     assert pick_months(months) == ("2026-02", "2025-02")
     assert pick_months(["2026-08", "2026-09", "2026-10"]) == ("2026-10", "2026-08")
     assert pick_months(["2026-10"]) == ("2026-10", None)
-    with pytest.raises(ValueError, match="2026-12 is not in the data; months available: 2026-08 to 2026-10"):
+    with pytest.raises(
+        ValueError, match="2026-12 is not in the data; months available: 2026-08 to 2026-10"
+    ):
         pick_months(["2026-08", "2026-10"], "2026-12")
 
 
 def test_growth_share_and_per_fte():
-    ov = compute_overview(branches(), balances([400.0, 300.0, 200.0, 100.0]),
-                          balances([200.0, 300.0, 250.0, 0.0]), "2026-10", "2025-10")
+    ov = compute_overview(
+        branches(),
+        balances([400.0, 300.0, 200.0, 100.0]),
+        balances([200.0, 300.0, 250.0, 0.0]),
+        "2026-10",
+        "2025-10",
+    )
     f = ov.branches.set_index("branch_id")
     assert f.loc["B0", "growth"] == pytest.approx(1.0)
     assert f.loc["B2", "growth"] == pytest.approx(-0.2)
@@ -45,8 +63,13 @@ def test_growth_share_and_per_fte():
 
 
 def test_observations_in_both_languages():
-    ov = compute_overview(branches(), balances([400.0e4, 300.0e4, 200.0e4, 100.0e4]),
-                          balances([200.0e4, 300.0e4, 250.0e4, 50.0e4]), "2026-10", "2025-10")
+    ov = compute_overview(
+        branches(),
+        balances([400.0e4, 300.0e4, 200.0e4, 100.0e4]),
+        balances([200.0e4, 300.0e4, 250.0e4, 50.0e4]),
+        "2026-10",
+        "2025-10",
+    )
     zh = observations(ov, "zh")
     en = observations(ov, "en")
     assert len(zh) == len(en) == 6
@@ -67,6 +90,10 @@ def test_table_carries_wan_formats_and_labels():
     table = overview_table(ov, "zh", source="sample")
     payload = table.payload()
     formats = {c["key"]: c["format"] for c in payload["columns"]}
-    assert formats["deposits"] == "wan" and formats["growth"] == "pct1" and formats["customers"] == "int"
+    assert (
+        formats["deposits"] == "wan"
+        and formats["growth"] == "pct1"
+        and formats["customers"] == "int"
+    )
     assert payload["columns"][0]["label"] == "网点"
     assert payload["rows"][0][2] == 4e6 and payload["rows"][0][3] is None

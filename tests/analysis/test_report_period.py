@@ -20,7 +20,8 @@ def test_latest_complete_month_is_chosen_and_the_partial_one_named():
     assert choice.skipped == (("2026-11", 12, 100.0),)
     assert choice.note("en") == (
         "Report month 2026-10, the latest month with complete data; left out as incomplete: "
-        "2026-11 (12 rows against about 100 before). Compared with 2026-01 (the earliest complete month in the data).")
+        "2026-11 (12 rows against about 100 before). Compared with 2026-01 (the earliest complete month in the data)."
+    )
     assert "数据完整的最近月份2026-10" in choice.note("zh") and "2026-11（12行" in choice.note("zh")
 
 
@@ -40,7 +41,12 @@ def test_year_on_year_base_and_given_month():
     counts = {f"{y}-{m:02d}": 10 for y in (2025, 2026) for m in range(1, 13)}
     assert choose_months(counts).base_month == "2025-12"
     given = choose_months(counts, "2026-03")
-    assert (given.month, given.base_month, given.reason, given.base_reason) == ("2026-03", "2025-03", "given", "year_on_year")
+    assert (given.month, given.base_month, given.reason, given.base_reason) == (
+        "2026-03",
+        "2025-03",
+        "given",
+        "year_on_year",
+    )
     with pytest.raises(ValueError, match="month 2027-01 is not in the data"):
         choose_months(counts, "2027-01")
 
@@ -52,8 +58,10 @@ def test_stray_months_after_today_or_far_beyond_the_bulk():
     assert list(strays) == ["2031-01"]
     assert strays["2031-01"].startswith("after the current month (2026-11)")
     late = stray_months(FULL | {"2027-03": 2}, dt.date(2027, 6, 1))
-    assert late == {"2027-03": "5 months after 2026-10, the last month holding most of the data "
-                                "(more than 3 months is not credible)"}
+    assert late == {
+        "2027-03": "5 months after 2026-10, the last month holding most of the data "
+        "(more than 3 months is not credible)"
+    }
     # three months on is a gap in loading, not a stray
     assert stray_months(FULL | {"2027-01": 2}, dt.date(2027, 6, 1)) == {}
 
@@ -69,7 +77,9 @@ def test_diagnostic_period_skips_a_partial_month_and_refuses_a_future_one(tiny_c
     assert bank.period is not None and bank.period.skipped == (("2026-11", 1, 4.5),)
     with open(tiny_csv / "holdings.csv", "a", encoding="utf-8") as fh:
         fh.write("C3,2031-01,wealth,100\n")  # another branch's customer, years ahead
-    with pytest.raises(DataProblems, match=r"holdings › month: 1 row\(s\) dated 2031-01: after the current month"):
+    with pytest.raises(
+        DataProblems, match=r"holdings › month: 1 row\(s\) dated 2031-01: after the current month"
+    ):
         bank_context(open_dataset(tiny_csv).branch("B001"))
 
 
@@ -95,4 +105,7 @@ def test_overview_states_a_left_out_month(tiny_csv):
     ov = bank_overview(open_dataset(tiny_csv))
     assert (ov.month, ov.base_month) == ("2026-10", "2026-09")
     text = observations(ov, "en")
-    assert "Report month 2026-10, the latest month with complete data; left out as incomplete: 2026-11 (1 row against about 4 before)" in text[1]
+    assert (
+        "Report month 2026-10, the latest month with complete data; left out as incomplete: 2026-11 (1 row against about 4 before)"
+        in text[1]
+    )

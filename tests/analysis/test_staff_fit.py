@@ -16,22 +16,27 @@ def _targets():
     return pd.DataFrame(rows, columns=["level", "id", "month", "metric", "target", "actual"])
 
 
-STAFF = pd.DataFrame({
-    "staff_id": ["S0", "S1", "S2", "S3"], "name": ["王总", "李娜", "张伟", "刘洋"],
-    "role": ["branch_head", "personal_am", "personal_am", "wealth_manager"],
-    "left_on": pd.to_datetime([None, "2026-09-20", None, None]),
-})
+STAFF = pd.DataFrame(
+    {
+        "staff_id": ["S0", "S1", "S2", "S3"],
+        "name": ["王总", "李娜", "张伟", "刘洋"],
+        "role": ["branch_head", "personal_am", "personal_am", "wealth_manager"],
+        "left_on": pd.to_datetime([None, "2026-09-20", None, None]),
+    }
+)
 
 
 def _events(public=True):
-    return pd.DataFrame({
-        "staff_id": ["S1", "S1", "S1", "S3"],
-        "date": pd.to_datetime(["2026-07-10", "2026-08-15", "2026-09-01", "2026-08-01"]),
-        "kind": ["criticism", "criticism", "resignation", "criticism"],
-        "by_staff_id": ["S0", "S0", None, "S0"],
-        "public": [public, public, False, True],
-        "note": ["", "", "", ""],
-    })
+    return pd.DataFrame(
+        {
+            "staff_id": ["S1", "S1", "S1", "S3"],
+            "date": pd.to_datetime(["2026-07-10", "2026-08-15", "2026-09-01", "2026-08-01"]),
+            "kind": ["criticism", "criticism", "resignation", "criticism"],
+            "by_staff_id": ["S0", "S0", None, "S0"],
+            "public": [public, public, False, True],
+            "note": ["", "", "", ""],
+        }
+    )
 
 
 def test_monthly_completion_on_main_metric():

@@ -17,7 +17,9 @@ SPEC = BatchSpec("branch_id", "branches", "branch_id")
 
 def test_playbooks_declare_what_they_iterate_over():
     assert batch_spec(get_playbook("branch_diagnostic")) == SPEC
-    assert batch_spec(get_playbook("staff_fit_review")) == BatchSpec("staff_ids", "staff", "staff_id")
+    assert batch_spec(get_playbook("staff_fit_review")) == BatchSpec(
+        "staff_ids", "staff", "staff_id"
+    )
     assert batch_spec(get_playbook(str(FIXTURE))) == SPEC
     with pytest.raises(ParameterError, match="declares no batch"):
         batch_spec(get_playbook("bank_overview"))
@@ -35,13 +37,30 @@ def test_items_all_list_or_file_checked_against_the_data(tmp_path):
 
 
 def test_an_item_is_current_only_with_the_same_inputs_and_its_files(tmp_path):
-    key = inputs_key(playbook_sha256="a", data_fingerprint="f1", parameters={"branch_id": "B001"}, formats=["html"])
-    assert key != inputs_key(playbook_sha256="a", data_fingerprint="f2", parameters={"branch_id": "B001"},
-                             formats=["html"])
-    assert key != inputs_key(playbook_sha256="b", data_fingerprint="f1", parameters={"branch_id": "B001"},
-                             formats=["html"])
-    assert key != inputs_key(playbook_sha256="a", data_fingerprint="f1",
-                             parameters={"branch_id": "B001", "lang": "en"}, formats=["html"])
+    key = inputs_key(
+        playbook_sha256="a",
+        data_fingerprint="f1",
+        parameters={"branch_id": "B001"},
+        formats=["html"],
+    )
+    assert key != inputs_key(
+        playbook_sha256="a",
+        data_fingerprint="f2",
+        parameters={"branch_id": "B001"},
+        formats=["html"],
+    )
+    assert key != inputs_key(
+        playbook_sha256="b",
+        data_fingerprint="f1",
+        parameters={"branch_id": "B001"},
+        formats=["html"],
+    )
+    assert key != inputs_key(
+        playbook_sha256="a",
+        data_fingerprint="f1",
+        parameters={"branch_id": "B001", "lang": "en"},
+        formats=["html"],
+    )
     manifest = Manifest.load(tmp_path)
     manifest.record("B001", {"status": "done", "inputs": key, "files": ["r.html"]})
     again = Manifest.load(tmp_path)
@@ -83,10 +102,22 @@ def test_bad_batch_input_fails_before_any_worker(tmp_path):
 def test_index_page_escapes_values_and_links_relative_files(tmp_path):
     manifest = Manifest(tmp_path / "manifest.json", {"data": "<sample>"})
     manifest.items = {
-        "B001": {"status": "done", "seconds": 2.5, "outputs": {"html": "r B001 & x.html"},
-                 "summary": {"label": "<script>alert(1)</script>", "findings": {"high": 2, "low": 1},
-                             "tiles": {"red": 1}, "top_finding": "<b>deposits</b>"}},
-        "B002": {"status": "failed", "error": "cell 2: ValueError <x>", "files": ["r.failed.ipynb"]},
+        "B001": {
+            "status": "done",
+            "seconds": 2.5,
+            "outputs": {"html": "r B001 & x.html"},
+            "summary": {
+                "label": "<script>alert(1)</script>",
+                "findings": {"high": 2, "low": 1},
+                "tiles": {"red": 1},
+                "top_finding": "<b>deposits</b>",
+            },
+        },
+        "B002": {
+            "status": "failed",
+            "error": "cell 2: ValueError <x>",
+            "files": ["r.failed.ipynb"],
+        },
     }
     page = render_index(manifest, title="网点 <诊断>")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -107,7 +138,10 @@ def test_progress_plain_lines_off_a_terminal_and_a_bar_on_one():
     progress.update("B002", {"status": "failed", "seconds": 0.5, "error": "cell 2: ValueError"})
     progress.close()
     lines = stream.getvalue().splitlines()
-    assert lines[0].startswith("[1/2] done B001 (1.0 s)  done 1, failed 0,") and "items/min" in lines[0]
+    assert (
+        lines[0].startswith("[1/2] done B001 (1.0 s)  done 1, failed 0,")
+        and "items/min" in lines[0]
+    )
     assert lines[1].startswith("[2/2] failed B002") and "done 1, failed 1" in lines[1]
     assert lines[2].strip() == "cell 2: ValueError"
     live = io.StringIO()
@@ -115,7 +149,11 @@ def test_progress_plain_lines_off_a_terminal_and_a_bar_on_one():
     bar.update("B001", {"status": "done"})
     bar.update("B002", {"status": "failed", "error": "boom"})
     bar.close()
-    assert "failed B002: boom" in live.getvalue() and "2/2" in live.getvalue() and "failed=1" in live.getvalue()
+    assert (
+        "failed B002: boom" in live.getvalue()
+        and "2/2" in live.getvalue()
+        and "failed=1" in live.getvalue()
+    )
 
 
 def test_summary_is_read_from_the_executed_notebook_outputs(tmp_path):
@@ -129,17 +167,30 @@ def test_summary_is_read_from_the_executed_notebook_outputs(tmp_path):
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [output(Finding(severity="low", title="small", evidence="e", action="a")),
-                    output(Finding(severity="medium", title="bigger", evidence="e", action="a")),
-                    output(Finding(severity="medium", title="second", evidence="e", action="a")),
-                    output(Scorecard(caption="k", tiles=[Tile(label="x", value=1, status="red"),
-                                                         Tile(label="y", value=2, status="green")]))]
+    cell.outputs = [
+        output(Finding(severity="low", title="small", evidence="e", action="a")),
+        output(Finding(severity="medium", title="bigger", evidence="e", action="a")),
+        output(Finding(severity="medium", title="second", evidence="e", action="a")),
+        output(
+            Scorecard(
+                caption="k",
+                tiles=[
+                    Tile(label="x", value=1, status="red"),
+                    Tile(label="y", value=2, status="green"),
+                ],
+            )
+        ),
+    ]
     nb.cells.append(cell)
     nb.metadata["branch_consult"] = {"branch": "B001 North", "period": "2026-10"}
     nbformat.write(nb, tmp_path / "r.ipynb")
     assert notebook_summary(tmp_path / "r.ipynb") == {
-        "findings": {"high": 0, "medium": 2, "low": 1, "info": 0}, "tiles": {"red": 1, "amber": 0, "green": 1},
-        "top_finding": "bigger", "label": "B001 North", "period": "2026-10"}
+        "findings": {"high": 0, "medium": 2, "low": 1, "info": 0},
+        "tiles": {"red": 1, "amber": 0, "green": 1},
+        "top_finding": "bigger",
+        "label": "B001 North",
+        "period": "2026-10",
+    }
 
 
 def test_batch_command_user_errors_are_one_red_line(tmp_path):
@@ -149,8 +200,14 @@ def test_batch_command_user_errors_are_one_red_line(tmp_path):
 
     runner = CliRunner()
     result = runner.invoke(app, ["batch", "bank_overview", "--out", str(tmp_path)])
-    assert result.exit_code == 2 and "declares no batch" in result.output and "Traceback" not in result.output
-    result = runner.invoke(app, ["batch", str(FIXTURE), "--out", str(tmp_path), "--items", "B001,ZZZ"])
+    assert (
+        result.exit_code == 2
+        and "declares no batch" in result.output
+        and "Traceback" not in result.output
+    )
+    result = runner.invoke(
+        app, ["batch", str(FIXTURE), "--out", str(tmp_path), "--items", "B001,ZZZ"]
+    )
     assert result.exit_code == 2 and "ZZZ not found in branches.branch_id" in result.output
     result = runner.invoke(app, ["batch", str(FIXTURE), "--out", str(tmp_path), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs 0: give at least 1" in result.output
@@ -161,10 +218,17 @@ def test_batch_command_user_errors_are_one_red_line(tmp_path):
 def test_index_page_sorts_and_filters_in_the_browser(tmp_path, chromium):
     manifest = Manifest(tmp_path / "manifest.json", {})
     manifest.items = {
-        item: {"status": "done", "seconds": seconds, "outputs": {"html": f"{item}.html"},
-               "summary": {"label": label, "findings": {"high": high}}}
-        for item, seconds, label, high in [("B001", 12.5, "城东支行", 2), ("B002", 3.0, "人民路支行", 0),
-                                           ("B003", 7.25, "高新园支行", 1)]
+        item: {
+            "status": "done",
+            "seconds": seconds,
+            "outputs": {"html": f"{item}.html"},
+            "summary": {"label": label, "findings": {"high": high}},
+        }
+        for item, seconds, label, high in [
+            ("B001", 12.5, "城东支行", 2),
+            ("B002", 3.0, "人民路支行", 0),
+            ("B003", 7.25, "高新园支行", 1),
+        ]
     }
     page_file = tmp_path / "index.html"
     page_file.write_text(render_index(manifest, title="t"), encoding="utf-8")
@@ -172,8 +236,10 @@ def test_index_page_sorts_and_filters_in_the_browser(tmp_path, chromium):
     page.goto(page_file.as_uri())
 
     def visible_items():
-        return page.eval_on_selector_all("#items tbody tr", "rs => rs.filter(r => r.style.display !== 'none')"
-                                                            ".map(r => r.cells[0].textContent)")
+        return page.eval_on_selector_all(
+            "#items tbody tr",
+            "rs => rs.filter(r => r.style.display !== 'none').map(r => r.cells[0].textContent)",
+        )
 
     page.click("th:has-text('seconds')")
     assert visible_items() == ["B002", "B003", "B001"]

@@ -78,9 +78,13 @@ def _plan_text(**replace: str) -> str:
 
 
 def test_plan_that_does_not_fit_the_data(ds):
-    text = _plan_text(**{"branches: all": "branches: [B001, B0002]",
-                         "{column: tier, op: in": "{column: teir, op: in",
-                         "    budget: 120000\n    min_budget: 20000": "    budget: 12000\n    min_budget: 20000"})
+    text = _plan_text(
+        **{
+            "branches: all": "branches: [B001, B0002]",
+            "{column: tier, op: in": "{column: teir, op: in",
+            "    budget: 120000\n    min_budget: 20000": "    budget: 12000\n    min_budget: 20000",
+        }
+    )
     problems = plan_problems(ds, parse_plan(text), "review")
     assert any("unknown branch 'B0002'" in p for p in problems)
     assert any("unknown column 'teir' (did you mean 'tier'?)" in p for p in problems)
@@ -92,10 +96,16 @@ def test_refused_before_any_kernel(tmp_path):
     bad.write_text(_plan_text(**{"branches: all": "branches: [B001, B099]"}), encoding="utf-8")
     with pytest.raises(ParameterError, match="unknown branch 'B099'"):
         resolve_parameters(get_playbook("campaign_plan"), params={"plan": str(bad)})
-    bad.write_text(_plan_text(**{"  campaign_id: CMP2601": "  campaign_id: CMP9999"}), encoding="utf-8")
-    resolve_parameters(get_playbook("campaign_plan"), params={"plan": str(bad)})  # fine for the plan stage
+    bad.write_text(
+        _plan_text(**{"  campaign_id: CMP2601": "  campaign_id: CMP9999"}), encoding="utf-8"
+    )
+    resolve_parameters(
+        get_playbook("campaign_plan"), params={"plan": str(bad)}
+    )  # fine for the plan stage
     with pytest.raises(ParameterError, match="CMP9999"):
-        resolve_parameters(get_playbook("campaign_plan"), params={"plan": str(bad), "stage": "review"})
+        resolve_parameters(
+            get_playbook("campaign_plan"), params={"plan": str(bad), "stage": "review"}
+        )
     bad.write_text("name: [", encoding="utf-8")
     with pytest.raises(ParameterError, match="parameter 'plan': plan.yaml line 1: not valid YAML"):
         resolve_parameters(get_playbook("campaign_plan"), params={"plan": str(bad)})

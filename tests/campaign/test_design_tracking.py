@@ -22,7 +22,9 @@ def _closed_form(p1: float, p2: float, alpha: float, power: float) -> float:
     """power.prop.test's equation solved for n: (z_a·√(2 p̄ q̄) + z_b·√(p1q1 + p2q2))² / (p1 − p2)²."""
     pbar = (p1 + p2) / 2
     za, zb = norm.isf(alpha / 2), norm.isf(1 - power)
-    return (za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p1 - p2) ** 2
+    return (
+        za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    ) ** 2 / (p1 - p2) ** 2
 
 
 def test_pooled_z_matches_r_power_prop_test():
@@ -34,8 +36,9 @@ def test_pooled_z_matches_r_power_prop_test():
     assert power_at(0.75, 0.5, 50) == pytest.approx(0.7401659, abs=1e-6)
 
 
-@pytest.mark.parametrize("p1,p2,alpha,power", [(0.12, 0.04, 0.05, 0.8), (0.07, 0.04, 0.05, 0.8),
-                                               (0.3, 0.2, 0.01, 0.9)])
+@pytest.mark.parametrize(
+    "p1,p2,alpha,power", [(0.12, 0.04, 0.05, 0.8), (0.07, 0.04, 0.05, 0.8), (0.3, 0.2, 0.01, 0.9)]
+)
 def test_pooled_z_equals_the_closed_form(p1, p2, alpha, power):
     # (0.12, 0.04, .05, .8): (1.95996·√(2·.08·.92) + 0.84162·√(.1056 + .0384))² / .0064
     #   = (0.75198 + 0.31937)² / .0064 = 179.34
@@ -55,7 +58,9 @@ def test_continuity_correction_fleiss():
     # n' = n/4 · (1 + √(1 + 4 / (n·|d|)))² with n = 76.7066, d = .25 -> 84.52
     s = sample_size(0.75, 0.5, power=0.9, continuity=True)
     n = 76.70693
-    assert s.n_treatment == pytest.approx(n / 4 * (1 + math.sqrt(1 + 4 / (n * 0.25))) ** 2, rel=1e-5)
+    assert s.n_treatment == pytest.approx(
+        n / 4 * (1 + math.sqrt(1 + 4 / (n * 0.25))) ** 2, rel=1e-5
+    )
     assert s.n_treatment == pytest.approx(84.52, abs=0.01)
 
 

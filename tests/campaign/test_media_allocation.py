@@ -14,7 +14,9 @@ T = Text(zh="x", en="x")
 
 
 def ch(**kw) -> Channel:
-    base = dict(id="c", label=T, billing="CPM", price=20.0, budget=10_000.0, ctr=0.01, conversion=0.05)
+    base = dict(
+        id="c", label=T, billing="CPM", price=20.0, budget=10_000.0, ctr=0.01, conversion=0.05
+    )
     base.update(kw)
     return Channel(**base)
 
@@ -25,7 +27,9 @@ def test_cpm_funnel_by_hand():
     assert unit_prices(c) == pytest.approx((20.0, 2.0, 40.0))
     f = funnel(c)
     # 10,000 yuan: 500,000 impressions, 5,000 clicks, 250 conversions
-    assert (f.impressions, f.clicks, f.conversions, f.cpa) == pytest.approx((500_000, 5_000, 250, 40))
+    assert (f.impressions, f.clicks, f.conversions, f.cpa) == pytest.approx(
+        (500_000, 5_000, 250, 40)
+    )
 
 
 def test_cpc_and_cpa_billing_by_hand():
@@ -49,7 +53,7 @@ def test_plus_percent_multiplier_is_base_plus():
 def test_saturation_curve_by_hand():
     c = ch(saturation=10_000.0)
     # r = 1/40; conversions = r S (1 - e^-1) = 250 x 0.6321
-    assert funnel(c).conversions == pytest.approx(250 * (1 - 2.718281828459045 ** -1))
+    assert funnel(c).conversions == pytest.approx(250 * (1 - 2.718281828459045**-1))
 
 
 def test_media_plan_total_row():
@@ -72,14 +76,21 @@ def test_allocation_matches_brute_force():
     brute = max(
         expected_conversions(chans, dict(zip("abc", combo, strict=True)))
         for combo in itertools.product(grid, repeat=3)
-        if sum(combo) == total and combo[0] >= 1_000 and combo[0] <= 8_000 and combo[1] <= 9_000 and combo[2] <= 5_000
+        if sum(combo) == total
+        and combo[0] >= 1_000
+        and combo[0] <= 8_000
+        and combo[1] <= 9_000
+        and combo[2] <= 5_000
     )
     assert sum(best.values()) == pytest.approx(total)
     assert expected_conversions(chans, best) == pytest.approx(brute, rel=1e-9)
 
 
 def test_allocation_respects_caps_and_minimums():
-    chans = [ch(id="cheap", price=10.0, max_budget=3_000.0), ch(id="dear", price=40.0, min_budget=2_000.0)]
+    chans = [
+        ch(id="cheap", price=10.0, max_budget=3_000.0),
+        ch(id="dear", price=40.0, min_budget=2_000.0),
+    ]
     best = allocate(chans, 10_000.0, step=100.0)
     assert best == pytest.approx({"cheap": 3_000.0, "dear": 7_000.0})
     with pytest.raises(ValueError, match="below the channels' minimums"):

@@ -29,7 +29,10 @@ def test_misspelt_key_gets_line_and_suggestion():
     with pytest.raises(PlanError) as err:
         parse_plan(text, "p.yaml")
     msg = str(err.value)
-    assert f"p.yaml line {line}: unknown key 'channels.0.min_budgt' (did you mean 'min_budget'?)" in msg
+    assert (
+        f"p.yaml line {line}: unknown key 'channels.0.min_budgt' (did you mean 'min_budget'?)"
+        in msg
+    )
 
 
 def test_bad_value_names_field_and_line():
@@ -37,7 +40,9 @@ def test_bad_value_names_field_and_line():
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if "ratio: -1" in ln)
     with pytest.raises(PlanError) as err:
         parse_plan(text, "p.yaml")
-    assert f"p.yaml line {line}: test_design.ratio: Input should be greater than 0" in str(err.value)
+    assert f"p.yaml line {line}: test_design.ratio: Input should be greater than 0" in str(
+        err.value
+    )
 
 
 def test_unknown_phase_kind_and_every_problem_reported_together():
@@ -57,11 +62,15 @@ def test_multiplier_forms():
     plan = load_plan(shipped_plans_dir() / "mobile_ad_buy.yaml")
     by_id = {c.id: c for c in plan.channels}
     assert by_id["location"].ctr_multiplier.factor() == 2.0  # "2x the average CTR"
-    assert by_id["native"].ctr_multiplier.factor() == pytest.approx(3.2)  # "+220%" is 3.2x, not 2.2x
+    assert by_id["native"].ctr_multiplier.factor() == pytest.approx(
+        3.2
+    )  # "+220%" is 3.2x, not 2.2x
 
 
 def test_phase_outside_period_refused():
-    text = _text().replace("{kind: review,  start: 2027-03-22, end: 2027-03-28",
-                           "{kind: review,  start: 2027-03-22, end: 2027-04-28")
+    text = _text().replace(
+        "{kind: review,  start: 2027-03-22, end: 2027-03-28",
+        "{kind: review,  start: 2027-03-22, end: 2027-04-28",
+    )
     with pytest.raises(PlanError, match="phase review lies outside the period"):
         parse_plan(text)

@@ -47,8 +47,10 @@ def test_split_goal_rounds_to_unit():
 
 
 def test_weekly_milestones_end_at_goal():
-    phases = [Phase(kind="warm_up", start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 10), share=0.2),
-              Phase(kind="push", start=dt.date(2027, 1, 11), end=dt.date(2027, 1, 24), share=0.8)]
+    phases = [
+        Phase(kind="warm_up", start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 10), share=0.2),
+        Phase(kind="push", start=dt.date(2027, 1, 11), end=dt.date(2027, 1, 24), share=0.8),
+    ]
     ms = weekly_milestones(phases, 100)
     # week 1: the warm-up's 20; weeks 2 and 3: 40 each
     assert ms["target"].tolist() == [20, 40, 40]

@@ -38,7 +38,9 @@ def test_bootstrap_is_seeded_and_centred():
 
 
 def test_contamination_counts_contacted_controls():
-    rows = pd.DataFrame({"group": ["treatment", "control", "control"], "contacted": [True, True, False]})
+    rows = pd.DataFrame(
+        {"group": ["treatment", "control", "control"], "contacted": [True, True, False]}
+    )
     assert contamination(rows) == (1, 2)
 
 
@@ -49,14 +51,18 @@ def results() -> pd.DataFrame:
 
 def test_cmp2601_true_uplift_inside_interval(results):
     # planted: 12% of the treatment group convert against 4% of the control -> true uplift 0.08
-    ups = {u.measure: u for u in campaign_uplift(results[results["campaign_id"] == "CMP2601"], seed=1)}
+    ups = {
+        u.measure: u for u in campaign_uplift(results[results["campaign_id"] == "CMP2601"], seed=1)
+    }
     conv = ups["converted"]
     assert conv.low <= 0.08 <= conv.high
     assert conv.verdict == "uplift"
 
 
 def test_cmp2607_not_called_a_success(results):
-    ups = {u.measure: u for u in campaign_uplift(results[results["campaign_id"] == "CMP2607"], seed=1)}
+    ups = {
+        u.measure: u for u in campaign_uplift(results[results["campaign_id"] == "CMP2607"], seed=1)
+    }
     assert ups["converted"].verdict != "uplift"
     assert ups["converted"].low <= 0.0 <= ups["converted"].high
     assert ups["amount"].verdict != "uplift"

@@ -30,7 +30,9 @@ def _html(path: Path) -> str:
 
     from branch_consult.export.html_exporter import ConsultHTMLExporter
 
-    body, _ = export(ConsultHTMLExporter(), str(path), resources={"metadata": {"path": str(path.parent)}})
+    body, _ = export(
+        ConsultHTMLExporter(), str(path), resources={"metadata": {"path": str(path.parent)}}
+    )
     return body
 
 
@@ -95,7 +97,9 @@ def _html_counts(text: str) -> dict:
 
 
 def test_the_corpus_is_there():
-    assert {"dataframes", "text_and_errors", "images", "math", "structure", "chinese_notes"} <= set(NAMES)
+    assert {"dataframes", "text_and_errors", "images", "math", "structure", "chinese_notes"} <= set(
+        NAMES
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -115,7 +119,10 @@ def test_errors_are_reported_not_delivered_and_text_is_monospaced(converted, nam
     expect = _expect(name)
     with caplog.at_level(logging.WARNING, logger="branch_consult.export"):
         data = notebook_to_docx(HERE / f"{name}.ipynb", renderer=FakeRenderer())
-    assert any("ZeroDivisionError" in r.getMessage() and "left out" in r.getMessage() for r in caplog.records)
+    assert any(
+        "ZeroDivisionError" in r.getMessage() and "left out" in r.getMessage()
+        for r in caplog.records
+    )
     d = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in d.paragraphs)
     html = converted[name][1]
@@ -125,13 +132,17 @@ def test_errors_are_reported_not_delivered_and_text_is_monospaced(converted, nam
         assert present in text and present in html
     code = [p.text for p in d.paragraphs if p.style.name == "BC Code"]
     assert "total deposits: 1,234,567" in code
-    assert any(p.text.startswith("Raw markdown") for p in d.paragraphs)  # a raw markdown cell rendered
+    assert any(
+        p.text.startswith("Raw markdown") for p in d.paragraphs
+    )  # a raw markdown cell rendered
 
 
 def test_invalid_image_is_skipped_with_a_warning_naming_the_cell(caplog):
     with caplog.at_level(logging.WARNING, logger="branch_consult.export"):
         notebook_to_docx(HERE / "images.ipynb", renderer=FakeRenderer())
-    assert any("broken" in r.getMessage() and "not a valid image" in r.getMessage() for r in caplog.records)
+    assert any(
+        "broken" in r.getMessage() and "not a valid image" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_nested_lists_keep_their_depth_and_rules_are_drawn(converted):
@@ -142,18 +153,26 @@ def test_nested_lists_keep_their_depth_and_rules_are_drawn(converted):
         if ilvl is not None:
             levels.append(int(ilvl.get(qn("w:val"))))
     assert max(levels) == 3 and levels.count(0) >= 3
-    assert len(d.element.body.findall(".//" + qn("w:pBdr"))) >= 2  # the title rule and the markdown rule
+    assert (
+        len(d.element.body.findall(".//" + qn("w:pBdr"))) >= 2
+    )  # the title rule and the markdown rule
 
 
-@pytest.mark.parametrize("name, lang, contents", [("structure", "en", "Contents"), ("chinese_notes", "zh", "目录")])
-def test_notebook_without_our_metadata_gets_a_cover_in_its_language(converted, name, lang, contents):
+@pytest.mark.parametrize(
+    "name, lang, contents", [("structure", "en", "Contents"), ("chinese_notes", "zh", "目录")]
+)
+def test_notebook_without_our_metadata_gets_a_cover_in_its_language(
+    converted, name, lang, contents
+):
     expect = _expect(name)
     data, html = converted[name]
     d = docx.Document(io.BytesIO(data))
     assert d.core_properties.title == expect["title"]
     assert any(p.text == contents for p in d.paragraphs)
     assert f"bc-lang-{lang}" in html and f'class="bc-cover-title">{expect["title"]}<' in html
-    assert f'>{expect["title"]}<a class="anchor-link"' not in html  # the title heading is not repeated
+    assert (
+        f'>{expect["title"]}<a class="anchor-link"' not in html
+    )  # the title heading is not repeated
 
 
 @pytest.mark.office
@@ -161,13 +180,28 @@ def test_libreoffice_opens_every_docx(converted, tmp_path):
     for name, (data, _) in converted.items():
         (tmp_path / f"{name}.docx").write_bytes(data)
     docs = sorted(str(p) for p in tmp_path.glob("*.docx"))
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), *docs], capture_output=True, timeout=300, check=True)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *docs,
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
     for name in converted:
         pdf = tmp_path / f"{name}.pdf"
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), name
         pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-        assert int(next(ln.split()[-1] for ln in pages.splitlines() if ln.startswith("Pages:"))) >= 2
+        assert (
+            int(next(ln.split()[-1] for ln in pages.splitlines() if ln.startswith("Pages:"))) >= 2
+        )
 
 
 @pytest.mark.browser
@@ -181,10 +215,14 @@ def test_chromium_renders_every_html(converted, tmp_path, chromium):
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
         assert errors == [], name
-        broken = page.evaluate("[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length")
+        broken = page.evaluate(
+            "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).length"
+        )
         assert broken == 0, name
         if name == "math":  # MathML laid out by the browser: formulas have a real size
-            height = page.evaluate("Math.max(...[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().height))")
+            height = page.evaluate(
+                "Math.max(...[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().height))"
+            )
             assert height > 10
     page.close()
 
@@ -198,12 +236,25 @@ def test_html_that_is_not_a_table_keeps_its_text_and_a_dataframe_keeps_its_cells
     from branch_consult.display import Table
     from branch_consult.export.items import Preformatted, output_items
 
-    [item] = output_items({"output_type": "display_data", "data": {
-        "text/html": "<div><b>Done</b><br>3 files<script>alert(1)</script></div>"}})
+    [item] = output_items(
+        {
+            "output_type": "display_data",
+            "data": {"text/html": "<div><b>Done</b><br>3 files<script>alert(1)</script></div>"},
+        }
+    )
     assert item == Preformatted("Done\n3 files")
-    [table] = output_items({"output_type": "execute_result", "execution_count": 1, "data": {
-        "text/html": "<table><thead><tr><th></th><th colspan='2'>2026</th></tr><tr><th></th><th>Q1</th>"
-                     "<th>Q2</th></tr></thead><tbody><tr><th>B1</th><td>1</td><td>2</td></tr></tbody></table>"}})
+    [table] = output_items(
+        {
+            "output_type": "execute_result",
+            "execution_count": 1,
+            "data": {
+                "text/html": "<table><thead><tr><th></th><th colspan='2'>2026</th></tr><tr><th></th><th>Q1</th>"
+                "<th>Q2</th></tr></thead><tbody><tr><th>B1</th><td>1</td><td>2</td></tr></tbody></table>"
+            },
+        }
+    )
     assert isinstance(table, Table)
-    assert [c.label for c in table.columns] == ["", "2026 / Q1", "2026 / Q2"] and table.rows == [["B1", "1", "2"]]
+    assert [c.label for c in table.columns] == ["", "2026 / Q1", "2026 / Q2"] and table.rows == [
+        ["B1", "1", "2"]
+    ]
     assert table.numeric_columns("en") == [False, True, True]

@@ -50,15 +50,33 @@ def postgres_url():
         run_as = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "bc", "-E", "UTF8"],
-                   check=True, capture_output=True, env=env)
-    hba = data / "pg_hba.conf"  # one role must give a password (the credential tests); the rest trusted
+    subprocess.run(
+        [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "bc", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    hba = (
+        data / "pg_hba.conf"
+    )  # one role must give a password (the credential tests); the rest trusted
     hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     log = root / "server.log"
     subprocess.run(
-        [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-        check=True, capture_output=True, env=env,
+        [
+            *run_as,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-o",
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
     try:
         deadline = time.time() + 30
@@ -70,6 +88,9 @@ def postgres_url():
                 time.sleep(0.2)
         yield f"postgresql+psycopg://bc@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, env=env)
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            env=env,
+        )
         shutil.rmtree(root, ignore_errors=True)

@@ -21,7 +21,17 @@ def _edit(folder, table, fn):
 
 def test_gbk_and_bom_csvs_read(tiny_csv):
     frame = pd.read_csv(tiny_csv / "customers.csv", dtype=str, keep_default_na=False)
-    frame.columns = ["客户号", "网点号", "出生年份", "性别", "开户日期", "管户经理", "客群", "手机银行", "最近联系日期"]
+    frame.columns = [
+        "客户号",
+        "网点号",
+        "出生年份",
+        "性别",
+        "开户日期",
+        "管户经理",
+        "客群",
+        "手机银行",
+        "最近联系日期",
+    ]
     frame["开户日期"] = ["2015年1月1日", "2020年2月2日", "2019/3/3", "2016/4/4"]
     frame.to_csv(tiny_csv / "customers.csv", index=False, encoding="gb18030")
     staff = pd.read_csv(tiny_csv / "staff.csv", dtype=str, keep_default_na=False)
@@ -174,7 +184,8 @@ def _header_only(folder, table):
 
 def _add_branch_daily(folder):
     pd.DataFrame({"branch_id": ["B001"], "date": ["2026-10-31"], "deposits": ["100"]}).to_csv(
-        folder / "branch_daily.csv", index=False)
+        folder / "branch_daily.csv", index=False
+    )
 
 
 def _formula_workbook(folder):
@@ -222,52 +233,135 @@ def _long_name(folder):
 
 
 NUMBER_COLUMNS = [  # table, column: the 8 contract number columns whose absence crashed parsing
-    ("branches", "fte"), ("holdings", "balance"), ("branch_daily", "deposits"),
-    ("transactions", "amount"), ("referrals", "amount"), ("targets", "target"),
-    ("targets", "actual"), ("campaign_results", "amount"),
+    ("branches", "fte"),
+    ("holdings", "balance"),
+    ("branch_daily", "deposits"),
+    ("transactions", "amount"),
+    ("referrals", "amount"),
+    ("targets", "target"),
+    ("targets", "actual"),
+    ("campaign_results", "amount"),
 ]
 
 CATALOGUE = [
     # (case, make the bad input, validate exit code, the message it must print)
-    ("future month", lambda d: _append(d, "holdings", "C3,2031-01,wealth,100\n"), 1,
-     "bank_csv/holdings.csv › holdings › month: 1 row(s) dated 2031-01: after the current month"),
-    ("future date", lambda d: _edit(d, "customers", lambda f: f.assign(onboarded_on=["2015-01-01", "2020-02-02",
-                                                                                  "2031-03-03", "2016-04-04"])), 1,
-     "customers › onboarded_on: 1 value(s) after today ("),
-    ("inf amount", lambda d: _append(d, "holdings", "C3,2026-10,wealth,inf\n"), 1,
-     "holdings › balance: cannot read 1 value(s); expected a finite number"),
-    ("Infinity amount", lambda d: _append(d, "holdings", "C3,2026-10,wealth,Infinity\n"), 1,
-     "holdings › balance: cannot read 1 value(s); expected a finite number"),
-    ("-inf amount", lambda d: _append(d, "holdings", "C3,2026-10,wealth,-inf\n"), 1,
-     "holdings › balance: cannot read 1 value(s); expected a finite number"),
-    ("1e309 amount", lambda d: _append(d, "holdings", "C3,2026-10,wealth,1e309\n"), 1,
-     "holdings › balance: cannot read 1 value(s); expected a finite number (inf, Infinity or a number too large"
-     " to hold is not an amount) (row 11); found: '1e309'"),
-    ("inf in a number column", lambda d: _edit(d, "branches", lambda f: f.assign(fte=["12", "INF"])), 1,
-     "branches › fte: cannot read 1 value(s); expected a finite number"),
-    ("header-only required table", lambda d: _header_only(d, "holdings"), 1,
-     "bank_csv/holdings.csv › holdings: the table has a header but no data rows"),
-    ("header-only optional table", lambda d: (_add_branch_daily(d), _header_only(d, "branch_daily")), 1,
-     "bank_csv/branch_daily.csv › branch_daily: the table has a header but no data rows"),
-    *[(f"missing {t}.{c}", lambda d, t=t, c=c: (_add_all(d), _header(d, t, c, "zz")), 1,
-       f"{t}: missing required column(s) {c}; the header row has: ") for t, c in NUMBER_COLUMNS],
-    ("BOM inside a Chinese header", lambda d: _header(d, "holdings", "balance", "余\ufeff额"), 0,
-     "holdings: header(s) contain invisible characters, ignored when matching: '余\\ufeff额'"),
-    ("zero-width space in a header", lambda d: _header(d, "branches", "counters", "counters\u200b"), 0,
-     "branches: header(s) contain invisible characters, ignored when matching: 'counters\\u200b'"),
-    ("misspelt header shown raw", lambda d: _header(d, "branches", "counters", "count\u200cers x"), 1,
-     "branches: missing required column(s) counters; the header row has: 'branch_id', 'name', 'region', "
-     "'area_type', 'opened_on', 'count\\u200cers x', 'fte'"),
-    ("0-byte CSV", lambda d: (d / "customers.csv").write_bytes(b""), 1,
-     "bank_csv/customers.csv › customers: the file is empty (0 bytes); expected a header row and data rows"),
-    ("mixed encodings", lambda d: (_append(d, "holdings", "C3,2026-08,wealth,100\n" * 4000),
-                                   _append(d, "holdings", "C4,2026-10,存款,5\n", "gbk")), 1,
-     "bank_csv/holdings.csv › holdings: line 4011 (byte 88,302) is not valid utf-8 like the lines before it, "
-     "found bytes b4 e6 bf ee; save the whole file in one encoding (UTF-8 or GBK)"),
-    ("formula without a saved value", _formula_workbook, 1,
-     "bank_csv/branches.xlsx › branches › fte: cannot read 1 value(s): formula(s) with no saved result"),
-    ("1 MB branch name", _long_name, 1,
-     "branches › name: 1 value(s) longer than 32,767 characters (longest 1,000,000); expected a short text (row 2)"),
+    (
+        "future month",
+        lambda d: _append(d, "holdings", "C3,2031-01,wealth,100\n"),
+        1,
+        "bank_csv/holdings.csv › holdings › month: 1 row(s) dated 2031-01: after the current month",
+    ),
+    (
+        "future date",
+        lambda d: _edit(
+            d,
+            "customers",
+            lambda f: f.assign(
+                onboarded_on=["2015-01-01", "2020-02-02", "2031-03-03", "2016-04-04"]
+            ),
+        ),
+        1,
+        "customers › onboarded_on: 1 value(s) after today (",
+    ),
+    (
+        "inf amount",
+        lambda d: _append(d, "holdings", "C3,2026-10,wealth,inf\n"),
+        1,
+        "holdings › balance: cannot read 1 value(s); expected a finite number",
+    ),
+    (
+        "Infinity amount",
+        lambda d: _append(d, "holdings", "C3,2026-10,wealth,Infinity\n"),
+        1,
+        "holdings › balance: cannot read 1 value(s); expected a finite number",
+    ),
+    (
+        "-inf amount",
+        lambda d: _append(d, "holdings", "C3,2026-10,wealth,-inf\n"),
+        1,
+        "holdings › balance: cannot read 1 value(s); expected a finite number",
+    ),
+    (
+        "1e309 amount",
+        lambda d: _append(d, "holdings", "C3,2026-10,wealth,1e309\n"),
+        1,
+        "holdings › balance: cannot read 1 value(s); expected a finite number (inf, Infinity or a number too large"
+        " to hold is not an amount) (row 11); found: '1e309'",
+    ),
+    (
+        "inf in a number column",
+        lambda d: _edit(d, "branches", lambda f: f.assign(fte=["12", "INF"])),
+        1,
+        "branches › fte: cannot read 1 value(s); expected a finite number",
+    ),
+    (
+        "header-only required table",
+        lambda d: _header_only(d, "holdings"),
+        1,
+        "bank_csv/holdings.csv › holdings: the table has a header but no data rows",
+    ),
+    (
+        "header-only optional table",
+        lambda d: (_add_branch_daily(d), _header_only(d, "branch_daily")),
+        1,
+        "bank_csv/branch_daily.csv › branch_daily: the table has a header but no data rows",
+    ),
+    *[
+        (
+            f"missing {t}.{c}",
+            lambda d, t=t, c=c: (_add_all(d), _header(d, t, c, "zz")),
+            1,
+            f"{t}: missing required column(s) {c}; the header row has: ",
+        )
+        for t, c in NUMBER_COLUMNS
+    ],
+    (
+        "BOM inside a Chinese header",
+        lambda d: _header(d, "holdings", "balance", "余\ufeff额"),
+        0,
+        "holdings: header(s) contain invisible characters, ignored when matching: '余\\ufeff额'",
+    ),
+    (
+        "zero-width space in a header",
+        lambda d: _header(d, "branches", "counters", "counters\u200b"),
+        0,
+        "branches: header(s) contain invisible characters, ignored when matching: 'counters\\u200b'",
+    ),
+    (
+        "misspelt header shown raw",
+        lambda d: _header(d, "branches", "counters", "count\u200cers x"),
+        1,
+        "branches: missing required column(s) counters; the header row has: 'branch_id', 'name', 'region', "
+        "'area_type', 'opened_on', 'count\\u200cers x', 'fte'",
+    ),
+    (
+        "0-byte CSV",
+        lambda d: (d / "customers.csv").write_bytes(b""),
+        1,
+        "bank_csv/customers.csv › customers: the file is empty (0 bytes); expected a header row and data rows",
+    ),
+    (
+        "mixed encodings",
+        lambda d: (
+            _append(d, "holdings", "C3,2026-08,wealth,100\n" * 4000),
+            _append(d, "holdings", "C4,2026-10,存款,5\n", "gbk"),
+        ),
+        1,
+        "bank_csv/holdings.csv › holdings: line 4011 (byte 88,302) is not valid utf-8 like the lines before it, "
+        "found bytes b4 e6 bf ee; save the whole file in one encoding (UTF-8 or GBK)",
+    ),
+    (
+        "formula without a saved value",
+        _formula_workbook,
+        1,
+        "bank_csv/branches.xlsx › branches › fte: cannot read 1 value(s): formula(s) with no saved result",
+    ),
+    (
+        "1 MB branch name",
+        _long_name,
+        1,
+        "branches › name: 1 value(s) longer than 32,767 characters (longest 1,000,000); expected a short text (row 2)",
+    ),
 ]
 
 
@@ -275,21 +369,52 @@ def _add_all(folder):
     """The optional tables with number columns, one plausible row each."""
     rows = {
         "branch_daily": {"branch_id": "B001", "date": "2026-10-31", "deposits": "100"},
-        "transactions": {"txn_id": "T1", "customer_id": "C1", "branch_id": "B001", "ts": "2026-10-02 10:00:00",
-                         "channel": "counter", "kind": "deposit", "amount": "500", "staff_id": "S2"},
-        "referrals": {"referral_id": "R1", "branch_id": "B001", "date": "2026-10-02", "customer_id": "C1",
-                      "from_staff_id": "S2", "to_staff_id": "S1", "product": "wealth", "stage": "sold",
-                      "amount": "1000"},
-        "targets": {"level": "branch", "id": "B001", "month": "2026-10", "metric": "deposits",
-                    "target": "10", "actual": "9"},
-        "campaign_results": {"campaign_id": "K1", "customer_id": "C1", "group": "treatment", "contacted": "1",
-                             "responded": "1", "converted": "0", "amount": "0"},
+        "transactions": {
+            "txn_id": "T1",
+            "customer_id": "C1",
+            "branch_id": "B001",
+            "ts": "2026-10-02 10:00:00",
+            "channel": "counter",
+            "kind": "deposit",
+            "amount": "500",
+            "staff_id": "S2",
+        },
+        "referrals": {
+            "referral_id": "R1",
+            "branch_id": "B001",
+            "date": "2026-10-02",
+            "customer_id": "C1",
+            "from_staff_id": "S2",
+            "to_staff_id": "S1",
+            "product": "wealth",
+            "stage": "sold",
+            "amount": "1000",
+        },
+        "targets": {
+            "level": "branch",
+            "id": "B001",
+            "month": "2026-10",
+            "metric": "deposits",
+            "target": "10",
+            "actual": "9",
+        },
+        "campaign_results": {
+            "campaign_id": "K1",
+            "customer_id": "C1",
+            "group": "treatment",
+            "contacted": "1",
+            "responded": "1",
+            "converted": "0",
+            "amount": "0",
+        },
     }
     for name, row in rows.items():
         pd.DataFrame([row]).to_csv(folder / f"{name}.csv", index=False)
 
 
-@pytest.mark.parametrize(("make", "code", "message"), [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])
+@pytest.mark.parametrize(
+    ("make", "code", "message"), [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE]
+)
 def test_bad_input_catalogue(tiny_csv, make, code, message):
     make(tiny_csv)
     result = runner.invoke(app, ["validate", str(tiny_csv)])
@@ -311,7 +436,9 @@ def test_empty_csv_reported_once_and_dependent_tables_still_listed(tiny_csv):
     result = runner.invoke(app, ["validate", str(tiny_csv)])
     assert result.output.count("the file is empty") == 1, result.output
     assert "EmptyDataError" not in result.output
-    assert "holdings                   9 rows" in result.output  # references to customers are not re-reported
+    assert (
+        "holdings                   9 rows" in result.output
+    )  # references to customers are not re-reported
     assert "customers                  -       unreadable  from customers.csv" in result.output
 
 
@@ -328,7 +455,10 @@ def test_validate_folder_without_table_files(tmp_path):
     assert result.exit_code == 1 and "No problems found" not in result.output
     assert "ignored: notes.txt (not a .parquet, .csv, .xlsx, .xls file)" in result.output
     assert "ignored: 客户清单.csv (not named after a contract table)" in result.output
-    assert "playbook bank_overview: cannot run: missing required table(s) branches, customers, holdings" in result.output
+    assert (
+        "playbook bank_overview: cannot run: missing required table(s) branches, customers, holdings"
+        in result.output
+    )
     assert "no contract table found" in result.output
 
 
@@ -336,7 +466,10 @@ def test_validate_lists_files_and_playbook_needs(tiny_csv):
     result = runner.invoke(app, ["validate", str(tiny_csv)])
     assert result.exit_code == 0, result.output
     assert "holdings                   9 rows  ok  from holdings.csv" in result.output
-    assert "playbook branch_diagnostic: can run; sections left out without branch_daily" in result.output
+    assert (
+        "playbook branch_diagnostic: can run; sections left out without branch_daily"
+        in result.output
+    )
     (tiny_csv / "staff.csv").unlink()
     _edit(tiny_csv, "customers", lambda f: f.assign(owner_staff_id=""))
     only_overview = runner.invoke(app, ["validate", str(tiny_csv), "-P", "bank_overview"])
@@ -355,10 +488,15 @@ def test_oversized_workbook_refused_before_loading(tiny_csv, monkeypatch):
     assert "branches.xlsx › -: refused before loading: the workbook unpacks to" in result.output
     assert "largest part xl/worksheets/sheet1.xml: 2.9 MiB (limit 1.0 MiB)" in result.output
     monkeypatch.delenv("BRANCH_CONSULT_MAX_WORKBOOK_PART_BYTES")
-    monkeypatch.setenv("BRANCH_CONSULT_MAX_TEXT_CHARS", "1000")  # within the size limits: the cell length is refused
+    monkeypatch.setenv(
+        "BRANCH_CONSULT_MAX_TEXT_CHARS", "1000"
+    )  # within the size limits: the cell length is refused
     clear_cache()
     result = runner.invoke(app, ["validate", str(tiny_csv)])
-    assert "branches › name: 1 value(s) longer than 1,000 characters (longest 3,000,000)" in result.output
+    assert (
+        "branches › name: 1 value(s) longer than 1,000 characters (longest 3,000,000)"
+        in result.output
+    )
 
 
 def test_oversized_workbook_source_refused(tmp_path, monkeypatch):
@@ -373,8 +511,12 @@ def test_stray_month_refused_before_the_run_starts(tiny_csv):
     from branch_consult.run import resolve_parameters
 
     _append(tiny_csv, "holdings", "C3,2031-01,wealth,100\n")
-    with pytest.raises(DataProblems, match=r"holdings › month: 1 row\(s\) dated 2031-01: after the current month"):
-        resolve_parameters(get_playbook("branch_diagnostic"), data=tiny_csv, params={"branch_id": "B001"})
+    with pytest.raises(
+        DataProblems, match=r"holdings › month: 1 row\(s\) dated 2031-01: after the current month"
+    ):
+        resolve_parameters(
+            get_playbook("branch_diagnostic"), data=tiny_csv, params={"branch_id": "B001"}
+        )
 
 
 def test_empty_optional_table_refused_before_the_run_starts(tiny_csv):
@@ -384,7 +526,9 @@ def test_empty_optional_table_refused_before_the_run_starts(tiny_csv):
     _add_branch_daily(tiny_csv)
     _header_only(tiny_csv, "branch_daily")
     with pytest.raises(DataProblems, match="branch_daily: the table has a header but no data rows"):
-        resolve_parameters(get_playbook("branch_diagnostic"), data=tiny_csv, params={"branch_id": "B001"})
+        resolve_parameters(
+            get_playbook("branch_diagnostic"), data=tiny_csv, params={"branch_id": "B001"}
+        )
 
 
 def test_empty_table_in_a_branch_slice_of_parquet(tiny_parquet):
@@ -404,8 +548,20 @@ def test_stray_month_of_another_branch_fails_a_branch_validate(tiny_csv):
 
 def test_run_refuses_a_stray_month_in_one_message(tiny_csv, tmp_path):
     _append(tiny_csv, "holdings", "C3,2031-01,wealth,100\n")
-    result = runner.invoke(app, ["run", "branch_diagnostic", "--data", str(tiny_csv), "--out", str(tmp_path / "out"),
-                                 "-p", "branch_id", "B001"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "branch_diagnostic",
+            "--data",
+            str(tiny_csv),
+            "--out",
+            str(tmp_path / "out"),
+            "-p",
+            "branch_id",
+            "B001",
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "holdings › month: 1 row(s) dated 2031-01: after the current month" in result.output
@@ -417,7 +573,10 @@ def test_non_finite_numbers_in_parquet(tiny_parquet):
     frame.loc[1, "balance"] = float("inf")
     frame.to_parquet(tiny_parquet / "holdings.parquet")
     report, text = _problems(tiny_parquet)
-    assert "holdings › balance: cannot read 1 value(s); expected a finite number" in text and "(row 2)" in text
+    assert (
+        "holdings › balance: cannot read 1 value(s); expected a finite number" in text
+        and "(row 2)" in text
+    )
     assert "holdings" in report.unusable
 
 
@@ -433,8 +592,20 @@ def test_zip_bomb_workbook_refused_with_default_limits(tmp_path):
 def test_run_on_a_corrupt_parquet_is_one_message(tiny_parquet, tmp_path):
     (tiny_parquet / "staff_events.parquet").write_bytes(b"PAR1 garbage")
     (tiny_parquet / "holdings.parquet").write_bytes(b"PAR1 garbage")
-    result = runner.invoke(app, ["run", "branch_diagnostic", "--data", str(tiny_parquet), "--out", str(tmp_path / "o"),
-                                 "-p", "branch_id", "B001"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "branch_diagnostic",
+            "--data",
+            str(tiny_parquet),
+            "--out",
+            str(tmp_path / "o"),
+            "-p",
+            "branch_id",
+            "B001",
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "holdings" in result.output
     assert "LINE 1" not in result.output  # the driver's SQL context is not part of the message
@@ -452,11 +623,20 @@ def test_workbook_sheet_formula_and_duckdb_extra_table(tmp_path):
     book.create_sheet("说明").append(["free text"])
     book.save(tmp_path / "bank.xlsx")
     result = runner.invoke(app, ["validate", str(tmp_path / "bank.xlsx")])
-    assert "bank.xlsx › 网点 › branches › counters: cannot read 1 value(s): formula(s) with no saved result" in result.output
-    assert "found: '=2+3'" in result.output and "ignored: sheet 说明 (not named after a contract table)" in result.output
+    assert (
+        "bank.xlsx › 网点 › branches › counters: cannot read 1 value(s): formula(s) with no saved result"
+        in result.output
+    )
+    assert (
+        "found: '=2+3'" in result.output
+        and "ignored: sheet 说明 (not named after a contract table)" in result.output
+    )
 
     con = duckdb.connect(str(tmp_path / "bank.duckdb"))
     con.execute("CREATE TABLE scratch (x INTEGER)")
     con.close()
     result = runner.invoke(app, ["validate", str(tmp_path / "bank.duckdb")])
-    assert result.exit_code == 1 and "ignored: table scratch (not a contract table name)" in result.output
+    assert (
+        result.exit_code == 1
+        and "ignored: table scratch (not a contract table name)" in result.output
+    )

@@ -19,7 +19,9 @@ def test_sample_bank_validates_clean():
     assert "customers" in result.output and "unusable" not in result.output
 
 
-@pytest.mark.parametrize("name", ["branch_extract_zh.xlsx", "customers_gbk.csv", "staff_utf8_bom.csv"])
+@pytest.mark.parametrize(
+    "name", ["branch_extract_zh.xlsx", "customers_gbk.csv", "staff_utf8_bom.csv"]
+)
 def test_messy_extracts_are_present(name):
     assert (MESSY / name).stat().st_size > 0
 
@@ -29,5 +31,7 @@ def test_messy_chinese_workbook_validates_and_reads_wan_and_dates():
     assert result.exit_code == 0, result.output
     ds = open_dataset(MESSY / "branch_extract_zh.xlsx")
     holdings = ds["holdings"]
-    assert holdings["balance"].min() >= 0 and holdings["balance"].max() > 10_000  # 万元 scaled to yuan
+    assert (
+        holdings["balance"].min() >= 0 and holdings["balance"].max() > 10_000
+    )  # 万元 scaled to yuan
     assert str(ds["customers"]["onboarded_on"].dtype).startswith("datetime64")

@@ -47,13 +47,25 @@ def _bank_database(admin_url: str, tmp_path: Path) -> str:
     return f"postgresql+psycopg://{PASSWORD_ROLE}@{host_port}/secrets_bank"
 
 
-def _cli(args: list[str], env: dict[str, str] | None = None, timeout: int = 240) -> subprocess.CompletedProcess:
+def _cli(
+    args: list[str], env: dict[str, str] | None = None, timeout: int = 240
+) -> subprocess.CompletedProcess:
     full = {**os.environ, **(env or {})}
-    for name in ("PGPASSWORD", "PGPASSFILE", "BRANCH_CONSULT_DB_PASSWORD", "BRANCH_CONSULT_PASSFILE"):
+    for name in (
+        "PGPASSWORD",
+        "PGPASSFILE",
+        "BRANCH_CONSULT_DB_PASSWORD",
+        "BRANCH_CONSULT_PASSFILE",
+    ):
         if env is None or name not in env:
             full.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "branch_consult.cli", *args], capture_output=True,
-                          text=True, env=full, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "branch_consult.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=timeout,
+    )
 
 
 def _everything_written(out: Path) -> str:
@@ -77,8 +89,20 @@ def test_password_in_data_url_reaches_no_output_and_no_message(postgres_url, tmp
     bare = _bank_database(postgres_url, tmp_path)
     with_password = bare.replace(f"{PASSWORD_ROLE}@", f"{PASSWORD_ROLE}:{PASSWORD}@")
     out = tmp_path / "out"
-    done = _cli(["run", "bank_overview", "--data", with_password, "--out", str(out),
-                 "--formats", "docx,html", "--lang", "en"])
+    done = _cli(
+        [
+            "run",
+            "bank_overview",
+            "--data",
+            with_password,
+            "--out",
+            str(out),
+            "--formats",
+            "docx,html",
+            "--lang",
+            "en",
+        ]
+    )
     assert done.returncode == 0, done.stderr
     written = _everything_written(out)
     assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".html", ".ipynb"]
@@ -90,7 +114,9 @@ def test_password_in_data_url_reaches_no_output_and_no_message(postgres_url, tmp
     wrong = _cli(["validate", bare.replace("@", ":not-it@", 1)])
     assert wrong.returncode == 2
     assert wrong.stderr.strip().count("\n") == 0 and "Traceback" not in wrong.stderr
-    assert f"{PASSWORD_ROLE}:***@" in wrong.stderr and "password authentication failed" in wrong.stderr
+    assert (
+        f"{PASSWORD_ROLE}:***@" in wrong.stderr and "password authentication failed" in wrong.stderr
+    )
 
 
 @pytest.mark.postgres
@@ -99,7 +125,9 @@ def test_password_from_environment_or_password_files(postgres_url, tmp_path, mon
     for name in ("PGPASSWORD", "PGPASSFILE", "BRANCH_CONSULT_DB_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRANCH_CONSULT_PASSFILE", str(tmp_path / "none"))
-    with pytest.raises(SourceUnavailable, match="no password supplied|password authentication failed"):
+    with pytest.raises(
+        SourceUnavailable, match="no password supplied|password authentication failed"
+    ):
         open_dataset(bare)
 
     monkeypatch.setenv("BRANCH_CONSULT_DB_PASSWORD", PASSWORD)  # any driver
@@ -108,10 +136,14 @@ def test_password_from_environment_or_password_files(postgres_url, tmp_path, mon
 
     host, port = bare.split("@", 1)[1].split("/", 1)[0].split(":")
     passfile = tmp_path / "passfile"  # the package's own .pgpass-style file (any driver)
-    passfile.write_text(f"# host:port:database:user:password\nelsewhere:*:*:*:no\n{host}:{port}:secrets_bank:{PASSWORD_ROLE}:{PASSWORD}\n")
+    passfile.write_text(
+        f"# host:port:database:user:password\nelsewhere:*:*:*:no\n{host}:{port}:secrets_bank:{PASSWORD_ROLE}:{PASSWORD}\n"
+    )
     passfile.chmod(0o644)
     monkeypatch.setenv("BRANCH_CONSULT_PASSFILE", str(passfile))
-    with pytest.raises(SourceUnavailable, match="can be read by other users; make it private: chmod 600"):
+    with pytest.raises(
+        SourceUnavailable, match="can be read by other users; make it private: chmod 600"
+    ):
         open_dataset(bare)
     passfile.chmod(0o600)
     assert passfile_password(host, int(port), "secrets_bank", PASSWORD_ROLE) == PASSWORD
@@ -129,20 +161,28 @@ def test_password_from_environment_or_password_files(postgres_url, tmp_path, mon
 
 
 def test_masking_keeps_everything_but_the_password():
-    assert mask_url("postgresql+psycopg://u:p%40ss@h:5432/db?sslmode=require") == \
-        "postgresql+psycopg://u:***@h:5432/db?sslmode=require"
+    assert (
+        mask_url("postgresql+psycopg://u:p%40ss@h:5432/db?sslmode=require")
+        == "postgresql+psycopg://u:***@h:5432/db?sslmode=require"
+    )
     assert mask_url("postgresql://u@h/db") == "postgresql://u@h/db"
     assert mask_url("weird://u:secret@[not-a-url") == "weird://u:***@[not-a-url"
     assert mask_url("/data/bank") == "/data/bank"
 
 
-@pytest.mark.parametrize("url, cause", [
-    ("postgresql+psycopg://u:SECRETPW@127.0.0.1:1/db", "Connection refused"),
-    ("postgresql+psycopg://u:SECRETPW@no-such-host.invalid/db", "no-such-host.invalid"),
-    ("mysql+nosuchdriver://u:SECRETPW@h/db", "Can't load plugin"),
-    ("mysql+pymysql://u:SECRETPW@h/db", "pymysql"),
-    ("sqlite:////nonexistent/folder/bank.db", "no such SQLite file /nonexistent/folder/bank.db"),
-])
+@pytest.mark.parametrize(
+    "url, cause",
+    [
+        ("postgresql+psycopg://u:SECRETPW@127.0.0.1:1/db", "Connection refused"),
+        ("postgresql+psycopg://u:SECRETPW@no-such-host.invalid/db", "no-such-host.invalid"),
+        ("mysql+nosuchdriver://u:SECRETPW@h/db", "Can't load plugin"),
+        ("mysql+pymysql://u:SECRETPW@h/db", "pymysql"),
+        (
+            "sqlite:////nonexistent/folder/bank.db",
+            "no such SQLite file /nonexistent/folder/bank.db",
+        ),
+    ],
+)
 def test_connection_failures_are_one_line_with_the_password_masked(url, cause):
     done = _cli(["validate", url], timeout=60)
     assert done.returncode == 2
@@ -171,8 +211,11 @@ def test_a_server_that_never_answers_times_out(tmp_path):
     try:
         port = listener.getsockname()[1]
         started = time.monotonic()
-        done = _cli(["validate", f"postgresql+psycopg://u:SECRETPW@127.0.0.1:{port}/db"],
-                    env={"BRANCH_CONSULT_DB_CONNECT_TIMEOUT": "2"}, timeout=60)
+        done = _cli(
+            ["validate", f"postgresql+psycopg://u:SECRETPW@127.0.0.1:{port}/db"],
+            env={"BRANCH_CONSULT_DB_CONNECT_TIMEOUT": "2"},
+            timeout=60,
+        )
         elapsed = time.monotonic() - started
     finally:
         stop.set()
@@ -181,7 +224,9 @@ def test_a_server_that_never_answers_times_out(tmp_path):
             con.close()
         listener.close()
     assert accepted, "the client never connected"
-    assert done.returncode == 2 and "timeout expired" in done.stderr and done.stderr.count("\n") == 1
+    assert (
+        done.returncode == 2 and "timeout expired" in done.stderr and done.stderr.count("\n") == 1
+    )
     assert elapsed < 20, elapsed
 
 
@@ -196,5 +241,7 @@ def test_timeouts_are_passed_to_the_driver(monkeypatch):
     _, args = engine_arguments("postgresql+psycopg://u@h/db?connect_timeout=3")
     assert "connect_timeout" not in args
     monkeypatch.setenv("BRANCH_CONSULT_DB_CONNECT_TIMEOUT", "soon")
-    with pytest.raises(ValueError, match="BRANCH_CONSULT_DB_CONNECT_TIMEOUT='soon': expected a whole number"):
+    with pytest.raises(
+        ValueError, match="BRANCH_CONSULT_DB_CONNECT_TIMEOUT='soon': expected a whole number"
+    ):
         engine_arguments("postgresql+psycopg://u@h/db")

@@ -39,7 +39,9 @@ def test_money_with_separators_and_wan():
 
 
 def test_chinese_and_slash_dates():
-    out, problems = _coerce(["2017年4月17日", "2017/4/17", "2017-04-17", "20170417"], "onboarded_on", "customers")
+    out, problems = _coerce(
+        ["2017年4月17日", "2017/4/17", "2017-04-17", "20170417"], "onboarded_on", "customers"
+    )
     assert problems == []
     assert set(out.dt.strftime("%Y-%m-%d")) == {"2017-04-17"}
 

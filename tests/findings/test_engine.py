@@ -6,8 +6,13 @@ import pytest
 
 from branch_consult.findings import evaluate, load_rules, word
 
-LUNCH = {"lunch_ratio_vs_peers": 2.4, "lunch_median_wait": 22.0, "lunch_wait_ratio": 3.1,
-         "peer_lunch_wait_ratio": 1.3, "peak_counter_gap": 2.0}
+LUNCH = {
+    "lunch_ratio_vs_peers": 2.4,
+    "lunch_median_wait": 22.0,
+    "lunch_wait_ratio": 3.1,
+    "peer_lunch_wait_ratio": 1.3,
+    "peak_counter_gap": 2.0,
+}
 
 
 def test_rules_file_loads_and_ids_unique():
@@ -54,7 +59,11 @@ def test_rounded_zero_has_no_sign():
     [fired] = evaluate(metrics)
     f = word(fired, metrics, "en")
     # growth reads as format_value writes it everywhere else: no "+" on a rise, no sign on a rounded zero
-    assert "changed by 0.0% over the period" in f.evidence and "of 9.9%" in f.evidence and "+" not in f.evidence
+    assert (
+        "changed by 0.0% over the period" in f.evidence
+        and "of 9.9%" in f.evidence
+        and "+" not in f.evidence
+    )
 
 
 def test_evaluation_is_language_free():

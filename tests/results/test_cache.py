@@ -30,16 +30,22 @@ def test_two_languages_compute_once_and_settings_change_recomputes(sample, tmp_p
         assert [f.rule_id for f in zh.findings] == [f.rule_id for f in en.findings]
         assert zh.findings[0].title != en.findings[0].title
         # a setting that changes the result is another entry; the language is not a setting
-        cached_diagnose(sample, DiagnosticSettings(branch_id="B003", lead_min_deposits=500_000), cache=cache)
+        cached_diagnose(
+            sample, DiagnosticSettings(branch_id="B003", lead_min_deposits=500_000), cache=cache
+        )
     assert len(cache.computations()) == 2
     assert stat.S_IMODE((tmp_path / "cache").stat().st_mode) == 0o700
-    assert diagnostic_key(sample, settings) == diagnostic_key(sample, DiagnosticSettings(branch_id="B003", lang="en"))
+    assert diagnostic_key(sample, settings) == diagnostic_key(
+        sample, DiagnosticSettings(branch_id="B003", lang="en")
+    )
 
 
 def test_unreadable_entry_is_recomputed(sample, tmp_path):
     cache = ResultCache(tmp_path)
     settings = DiagnosticSettings(branch_id="B004")
-    cache.path("branch_diagnostic", diagnostic_key(sample, settings)).parent.mkdir(parents=True, exist_ok=True)
+    cache.path("branch_diagnostic", diagnostic_key(sample, settings)).parent.mkdir(
+        parents=True, exist_ok=True
+    )
     cache.path("branch_diagnostic", diagnostic_key(sample, settings)).write_bytes(b"not a pickle")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -55,8 +61,13 @@ def test_zh_then_en_runs_compute_once_and_write_a_private_key(tmp_path, monkeypa
     monkeypatch.setenv("BRANCH_CONSULT_CACHE_DIR", str(tmp_path / "cache"))
     keys = {}
     for lang in ("zh", "en"):
-        result = run_playbook("branch_diagnostic", out_dir=tmp_path / lang, params={"branch_id": "B009"},
-                              lang=lang, formats=["html"])
+        result = run_playbook(
+            "branch_diagnostic",
+            out_dir=tmp_path / lang,
+            params={"branch_id": "B009"},
+            lang=lang,
+            formats=["html"],
+        )
         key = result.notebook.with_name(result.notebook.stem + ".key.csv")
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
         with key.open(encoding="utf-8") as fh:
@@ -64,6 +75,9 @@ def test_zh_then_en_runs_compute_once_and_write_a_private_key(tmp_path, monkeypa
         html = result.outputs["html"].read_text(encoding="utf-8")
         assert all(row["id"] not in html for row in keys[lang])  # the key is not in the deliverable
     assert len(ResultCache(tmp_path / "cache").computations()) == 1
-    hexes = {lang: {(r["kind"], r["id"], r["token"].split("-")[1]) for r in rows} for lang, rows in keys.items()}
+    hexes = {
+        lang: {(r["kind"], r["id"], r["token"].split("-")[1]) for r in rows}
+        for lang, rows in keys.items()
+    }
     assert hexes["zh"] == hexes["en"] and hexes["zh"]
     assert any(r["kind"] == "staff" and r["name"] for r in keys["en"])

@@ -39,7 +39,16 @@ def test_shipped_course_is_complete(course_id):
 def test_zh_course_covers_the_brief():
     course = load_course(COURSES_DIR / "service_marketing" / "course.yaml")
     text = course.model_dump_json()
-    for term in ("七步曲", "三次识别", "三级分流", "确认、交接、跟进", "熟户认领", "定时维护", "电话邀约", "晨会"):
+    for term in (
+        "七步曲",
+        "三次识别",
+        "三级分流",
+        "确认、交接、跟进",
+        "熟户认领",
+        "定时维护",
+        "电话邀约",
+        "晨会",
+    ):
         assert term in text, term
     assert course.duration.days == 2 and course.lang == "zh"
 
@@ -53,7 +62,9 @@ def test_en_course_has_the_strategy_case():
 
 def test_errors_name_line_and_field(tmp_path: Path):
     src = (COURSES_DIR / "campaign_planning" / "course.yaml").read_text(encoding="utf-8")
-    bad = src.replace("kind: video", "kind: film").replace("        minutes: 25\n", "        minutes: -5\n", 1)
+    bad = src.replace("kind: video", "kind: film").replace(
+        "        minutes: 25\n", "        minutes: -5\n", 1
+    )
     bad = bad.replace("kind: case", "kind: lecture")
     path = tmp_path / "course.yaml"
     path.write_text(bad, encoding="utf-8")

@@ -14,9 +14,13 @@ def _secrets(plan):
     return explanations + facilitation + notes
 
 
-@pytest.mark.parametrize(("course", "lang"), [("service_marketing", "zh"), ("campaign_planning", "en")])
+@pytest.mark.parametrize(
+    ("course", "lang"), [("service_marketing", "zh"), ("campaign_planning", "en")]
+)
 def test_participant_edition_holds_no_secret(course, lang):
-    plan = prepare_handout(course, "participant", quiz_size=len(prepare_handout(course).bank.items), seed=3)
+    plan = prepare_handout(
+        course, "participant", quiz_size=len(prepare_handout(course).bank.items), seed=3
+    )
     text = text_of(full_handout(plan, lang))
     leaks = [s for s in _secrets(plan) if s in text]
     assert leaks == []
@@ -25,7 +29,9 @@ def test_participant_edition_holds_no_secret(course, lang):
     assert "作答" in text.splitlines() or "Your answer" in text.splitlines()
 
 
-@pytest.mark.parametrize(("course", "lang"), [("service_marketing", "zh"), ("campaign_planning", "en")])
+@pytest.mark.parametrize(
+    ("course", "lang"), [("service_marketing", "zh"), ("campaign_planning", "en")]
+)
 def test_trainer_edition_has_plan_notes_and_key(course, lang):
     plan = prepare_handout(course, "trainer", quiz_size=10, seed=3)
     text = text_of(full_handout(plan, lang))

@@ -28,8 +28,12 @@ def test_staircase_point_biserial_item_one():
 
 def test_ties_at_the_cut_share_the_places():
     # group size round(0.27·4) = 1; A and B tie at the top (total 2) and share it half each
-    m = pd.DataFrame([[1, 1, 0], [1, 0, 1], [0, 0, 1], [0, 0, 0]], index=list("ABCD"),
-                     columns=["Q1", "Q2", "Q3"], dtype=float)
+    m = pd.DataFrame(
+        [[1, 1, 0], [1, 0, 1], [0, 0, 1], [0, 0, 0]],
+        index=list("ABCD"),
+        columns=["Q1", "Q2", "Q3"],
+        dtype=float,
+    )
     assert discrimination(m).tolist() == pytest.approx([1.0, 0.5, 0.5])
     shuffled = m.loc[["B", "D", "A", "C"]]
     assert discrimination(shuffled).tolist() == pytest.approx([1.0, 0.5, 0.5])
@@ -46,9 +50,19 @@ def test_wuensch_discrimination_by_hand():
     assert d["Q9"] == pytest.approx(2 / 3 - 1.25 / 3)
 
 
-@pytest.mark.parametrize(("d", "band"), [
-    (0.40, "very_good"), (0.55, "very_good"), (0.39, "reasonably_good"), (0.30, "reasonably_good"),
-    (0.29, "marginal"), (0.20, "marginal"), (0.19, "poor"), (0.0, "poor"), (-0.05, "negative"),
-])
+@pytest.mark.parametrize(
+    ("d", "band"),
+    [
+        (0.40, "very_good"),
+        (0.55, "very_good"),
+        (0.39, "reasonably_good"),
+        (0.30, "reasonably_good"),
+        (0.29, "marginal"),
+        (0.20, "marginal"),
+        (0.19, "poor"),
+        (0.0, "poor"),
+        (-0.05, "negative"),
+    ],
+)
 def test_ebel_bands(d, band):
     assert ebel_band(d) == band

@@ -16,8 +16,11 @@ from branch_consult.training.reliability import (
 
 def staircase() -> pd.DataFrame:
     """6 people, 5 items; person i has the first 5-i items right (totals 5, 4, 3, 2, 1, 0)."""
-    return pd.DataFrame([[1.0 if j < 5 - i else 0.0 for j in range(5)] for i in range(6)],
-                        index=[f"P{i}" for i in range(6)], columns=[f"Q{j + 1}" for j in range(5)])
+    return pd.DataFrame(
+        [[1.0 if j < 5 - i else 0.0 for j in range(5)] for i in range(6)],
+        index=[f"P{i}" for i in range(6)],
+        columns=[f"Q{j + 1}" for j in range(5)],
+    )
 
 
 # Wuensch, K. L., "The Kuder-Richardson 20", East Carolina University StatHelp
@@ -39,8 +42,11 @@ J 1 1 0 1 1 0 1 1 1 0
 
 def wuensch() -> pd.DataFrame:
     rows = [line.split() for line in WUENSCH.strip().splitlines()]
-    return pd.DataFrame([[float(v) for v in r[1:]] for r in rows], index=[r[0] for r in rows],
-                        columns=[f"Q{j + 1}" for j in range(10)])
+    return pd.DataFrame(
+        [[float(v) for v in r[1:]] for r in rows],
+        index=[r[0] for r in rows],
+        columns=[f"Q{j + 1}" for j in range(10)],
+    )
 
 
 def test_staircase_kr20_uses_population_variance():

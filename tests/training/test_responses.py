@@ -32,8 +32,15 @@ def _frame(rows):
 
 
 def test_normalise_answers():
-    multi = Item(id="M", section="S", type="multiple", stem="?", answer="AC", explanation="x",
-                 options={k: k for k in "ABCD"})
+    multi = Item(
+        id="M",
+        section="S",
+        type="multiple",
+        stem="?",
+        answer="AC",
+        explanation="x",
+        options={k: k for k in "ABCD"},
+    )
     tf = Item(id="T", section="S", type="true_false", stem="?", answer="T", explanation="x")
     assert normalise_answer("a, c", multi) == (frozenset("AC"), True)
     assert normalise_answer("ＣＡ", multi) == (frozenset("AC"), True)  # full-width letters
@@ -48,11 +55,20 @@ def test_every_kind_of_fault_with_its_rule(bank):
     form = QuizForm("f", ("SM01", "SM02", "SM03"))  # single A, true/false F, multiple BCD
     other = QuizForm("g", ("SM05", "SM06", "SM07"))
     rows = [
-        ["P1", "甲", "B1", "SM01", "A"], ["P1", "甲", "B1", "SM02", "F"], ["P1", "甲", "B1", "SM03", "BCD"],
-        ["P2", "乙", "B1", "SM01", "E"], ["P2", "乙", "B1", "SM02", ""], ["P2", "乙", "B1", "SM99", "A"],
-        ["P3", "丙", "B2", "SM01", "B"], ["P3", "丙", "B2", "SM01", "A"], ["P3", "丙", "B2", "SM02", "F"],
-        ["P3", "丙", "B2", "SM03", "BC"], ["P3", "丙", "B2", "SM06", "D"],
-        ["P4", "丁", "B2", "SM01", "AB"], ["P4", "丁", "B2", "SM02", "T"], ["P4", "丁", "B2", "SM03", "BCD"],
+        ["P1", "甲", "B1", "SM01", "A"],
+        ["P1", "甲", "B1", "SM02", "F"],
+        ["P1", "甲", "B1", "SM03", "BCD"],
+        ["P2", "乙", "B1", "SM01", "E"],
+        ["P2", "乙", "B1", "SM02", ""],
+        ["P2", "乙", "B1", "SM99", "A"],
+        ["P3", "丙", "B2", "SM01", "B"],
+        ["P3", "丙", "B2", "SM01", "A"],
+        ["P3", "丙", "B2", "SM02", "F"],
+        ["P3", "丙", "B2", "SM03", "BC"],
+        ["P3", "丙", "B2", "SM06", "D"],
+        ["P4", "丁", "B2", "SM01", "AB"],
+        ["P4", "丁", "B2", "SM02", "T"],
+        ["P4", "丁", "B2", "SM03", "BCD"],
     ]
     r = collect_responses(_frame(rows), bank, [form, other])
     got = {(i.kind, i.participant_id, i.question_id, i.row) for i in r.issues}
@@ -61,7 +77,7 @@ def test_every_kind_of_fault_with_its_rule(bank):
         ("unknown_option", "P2", "SM01", 5),
         ("blank", "P2", "SM02", 6),
         ("missing", "P2", "SM03", None),
-        ("duplicate", "P3", "SM01", 8),   # the earlier row is set aside; the later one (A) counts
+        ("duplicate", "P3", "SM01", 8),  # the earlier row is set aside; the later one (A) counts
         ("two_forms", "P3", "SM06", 12),
         ("several_on_single", "P4", "SM01", 13),
     }
@@ -69,7 +85,12 @@ def test_every_kind_of_fault_with_its_rule(bank):
     analysis = analyse_quiz(_frame(rows), bank, [form, other])
     pct = dict(zip(analysis.sheet["participant_id"], analysis.sheet["percent"], strict=True))
     # P1 all right; P2 none; P3: SM01 right (later row), SM02 right, SM03 partly → 0 (all-or-nothing)
-    assert pct == {"P1": 100.0, "P2": 0.0, "P3": 66.7, "P4": 33.3}  # P4: AB on a single item, T against F
+    assert pct == {
+        "P1": 100.0,
+        "P2": 0.0,
+        "P3": 66.7,
+        "P4": 33.3,
+    }  # P4: AB on a single item, T against F
     partial = analyse_quiz(_frame(rows), bank, [form, other], rule="right_minus_wrong")
     pct = dict(zip(partial.sheet["participant_id"], partial.sheet["percent"], strict=True))
     assert pct["P3"] == 88.9  # (1 + 1 + 2/3) / 3

@@ -12,11 +12,15 @@ from branch_consult.training.sample_path import sample_responses_path
 
 @pytest.mark.slow
 def test_forty_sheets_and_the_merged_file(tmp_path):
-    paths = write_class_sheets(sample_responses_path(), "service_marketing", tmp_path, seeds="1,2", date="2026-11-29")
+    paths = write_class_sheets(
+        sample_responses_path(), "service_marketing", tmp_path, seeds="1,2", date="2026-11-29"
+    )
     sheets = [p for p in paths if p.name.startswith("score_sheet_")]
     merged = tmp_path / "score_sheets_all.docx"
     assert len(sheets) == 40 and merged in paths and len(paths) == 41
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in paths
+    )  # no temp files left
     one = docx.Document(str(tmp_path / "score_sheet_P12.docx"))
     text = "\n".join(p.text for p in one.paragraphs)
     assert "陈婷婷" in text and "55.0%" in text and "第 29 名 / 共 40 人" in text

@@ -18,8 +18,12 @@ import pytest
 from branch_consult.run import run_playbook
 from branch_consult.training.handout import load_course_and_bank
 
-RUNS = [("service_marketing", "participant", "zh"), ("service_marketing", "trainer", "zh"),
-        ("campaign_planning", "participant", "en"), ("campaign_planning", "trainer", "en")]
+RUNS = [
+    ("service_marketing", "participant", "zh"),
+    ("service_marketing", "trainer", "zh"),
+    ("campaign_planning", "participant", "en"),
+    ("campaign_planning", "trainer", "en"),
+]
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -55,8 +59,12 @@ def handouts(tmp_path_factory) -> dict[tuple[str, str, str], dict[str, Path]]:
     out = tmp_path_factory.mktemp("handouts")
     made = {}
     for course, edition, lang in RUNS:
-        result = run_playbook("workshop_handout", out_dir=out, lang=lang,
-                              params={"course": course, "edition": edition, "quiz_size": 30, "seed": 5})
+        result = run_playbook(
+            "workshop_handout",
+            out_dir=out,
+            lang=lang,
+            params={"course": course, "edition": edition, "quiz_size": 30, "seed": 5},
+        )
         made[(course, edition, lang)] = {p.suffix: p for p in result.paths}
     return made
 
@@ -64,7 +72,9 @@ def handouts(tmp_path_factory) -> dict[tuple[str, str, str], dict[str, Path]]:
 def _secrets(course: str) -> tuple[list[str], list[str]]:
     c, bank = load_course_and_bank(course)
     explanations = [i.explanation for i in bank.items]
-    notes = [a.facilitation for s in c.sections for a in s.activities] + [s.trainer_notes for s in c.sections if s.trainer_notes]
+    notes = [a.facilitation for s in c.sections for a in s.activities] + [
+        s.trainer_notes for s in c.sections if s.trainer_notes
+    ]
     return explanations, notes
 
 
@@ -74,7 +84,9 @@ def test_participant_files_hold_no_explanation_anywhere(handouts, course, lang):
     texts = file_texts(handouts[(course, "participant", lang)])
     assert any(k.startswith("docx:docProps/") for k in texts)  # properties are searched too
     explanations, notes = _secrets(course)
-    leaks = [(where, s[:30]) for s in explanations + notes for where, t in texts.items() if _flat(s) in t]
+    leaks = [
+        (where, s[:30]) for s in explanations + notes for where, t in texts.items() if _flat(s) in t
+    ]
     assert leaks == []
     c, _ = load_course_and_bank(course)
     assert _flat(c.lectures[-1].sections[0].key_points[0]) in texts["docx:word/document.xml"]
@@ -101,19 +113,36 @@ def test_lectures_start_new_pages_in_word(handouts):
     paths = handouts[("service_marketing", "participant", "zh")]
     d = docx.Document(str(paths[".docx"]))
     body = d.element.body
-    headings = [p for p in d.paragraphs if p.style.name.startswith("Heading") and p.text.startswith("第") and "讲" in p.text]
+    headings = [
+        p
+        for p in d.paragraphs
+        if p.style.name.startswith("Heading") and p.text.startswith("第") and "讲" in p.text
+    ]
     assert len(headings) == 7
-    for h in headings:  # each lecture heading starts its page ("page break before", no blank-page risk)
+    for (
+        h
+    ) in headings:  # each lecture heading starts its page ("page break before", no blank-page risk)
         assert h.paragraph_format.page_break_before is True, h.text
     assert body is not None
 
 
 @pytest.mark.slow
 def test_results_report_runs_on_the_sample(tmp_path):
-    result = run_playbook("workshop_results", out_dir=tmp_path, lang="en", params={"rule": "right_minus_wrong"})
+    result = run_playbook(
+        "workshop_results", out_dir=tmp_path, lang="en", params={"rule": "right_minus_wrong"}
+    )
     texts = file_texts({p.suffix: p for p in result.paths})
     doc = texts["docx:word/document.xml"]
-    for expected in ("right-minus-wrong", "KR-20", "Feldt", "negative:checkthekey", "SM14", "twoforms",
-                     "thelaterrowinthefilecounts", "Averagebybranch", "Itemstorevise"):
+    for expected in (
+        "right-minus-wrong",
+        "KR-20",
+        "Feldt",
+        "negative:checkthekey",
+        "SM14",
+        "twoforms",
+        "thelaterrowinthefilecounts",
+        "Averagebybranch",
+        "Itemstorevise",
+    ):
         assert _flat(expected) in doc, expected
     assert "陈婷婷" not in doc  # pseudonymised by default

@@ -28,8 +28,13 @@ def _no_active_workspace(monkeypatch, tmp_path):
 
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
-    made = workspace.init(tmp_path / "acme", client="Acme Bank", consultant="Li Consulting", lang="en",
-                          brand_colour="#aa3300")
+    made = workspace.init(
+        tmp_path / "acme",
+        client="Acme Bank",
+        consultant="Li Consulting",
+        lang="en",
+        brand_colour="#aa3300",
+    )
     monkeypatch.chdir(made.root)
     return made
 
@@ -74,7 +79,9 @@ def test_outside_a_workspace_there_is_none(tmp_path):
 
 
 def test_bad_configuration_is_one_message_naming_file_and_keys(ws):
-    ws.config_path.write_text('client = 3\ncolour = "red"\nbrand_colour = "navy"\nlang = "fr"\n', encoding="utf-8")
+    ws.config_path.write_text(
+        'client = 3\ncolour = "red"\nbrand_colour = "navy"\nlang = "fr"\n', encoding="utf-8"
+    )
     with pytest.raises(workspace.WorkspaceError) as err:
         workspace.load(ws.root)
     text = str(err.value)
@@ -104,7 +111,9 @@ def test_run_takes_client_language_and_data_from_the_workspace(ws, capsys):
     assert not s.sample and "sample" not in capsys.readouterr().err
     assert s.meta["brand_colour"] == "#AA3300" and s.meta["logo"].endswith("logo.png")
     assert s.meta["consultant"] == "Li Consulting"
-    given = workspace.run_settings(_schema("data", "lang", "client"), "/x", {"client": "Mine"}, "zh")
+    given = workspace.run_settings(
+        _schema("data", "lang", "client"), "/x", {"client": "Mine"}, "zh"
+    )
     assert given.data == "/x" and given.lang == "zh" and given.params["client"] == "Mine"
 
 
@@ -127,14 +136,21 @@ def test_workspace_playbooks_come_first_then_the_built_in_ones(ws):
     new_playbook("bank_overview", ws.playbooks_dir, source="branch_diagnostic")
     new_playbook("my_review", ws.playbooks_dir)
     names = [pb.name for pb in list_playbooks()]
-    assert "my_review" in names and "branch_diagnostic" in names and names.count("bank_overview") == 1
+    assert (
+        "my_review" in names and "branch_diagnostic" in names and names.count("bank_overview") == 1
+    )
     assert get_playbook("bank_overview").path.parent == ws.playbooks_dir
 
 
 def test_scaffold_declares_typed_parameters_and_refuses_bad_names(tmp_path):
     path = new_playbook("deposit_review", tmp_path)
     schema = get_playbook(str(path)).params
-    assert {s.name: s.type for s in schema.specs} == {"data": "str", "month": "str", "lang": "str", "client": "str"}
+    assert {s.name: s.type for s in schema.specs} == {
+        "data": "str",
+        "month": "str",
+        "lang": "str",
+        "client": "str",
+    }
     with pytest.raises(ScaffoldError, match="exists"):
         new_playbook("deposit_review", tmp_path)
     with pytest.raises(ScaffoldError, match="lower-case"):

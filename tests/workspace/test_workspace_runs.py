@@ -37,8 +37,14 @@ def _digest(folder: Path) -> dict[str, str]:
 
 def _cli(ws: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRANCH_CONSULT")}
-    done = subprocess.run([sys.executable, "-m", "branch_consult.cli", *args], cwd=ws, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "branch_consult.cli", *args],
+        cwd=ws,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -47,17 +53,37 @@ def _cli(ws: Path, *args: str) -> subprocess.CompletedProcess:
 def runs(tmp_path_factory):
     before = {"repo": _digest(REPO), "package": _digest(PACKAGE)}
     ws = tmp_path_factory.mktemp("client") / "acme"
-    _cli(ws.parent, "init", str(ws), "--client", "Acme Savings Bank", "--consultant", "Li & Partners",
-         "--lang", "en", "--colour", "#8A1538")
+    _cli(
+        ws.parent,
+        "init",
+        str(ws),
+        "--client",
+        "Acme Savings Bank",
+        "--consultant",
+        "Li & Partners",
+        "--lang",
+        "en",
+        "--colour",
+        "#8A1538",
+    )
     shutil.copytree(sample_bank_dir(), ws / "data", dirs_exist_ok=True)  # the client's extract
     diagnostic = _cli(ws, "run", "branch_diagnostic", "-p", "branch_id", "B005")
     _cli(ws, "new-playbook", "deposit_review")
     scaffolded = _cli(ws, "run", "deposit_review")
-    probe = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('lang: str = "en"', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("from branch_consult import workspace\n"
-                                  "print('secret', workspace.pseudonym_secret())")])
-    probe.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    probe = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('lang: str = "en"', metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell(
+                "from branch_consult import workspace\n"
+                "print('secret', workspace.pseudonym_secret())"
+            ),
+        ]
+    )
+    probe.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(probe, ws / "playbooks" / "secret_probe.ipynb")
     probed = _cli(ws, "run", "secret_probe", "--formats", "html")
     after = {"repo": _digest(REPO), "package": _digest(PACKAGE)}
@@ -75,11 +101,16 @@ def test_client_report_carries_name_logo_and_colour(runs):
     assert "ACME SAVINGS BANK" in body and "Li & Partners" in body and "示例银行" not in body
     assert "Acme Savings Bank · Branch diagnostic" in d.sections[0].header.paragraphs[0].text
     logo = (ws / "templates" / "logo.png").read_bytes()
-    media = [zipfile.ZipFile(io.BytesIO(out[".docx"].read_bytes())).read(n)
-             for n in zipfile.ZipFile(out[".docx"]).namelist() if n.startswith("word/media/")]
+    media = [
+        zipfile.ZipFile(io.BytesIO(out[".docx"].read_bytes())).read(n)
+        for n in zipfile.ZipFile(out[".docx"]).namelist()
+        if n.startswith("word/media/")
+    ]
     assert logo in media  # on the cover and in the header
     html = out[".html"].read_text(encoding="utf-8")
-    assert "Acme Savings Bank" in html and 'class="bc-cover-logo" src="data:image/png;base64,' in html
+    assert (
+        "Acme Savings Bank" in html and 'class="bc-cover-logo" src="data:image/png;base64,' in html
+    )
     assert "--bc-navy:#8A1538" in html and "示例银行" not in html
 
 
@@ -105,9 +136,15 @@ def test_the_kernel_sees_the_workspace_secret(runs):
     ws, *_, probed = runs
     import tomllib
 
-    secret = tomllib.loads((ws / "branch-consult.toml").read_text(encoding="utf-8"))["pseudonym_secret"]
-    executed = nbformat.read(next(Path(p) for p in probed.stdout.split() if p.endswith(".ipynb")), as_version=4)
+    secret = tomllib.loads((ws / "branch-consult.toml").read_text(encoding="utf-8"))[
+        "pseudonym_secret"
+    ]
+    executed = nbformat.read(
+        next(Path(p) for p in probed.stdout.split() if p.endswith(".ipynb")), as_version=4
+    )
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     assert f"secret {secret}" in printed
-    html = next(Path(p) for p in probed.stdout.split() if p.endswith(".html")).read_text(encoding="utf-8")
+    html = next(Path(p) for p in probed.stdout.split() if p.endswith(".html")).read_text(
+        encoding="utf-8"
+    )
     assert secret in html  # printed output is shown; a real playbook never prints its secret

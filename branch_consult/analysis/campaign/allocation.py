@@ -16,7 +16,9 @@ from branch_consult.analysis.campaign.media import conversions_at
 from branch_consult.campaign_plan import Channel
 
 
-def allocate(channels: Sequence[Channel], total: float, step: float | None = None) -> dict[str, float]:
+def allocate(
+    channels: Sequence[Channel], total: float, step: float | None = None
+) -> dict[str, float]:
     """Budget per channel id: minimums first, then `step` slices to the best marginal conversions.
 
     Raises ValueError when `total` cannot cover the channels' minimums. Caps are the
@@ -25,7 +27,9 @@ def allocate(channels: Sequence[Channel], total: float, step: float | None = Non
     """
     floors = {c.id: c.min_budget for c in channels}
     if sum(floors.values()) > total + 1e-9:
-        raise ValueError(f"total budget {total:,.0f} is below the channels' minimums ({sum(floors.values()):,.0f})")
+        raise ValueError(
+            f"total budget {total:,.0f} is below the channels' minimums ({sum(floors.values()):,.0f})"
+        )
     step = step or max(total / 2000, 1.0)
     alloc = dict(floors)
     left = total - sum(floors.values())

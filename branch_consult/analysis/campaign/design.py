@@ -49,8 +49,15 @@ class SampleSize:
 
 def _power_pooled(p1: float, p2: float, n1: float, k: float, alpha: float) -> float:
     """Power of the two-sided pooled z test, one tail counted (as power.prop.test); n2 = k·n1."""
-    res = power_proportions_2indep(p1 - p2, p2, n1, ratio=k, alpha=alpha / 2, alternative="larger"
-                                   if p1 > p2 else "smaller", return_results=True)
+    res = power_proportions_2indep(
+        p1 - p2,
+        p2,
+        n1,
+        ratio=k,
+        alpha=alpha / 2,
+        alternative="larger" if p1 > p2 else "smaller",
+        return_results=True,
+    )
     return float(res.power)
 
 
@@ -58,21 +65,34 @@ def _power(method: str, p1: float, p2: float, n1: float, k: float, alpha: float)
     if method == "pooled_z":
         return _power_pooled(p1, p2, n1, k, alpha)
     h = abs(float(proportion_effectsize(p1, p2)))
-    return float(NormalIndPower().power(effect_size=h, nobs1=n1, alpha=alpha, ratio=k, alternative="two-sided"))
+    return float(
+        NormalIndPower().power(
+            effect_size=h, nobs1=n1, alpha=alpha, ratio=k, alternative="two-sided"
+        )
+    )
 
 
 def _fleiss(n1: float, k: float, diff: float) -> float:
     return n1 / 4 * (1 + math.sqrt(1 + 2 * (1 + k) / (k * n1 * abs(diff)))) ** 2
 
 
-def sample_size(p_treatment: float, p_control: float, *, alpha: float = 0.05, power: float = 0.8,
-                ratio: float = 1.0, method: str = "pooled_z", continuity: bool = False) -> SampleSize:
+def sample_size(
+    p_treatment: float,
+    p_control: float,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    method: str = "pooled_z",
+    continuity: bool = False,
+) -> SampleSize:
     """Customers needed per arm to detect p_treatment against p_control (ratio = treatment : control)."""
     if method not in ("pooled_z", "cohen_h"):
         raise ValueError(f"unknown method {method!r}: pooled_z or cohen_h")
     if p_treatment == p_control:
         raise ValueError("the two proportions must differ")
     k = 1.0 / ratio  # control per treatment customer
+
     def short(n: float) -> float:
         return _power(method, p_treatment, p_control, n, k, alpha) - power
 
@@ -82,20 +102,45 @@ def sample_size(p_treatment: float, p_control: float, *, alpha: float = 0.05, po
     return SampleSize(method, continuity, p_treatment, p_control, alpha, power, ratio, n1, n1 * k)
 
 
-def power_at(p_treatment: float, p_control: float, n_treatment: float, *, alpha: float = 0.05,
-             ratio: float = 1.0, method: str = "pooled_z") -> float:
+def power_at(
+    p_treatment: float,
+    p_control: float,
+    n_treatment: float,
+    *,
+    alpha: float = 0.05,
+    ratio: float = 1.0,
+    method: str = "pooled_z",
+) -> float:
     """Power of the test with `n_treatment` treatment customers and n_treatment / ratio controls."""
     return _power(method, p_treatment, p_control, n_treatment, 1.0 / ratio, alpha)
 
 
-def minimum_detectable_effect(p_control: float, audience: int, *, alpha: float = 0.05, power: float = 0.8,
-                              ratio: float = 1.0, method: str = "pooled_z", continuity: bool = False) -> float:
+def minimum_detectable_effect(
+    p_control: float,
+    audience: int,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    method: str = "pooled_z",
+    continuity: bool = False,
+) -> float:
     """Smallest lift (treatment − control, absolute) detectable with `audience` customers split ratio:1."""
     n1 = audience * ratio / (1 + ratio)
 
     def gap(d: float) -> float:
-        return sample_size(p_control + d, p_control, alpha=alpha, power=power, ratio=ratio, method=method,
-                           continuity=continuity).n_treatment - n1
+        return (
+            sample_size(
+                p_control + d,
+                p_control,
+                alpha=alpha,
+                power=power,
+                ratio=ratio,
+                method=method,
+                continuity=continuity,
+            ).n_treatment
+            - n1
+        )
 
     high = 1 - p_control - 1e-6
     if gap(high) > 0:

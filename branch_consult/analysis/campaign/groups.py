@@ -39,17 +39,22 @@ TIER_FLOORS = (("top", 1_000_000.0), ("core", 200_000.0), ("potential", 50_000.0
 def customer_features(customers: pd.DataFrame, holdings: pd.DataFrame, as_of: str) -> pd.DataFrame:
     """One row per customer with every column a target-group rule may use (holdings of month `as_of`)."""
     month = holdings[holdings["month"] == as_of]
-    wide = month.pivot_table(index="customer_id", columns="product", values="balance", aggfunc="sum", fill_value=0.0)
+    wide = month.pivot_table(
+        index="customer_id", columns="product", values="balance", aggfunc="sum", fill_value=0.0
+    )
     wide = wide.reindex(columns=list(PRODUCTS), fill_value=0.0)
-    out = customers[["customer_id", "branch_id", "gender", "priority_group", "mobile_banking",
-                     "owner_staff_id"]].copy()
+    out = customers[
+        ["customer_id", "branch_id", "gender", "priority_group", "mobile_banking", "owner_staff_id"]
+    ].copy()
     out = out.merge(wide, left_on="customer_id", right_index=True, how="left")
     for p in PRODUCTS:
         out[p] = out[p].fillna(0.0)
     held = out[list(PRODUCTS)].to_numpy() > 0
     out["aum"] = out[[p for p in PRODUCTS if p != "credit_card"]].sum(axis=1)
     out["deposits"] = out["deposit_demand"] + out["deposit_time"]
-    out["products"] = pd.Series([frozenset(np.array(PRODUCTS)[row]) for row in held], index=out.index, dtype=object)
+    out["products"] = pd.Series(
+        [frozenset(np.array(PRODUCTS)[row]) for row in held], index=out.index, dtype=object
+    )
     out["product_count"] = held.sum(axis=1)
     out["lacks_investment"] = ~out[list(INVESTMENTS)].gt(0).any(axis=1)
     end = pd.Period(as_of, "M").end_time.normalize()
@@ -102,7 +107,9 @@ def membership(features: pd.DataFrame, groups: Sequence[TargetGroup]) -> pd.Data
     return pd.DataFrame(cols, index=features.index)
 
 
-def size_groups(features: pd.DataFrame, member: pd.DataFrame, contact_days: int = 90) -> pd.DataFrame:
+def size_groups(
+    features: pd.DataFrame, member: pd.DataFrame, contact_days: int = 90
+) -> pd.DataFrame:
     """Per branch and group (plus the union `_any`): customers, AUM, products, owner and contact coverage."""
     frames = []
     union = member.any(axis=1)
@@ -110,30 +117,59 @@ def size_groups(features: pd.DataFrame, member: pd.DataFrame, contact_days: int 
         mask = union if gid == "_any" else member[gid]
         sub = features[mask.to_numpy()]
         recent = sub["days_since_contact"].le(contact_days)
-        agg = pd.DataFrame({
-            "branch_id": sub["branch_id"], "aum": sub["aum"], "products": sub["product_count"],
-            "owned": sub["owned"], "recent": recent,
-        }).groupby("branch_id").agg(
-            customers=("aum", "size"), aum=("aum", "sum"), products_per_customer=("products", "mean"),
-            owner_coverage=("owned", "mean"), contacted_recently=("recent", "mean"),
+        agg = (
+            pd.DataFrame(
+                {
+                    "branch_id": sub["branch_id"],
+                    "aum": sub["aum"],
+                    "products": sub["product_count"],
+                    "owned": sub["owned"],
+                    "recent": recent,
+                }
+            )
+            .groupby("branch_id")
+            .agg(
+                customers=("aum", "size"),
+                aum=("aum", "sum"),
+                products_per_customer=("products", "mean"),
+                owner_coverage=("owned", "mean"),
+                contacted_recently=("recent", "mean"),
+            )
         )
         agg["group"] = gid
         frames.append(agg.reset_index())
     out = pd.concat(frames, ignore_index=True)
-    return out[["group", "branch_id", "customers", "aum", "products_per_customer", "owner_coverage",
-                "contacted_recently"]]
+    return out[
+        [
+            "group",
+            "branch_id",
+            "customers",
+            "aum",
+            "products_per_customer",
+            "owner_coverage",
+            "contacted_recently",
+        ]
+    ]
 
 
-def network_totals(sizes: pd.DataFrame, features: pd.DataFrame, member: pd.DataFrame) -> pd.DataFrame:
+def network_totals(
+    sizes: pd.DataFrame, features: pd.DataFrame, member: pd.DataFrame
+) -> pd.DataFrame:
     """Per group over the network: customers and AUM (the `_any` row counts each customer once)."""
     rows = []
     union = member.any(axis=1)
     for gid in [*member.columns, "_any"]:
         mask = (union if gid == "_any" else member[gid]).to_numpy()
         sub = features[mask]
-        rows.append({
-            "group": gid, "customers": int(mask.sum()), "aum": float(sub["aum"].sum()),
-            "products_per_customer": float(sub["product_count"].mean()) if len(sub) else float("nan"),
-            "owner_coverage": float(sub["owned"].mean()) if len(sub) else float("nan"),
-        })
+        rows.append(
+            {
+                "group": gid,
+                "customers": int(mask.sum()),
+                "aum": float(sub["aum"].sum()),
+                "products_per_customer": float(sub["product_count"].mean())
+                if len(sub)
+                else float("nan"),
+                "owner_coverage": float(sub["owned"].mean()) if len(sub) else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)

@@ -76,22 +76,36 @@ def funnel(ch: Channel, budget: float | None = None) -> Funnel:
     clicks = conv / ch.conversion
     impressions = clicks / effective_ctr(ch)
     return Funnel(
-        channel=ch.id, billing=ch.billing, budget=b, ctr=effective_ctr(ch), impressions=impressions,
-        clicks=clicks, leads=clicks * ch.lead_rate, conversions=conv,
+        channel=ch.id,
+        billing=ch.billing,
+        budget=b,
+        ctr=effective_ctr(ch),
+        impressions=impressions,
+        clicks=clicks,
+        leads=clicks * ch.lead_rate,
+        conversions=conv,
         cpm=b / impressions * 1000 if impressions else cpm,
-        cpc=b / clicks if clicks else cpc, cpa=b / conv if conv else math.inf,
+        cpc=b / clicks if clicks else cpc,
+        cpa=b / conv if conv else math.inf,
     )
 
 
-def media_plan(channels: Sequence[Channel], budgets: Mapping[str, float] | None = None) -> pd.DataFrame:
+def media_plan(
+    channels: Sequence[Channel], budgets: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """One row per channel plus a total row (`channel` = "_total"): funnel at the given budgets."""
     rows = [funnel(c, (budgets or {}).get(c.id)).__dict__ for c in channels]
     frame = pd.DataFrame(rows)
     if len(frame):
         tot = frame[["budget", "impressions", "clicks", "leads", "conversions"]].sum()
         frame.loc[len(frame)] = {
-            "channel": "_total", "billing": "", "budget": tot["budget"], "impressions": tot["impressions"],
-            "clicks": tot["clicks"], "leads": tot["leads"], "conversions": tot["conversions"],
+            "channel": "_total",
+            "billing": "",
+            "budget": tot["budget"],
+            "impressions": tot["impressions"],
+            "clicks": tot["clicks"],
+            "leads": tot["leads"],
+            "conversions": tot["conversions"],
             "ctr": tot["clicks"] / tot["impressions"] if tot["impressions"] else math.nan,
             "cpm": tot["budget"] / tot["impressions"] * 1000 if tot["impressions"] else math.nan,
             "cpc": tot["budget"] / tot["clicks"] if tot["clicks"] else math.nan,
@@ -112,7 +126,9 @@ def _moved(ch: Channel, assumption: str, factor: float) -> Channel:
             return ch
         m = ch.ctr_multiplier.factor() * factor
         value = m if ch.ctr_multiplier.form == "times" else (m - 1) * 100
-        return replace_model(ch, ctr_multiplier=ch.ctr_multiplier.model_copy(update={"value": value}))
+        return replace_model(
+            ch, ctr_multiplier=ch.ctr_multiplier.model_copy(update={"value": value})
+        )
     if assumption in ("ctr", "conversion"):
         return replace_model(ch, **{assumption: min(getattr(ch, assumption) * factor, 1.0)})
     return replace_model(ch, **{assumption: getattr(ch, assumption) * factor})
@@ -123,8 +139,9 @@ def replace_model(ch: Channel, **update: object) -> Channel:
     return ch.model_copy(update=update)
 
 
-def _totals(channels: Sequence[Channel], solve: Callable[[Sequence[Channel]], Mapping[str, float]] | None
-            ) -> tuple[float, float]:
+def _totals(
+    channels: Sequence[Channel], solve: Callable[[Sequence[Channel]], Mapping[str, float]] | None
+) -> tuple[float, float]:
     budgets = solve(channels) if solve else {c.id: c.budget for c in channels}
     conv = sum(conversions_at(c, budgets[c.id]) for c in channels)
     spend = sum(budgets.values())
@@ -147,9 +164,19 @@ def tornado(channels: Sequence[Channel], swing: float = 0.2) -> pd.DataFrame:
                 moved = list(channels)
                 moved[i] = _moved(ch, a, f)
                 out[f"conversions_{side}"], out[f"cpa_{side}"] = _totals(moved, None)
-            rows.append({"channel": ch.id, "assumption": a, "base_conversions": base_conv, "base_cpa": base_cpa,
-                         **out, "range": abs(out["conversions_high"] - out["conversions_low"])})
+            rows.append(
+                {
+                    "channel": ch.id,
+                    "assumption": a,
+                    "base_conversions": base_conv,
+                    "base_cpa": base_cpa,
+                    **out,
+                    "range": abs(out["conversions_high"] - out["conversions_low"]),
+                }
+            )
     frame = pd.DataFrame(rows)
-    return frame.sort_values("range", ascending=False, kind="stable").reset_index(drop=True) if len(frame) else frame
-
-
+    return (
+        frame.sort_values("range", ascending=False, kind="stable").reset_index(drop=True)
+        if len(frame)
+        else frame
+    )

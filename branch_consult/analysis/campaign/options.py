@@ -19,7 +19,9 @@ from branch_consult.campaign_plan import OptionRow
 @dataclass(frozen=True)
 class Appraisal:
     rows: pd.DataFrame  # option, item, quantity, value_before, value_after, increment
-    options: pd.DataFrame  # option, increment, cost, net, rank (order of first appearance kept in ties)
+    options: (
+        pd.DataFrame
+    )  # option, increment, cost, net, rank (order of first appearance kept in ties)
     preferred: str
     runner_up: str
     margin: float
@@ -30,14 +32,20 @@ def appraise(rows: Iterable[OptionRow]) -> Appraisal:
     frame = pd.DataFrame([r.model_dump() for r in rows])
     frame["increment"] = frame["quantity"] * (frame["value_after"] - frame["value_before"])
     order = list(dict.fromkeys(frame["option"]))
-    per = frame.groupby("option", sort=False).agg(increment=("increment", "sum"), cost=("cost", "sum"))
+    per = frame.groupby("option", sort=False).agg(
+        increment=("increment", "sum"), cost=("cost", "sum")
+    )
     per = per.reindex(order)
     per["net"] = per["increment"] - per["cost"]
     per["rank"] = per["net"].rank(ascending=False, method="first").astype(int)
     per = per.reset_index()
     ranked = per.sort_values("rank")
     return Appraisal(
-        rows=frame[["option", "item", "quantity", "value_before", "value_after", "increment", "cost"]],
-        options=per, preferred=str(ranked.iloc[0]["option"]), runner_up=str(ranked.iloc[1]["option"]),
+        rows=frame[
+            ["option", "item", "quantity", "value_before", "value_after", "increment", "cost"]
+        ],
+        options=per,
+        preferred=str(ranked.iloc[0]["option"]),
+        runner_up=str(ranked.iloc[1]["option"]),
         margin=float(ranked.iloc[0]["net"] - ranked.iloc[1]["net"]),
     )

@@ -18,8 +18,16 @@ from branch_consult.campaign_plan import Phase
 
 def phase_table(phases: Sequence[Phase]) -> pd.DataFrame:
     """Phase, start, end, days and goal share, in calendar order."""
-    rows = [{"phase": p.kind, "start": p.start, "end": p.end, "days": (p.end - p.start).days + 1,
-             "share": p.share} for p in sorted(phases, key=lambda p: p.start)]
+    rows = [
+        {
+            "phase": p.kind,
+            "start": p.start,
+            "end": p.end,
+            "days": (p.end - p.start).days + 1,
+            "share": p.share,
+        }
+        for p in sorted(phases, key=lambda p: p.start)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -30,7 +38,9 @@ def daily_share(phases: Sequence[Phase]) -> pd.Series:
     for p in phases:
         days = pd.date_range(p.start, p.end, freq="D")
         for d in days:
-            values[d.date()] = values.get(d.date(), 0.0) + (p.share / total / len(days) if total else 0.0)
+            values[d.date()] = values.get(d.date(), 0.0) + (
+                p.share / total / len(days) if total else 0.0
+            )
     return pd.Series(values).sort_index()
 
 

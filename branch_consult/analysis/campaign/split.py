@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 
-def largest_remainder(total: float, weights: Sequence[float] | np.ndarray, unit: float = 1.0) -> np.ndarray:
+def largest_remainder(
+    total: float, weights: Sequence[float] | np.ndarray, unit: float = 1.0
+) -> np.ndarray:
     """`total` split in proportion to `weights` in multiples of `unit`, summing exactly to `total`.
 
     `total` must be a multiple of `unit`. Ties in the remainders go to the earlier part.
@@ -39,7 +41,9 @@ def largest_remainder(total: float, weights: Sequence[float] | np.ndarray, unit:
     return rounded
 
 
-def shares(potential: Sequence[float], history: Sequence[float], w_potential: float, w_history: float) -> np.ndarray:
+def shares(
+    potential: Sequence[float], history: Sequence[float], w_potential: float, w_history: float
+) -> np.ndarray:
     """Weighted mix of each part's share of potential and of history (weights normalised to 1).
 
     A side whose total is zero (no history yet) drops out and the other takes its weight.
@@ -59,13 +63,27 @@ def shares(potential: Sequence[float], history: Sequence[float], w_potential: fl
     return mixed
 
 
-def split_goal(total: float, keys: Sequence[str], potential: Sequence[float], history: Sequence[float],
-               w_potential: float, w_history: float, unit: float = 1.0) -> pd.DataFrame:
+def split_goal(
+    total: float,
+    keys: Sequence[str],
+    potential: Sequence[float],
+    history: Sequence[float],
+    w_potential: float,
+    w_history: float,
+    unit: float = 1.0,
+) -> pd.DataFrame:
     """One row per key: potential, history, share and the rounded target (summing to `total`)."""
     s = shares(potential, history, w_potential, w_history)
     target = largest_remainder(total, s, unit)
-    return pd.DataFrame({"id": list(keys), "potential": np.asarray(potential, float),
-                         "history": np.asarray(history, float), "share": s, "target": target})
+    return pd.DataFrame(
+        {
+            "id": list(keys),
+            "potential": np.asarray(potential, float),
+            "history": np.asarray(history, float),
+            "share": s,
+            "target": target,
+        }
+    )
 
 
 def round_goal(total: float, unit: float) -> float:

@@ -21,8 +21,11 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
 
-def wilson(successes: Sequence[float] | np.ndarray, trials: Sequence[float] | np.ndarray,
-           alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+def wilson(
+    successes: Sequence[float] | np.ndarray,
+    trials: Sequence[float] | np.ndarray,
+    alpha: float = 0.05,
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval (low, high) for each successes / trials (NaN where trials is 0)."""
     s = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
@@ -77,11 +80,19 @@ def obrien_fleming(looks: int, alpha: float = 0.05) -> pd.DataFrame:
     if looks == 1:
         c = float(norm.isf(alpha / 2))
     else:
-        c = brentq(lambda c: crossing_probability([c * np.sqrt(looks / k) for k in range(1, looks + 1)]) - alpha,
-                   1.5, 4.0, xtol=1e-6)
+        c = brentq(
+            lambda c: (
+                crossing_probability([c * np.sqrt(looks / k) for k in range(1, looks + 1)]) - alpha
+            ),
+            1.5,
+            4.0,
+            xtol=1e-6,
+        )
     ks = np.arange(1, looks + 1)
     z = c * np.sqrt(looks / ks)
-    return pd.DataFrame({"look": ks, "information": ks / looks, "z": z, "p_nominal": 2 * norm.sf(z)})
+    return pd.DataFrame(
+        {"look": ks, "information": ks / looks, "z": z, "p_nominal": 2 * norm.sf(z)}
+    )
 
 
 def naive_error_rate(looks: int, alpha: float = 0.05) -> float:

@@ -41,21 +41,41 @@ def _verdict(low: float, high: float) -> str:
     return "no_evidence"
 
 
-def rate_uplift(treated: np.ndarray, control: np.ndarray, measure: str, alpha: float = 0.05) -> Uplift:
+def rate_uplift(
+    treated: np.ndarray, control: np.ndarray, measure: str, alpha: float = 0.05
+) -> Uplift:
     """Difference of two proportions (treatment − control) with the Newcombe interval."""
     nt, nc = len(treated), len(control)
     st, sc = int(np.sum(treated)), int(np.sum(control))
     if nt == 0 or nc == 0:
         nan = float("nan")
         return Uplift(measure, nt, nc, nan, nan, nan, nan, nan, nan, "no_evidence")
-    low, high = confint_proportions_2indep(st, nt, sc, nc, method="newcomb", compare="diff", alpha=alpha)
+    low, high = confint_proportions_2indep(
+        st, nt, sc, nc, method="newcomb", compare="diff", alpha=alpha
+    )
     diff = st / nt - sc / nc
-    return Uplift(measure, nt, nc, st / nt, sc / nc, diff, float(low), float(high), diff * nt,
-                  _verdict(float(low), float(high)))
+    return Uplift(
+        measure,
+        nt,
+        nc,
+        st / nt,
+        sc / nc,
+        diff,
+        float(low),
+        float(high),
+        diff * nt,
+        _verdict(float(low), float(high)),
+    )
 
 
-def amount_uplift(treated: np.ndarray, control: np.ndarray, *, draws: int = 2000, seed: int = 0,
-                  alpha: float = 0.05) -> Uplift:
+def amount_uplift(
+    treated: np.ndarray,
+    control: np.ndarray,
+    *,
+    draws: int = 2000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> Uplift:
     """Difference in mean amount per customer with a seeded percentile bootstrap interval."""
     t = np.asarray(treated, dtype=float)
     c = np.asarray(control, dtype=float)
@@ -67,8 +87,18 @@ def amount_uplift(treated: np.ndarray, control: np.ndarray, *, draws: int = 2000
     bc = _resampled_means(c, draws, rng)
     low, high = np.quantile(bt - bc, [alpha / 2, 1 - alpha / 2])
     diff = t.mean() - c.mean()
-    return Uplift("amount", len(t), len(c), float(t.mean()), float(c.mean()), float(diff), float(low),
-                  float(high), float(diff * len(t)), _verdict(float(low), float(high)))
+    return Uplift(
+        "amount",
+        len(t),
+        len(c),
+        float(t.mean()),
+        float(c.mean()),
+        float(diff),
+        float(low),
+        float(high),
+        float(diff * len(t)),
+        _verdict(float(low), float(high)),
+    )
 
 
 def _resampled_means(values: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
@@ -86,14 +116,18 @@ def _resampled_means(values: np.ndarray, draws: int, rng: np.random.Generator) -
     return np.array([nonzero[rng.integers(0, len(nonzero), size=k)].sum() / n for k in counts])
 
 
-def campaign_uplift(results: pd.DataFrame, *, draws: int = 2000, seed: int = 0, alpha: float = 0.05) -> list[Uplift]:
+def campaign_uplift(
+    results: pd.DataFrame, *, draws: int = 2000, seed: int = 0, alpha: float = 0.05
+) -> list[Uplift]:
     """Response, conversion and amount uplift for one campaign's rows (group, responded, converted, amount)."""
     t = results[results["group"] == "treatment"]
     c = results[results["group"] == "control"]
     return [
         rate_uplift(t["responded"].to_numpy(), c["responded"].to_numpy(), "responded", alpha),
         rate_uplift(t["converted"].to_numpy(), c["converted"].to_numpy(), "converted", alpha),
-        amount_uplift(t["amount"].to_numpy(), c["amount"].to_numpy(), draws=draws, seed=seed, alpha=alpha),
+        amount_uplift(
+            t["amount"].to_numpy(), c["amount"].to_numpy(), draws=draws, seed=seed, alpha=alpha
+        ),
     ]
 
 

@@ -16,7 +16,16 @@ from __future__ import annotations
 import pandas as pd
 
 GAP_COLUMNS = ["competency", "required", "score", "gap", "met"]
-FIT_COLUMNS = ["role", "fit", "coverage", "assessed", "competencies", "met", "mean_shortfall", "own_role"]
+FIT_COLUMNS = [
+    "role",
+    "fit",
+    "coverage",
+    "assessed",
+    "competencies",
+    "met",
+    "mean_shortfall",
+    "own_role",
+]
 
 
 def latest_assessment(assessments: pd.DataFrame, staff_id: str) -> pd.DataFrame:
@@ -26,8 +35,14 @@ def latest_assessment(assessments: pd.DataFrame, staff_id: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["competency", "score", "date", "assessor"])
     dates = pd.to_datetime(mine["date"])
     last = mine[dates == dates.max()]
-    out = pd.DataFrame({"competency": last["competency"].astype(str), "score": last["score"].astype("float64"),
-                        "date": pd.to_datetime(last["date"]), "assessor": last["assessor"].astype(str)})
+    out = pd.DataFrame(
+        {
+            "competency": last["competency"].astype(str),
+            "score": last["score"].astype("float64"),
+            "date": pd.to_datetime(last["date"]),
+            "assessor": last["assessor"].astype(str),
+        }
+    )
     return out.drop_duplicates("competency", keep="last").reset_index(drop=True)
 
 
@@ -35,8 +50,12 @@ def role_gap(latest: pd.DataFrame, profiles: pd.DataFrame, role: str) -> pd.Data
     """Each competency of the role's profile: required level, the person's score, gap and met (score NaN if not assessed)."""
     profile = profiles[profiles["role"].astype(str) == role]
     scores = latest.set_index("competency")["score"] if len(latest) else pd.Series(dtype="float64")
-    out = pd.DataFrame({"competency": profile["competency"].astype(str).to_numpy(),
-                        "required": profile["required"].astype("float64").to_numpy()})
+    out = pd.DataFrame(
+        {
+            "competency": profile["competency"].astype(str).to_numpy(),
+            "required": profile["required"].astype("float64").to_numpy(),
+        }
+    )
     out["score"] = out["competency"].map(scores).astype("float64")
     out["gap"] = out["score"] - out["required"]
     out["met"] = (out["gap"] >= 0).where(out["score"].notna())
@@ -51,19 +70,27 @@ def role_fit(latest: pd.DataFrame, profiles: pd.DataFrame, own_role: str) -> pd.
         seen = gap[gap["score"].notna()]
         covered = seen[["score", "required"]].min(axis=1).sum()
         required = seen["required"].sum()
-        rows.append({
-            "role": role,
-            "fit": float(covered / required) if required > 0 else float("nan"),
-            "coverage": len(seen) / len(gap) if len(gap) else 0.0,
-            "assessed": len(seen),
-            "competencies": len(gap),
-            "met": int((seen["gap"] >= 0).sum()),
-            "mean_shortfall": float((-seen["gap"]).clip(lower=0).mean()) if len(seen) else float("nan"),
-            "own_role": role == own_role,
-        })
+        rows.append(
+            {
+                "role": role,
+                "fit": float(covered / required) if required > 0 else float("nan"),
+                "coverage": len(seen) / len(gap) if len(gap) else 0.0,
+                "assessed": len(seen),
+                "competencies": len(gap),
+                "met": int((seen["gap"] >= 0).sum()),
+                "mean_shortfall": float((-seen["gap"]).clip(lower=0).mean())
+                if len(seen)
+                else float("nan"),
+                "own_role": role == own_role,
+            }
+        )
     out = pd.DataFrame(rows, columns=FIT_COLUMNS)
-    return out.sort_values(["fit", "coverage", "role"], ascending=[False, False, True], na_position="last",
-                           ignore_index=True)
+    return out.sort_values(
+        ["fit", "coverage", "role"],
+        ascending=[False, False, True],
+        na_position="last",
+        ignore_index=True,
+    )
 
 
 def better_fit(fits: pd.DataFrame, min_coverage: float = 0.2, margin: float = 0.05) -> pd.DataFrame:
@@ -71,6 +98,10 @@ def better_fit(fits: pd.DataFrame, min_coverage: float = 0.2, margin: float = 0.
     own = fits.loc[fits["own_role"], "fit"]
     if own.empty or pd.isna(own.iloc[0]):
         return fits.iloc[0:0]
-    cand = fits[~fits["own_role"] & (fits["coverage"] >= min_coverage) & (fits["fit"] >= own.iloc[0] + margin)]
+    cand = fits[
+        ~fits["own_role"]
+        & (fits["coverage"] >= min_coverage)
+        & (fits["fit"] >= own.iloc[0] + margin)
+    ]
     better: pd.DataFrame = cand.reset_index(drop=True)
     return better

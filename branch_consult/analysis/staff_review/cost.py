@@ -14,8 +14,12 @@ from pydantic import BaseModel, Field
 from branch_consult.analysis.staff_review import months as M
 
 ROLE_CLASS: dict[str, str] = {
-    "teller": "frontline", "lobby_manager": "frontline", "back_office": "frontline",
-    "wealth_manager": "specialist", "personal_am": "specialist", "corporate_am": "specialist",
+    "teller": "frontline",
+    "lobby_manager": "frontline",
+    "back_office": "frontline",
+    "wealth_manager": "specialist",
+    "personal_am": "specialist",
+    "corporate_am": "specialist",
     "branch_head": "manager",
 }
 
@@ -24,9 +28,15 @@ class CostAssumptions(BaseModel):
     """Replacement-cost multiples and annual cost (yuan) per role class."""
 
     replacement_multiple: dict[str, float] = Field(
-        default_factory=lambda: {"frontline": 0.4, "specialist": 0.8, "manager": 2.0})
+        default_factory=lambda: {"frontline": 0.4, "specialist": 0.8, "manager": 2.0}
+    )
     annual_cost: dict[str, float] = Field(
-        default_factory=lambda: {"frontline": 150_000.0, "specialist": 250_000.0, "manager": 400_000.0})
+        default_factory=lambda: {
+            "frontline": 150_000.0,
+            "specialist": 250_000.0,
+            "manager": 400_000.0,
+        }
+    )
 
 
 def replacement_cost(role: str, assumptions: CostAssumptions) -> dict[str, object]:
@@ -34,11 +44,17 @@ def replacement_cost(role: str, assumptions: CostAssumptions) -> dict[str, objec
     role_class = ROLE_CLASS.get(role, "frontline")
     multiple = float(assumptions.replacement_multiple.get(role_class, 0.0))
     annual = float(assumptions.annual_cost.get(role_class, 0.0))
-    return {"role_class": role_class, "multiple": multiple, "annual_cost": annual, "replacement_cost": multiple * annual}
+    return {
+        "role_class": role_class,
+        "multiple": multiple,
+        "annual_cost": annual,
+        "replacement_cost": multiple * annual,
+    }
 
 
-def shortfall_while_waiting(main_comp: pd.DataFrame, first_due: str | None, acted_on: pd.Timestamp | None,
-                            as_of: str) -> dict[str, object]:
+def shortfall_while_waiting(
+    main_comp: pd.DataFrame, first_due: str | None, acted_on: pd.Timestamp | None, as_of: str
+) -> dict[str, object]:
     """Months missed, and target minus actual summed, from the first overdue review to the action (or as-of).
 
     `main_comp` is the person's main-metric completion rows.  Nothing is carried when
@@ -51,5 +67,9 @@ def shortfall_while_waiting(main_comp: pd.DataFrame, first_due: str | None, acte
         return {"months": 0, "shortfall": 0.0, "from": first_due, "to": stop}
     idx = main_comp["month"].map(M.index)
     rows = main_comp[(idx >= M.index(first_due)) & (idx <= M.index(stop)) & main_comp["missed"]]
-    return {"months": len(rows), "shortfall": float((rows["target"] - rows["actual"]).sum()),
-            "from": first_due, "to": stop}
+    return {
+        "months": len(rows),
+        "shortfall": float((rows["target"] - rows["actual"]).sum()),
+        "from": first_due,
+        "to": stop,
+    }

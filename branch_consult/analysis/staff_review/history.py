@@ -14,9 +14,28 @@ import pandas as pd
 
 from branch_consult.analysis.staff_review import months as M
 
-COMPLETION_COLUMNS = ["staff_id", "metric", "main", "month", "target", "actual", "completion", "missed", "over"]
+COMPLETION_COLUMNS = [
+    "staff_id",
+    "metric",
+    "main",
+    "month",
+    "target",
+    "actual",
+    "completion",
+    "missed",
+    "over",
+]
 RUN_COLUMNS = ["staff_id", "metric", "state", "start", "end", "months"]
-RANK_COLUMNS = ["staff_id", "metric", "completion", "branch_rank", "branch_n", "role_rank", "role_n", "role_percentile"]
+RANK_COLUMNS = [
+    "staff_id",
+    "metric",
+    "completion",
+    "branch_rank",
+    "branch_n",
+    "role_rank",
+    "role_n",
+    "role_percentile",
+]
 
 
 def completion(
@@ -33,21 +52,28 @@ def completion(
     (zero or missing) have no completion and count as neither.
     """
     ids = [str(s) for s in staff_ids]
-    rows = targets[(targets["level"] == "staff") & targets["id"].astype(str).isin(ids)
-                   & targets["month"].astype(str).isin(months)]
+    rows = targets[
+        (targets["level"] == "staff")
+        & targets["id"].astype(str).isin(ids)
+        & targets["month"].astype(str).isin(months)
+    ]
     target = rows["target"].astype("float64")
-    out = pd.DataFrame({
-        "staff_id": rows["id"].astype(str),
-        "metric": rows["metric"].astype(str),
-        "month": rows["month"].astype(str),
-        "target": target,
-        "actual": rows["actual"].astype("float64"),
-    })
+    out = pd.DataFrame(
+        {
+            "staff_id": rows["id"].astype(str),
+            "metric": rows["metric"].astype(str),
+            "month": rows["month"].astype(str),
+            "target": target,
+            "actual": rows["actual"].astype("float64"),
+        }
+    )
     out["completion"] = out["actual"] / target.where(target > 0)
     out["missed"] = (out["completion"] < 1.0).fillna(False).astype(bool)
     out["over"] = (out["completion"] >= over_level).fillna(False).astype(bool)
     out["main"] = out["metric"] == out["staff_id"].map(main).astype(object)
-    out = out.sort_values(["staff_id", "main", "metric", "month"], ascending=[True, False, True, True])
+    out = out.sort_values(
+        ["staff_id", "main", "metric", "month"], ascending=[True, False, True, True]
+    )
     return out[COMPLETION_COLUMNS].reset_index(drop=True)
 
 
@@ -59,27 +85,44 @@ def runs(comp: pd.DataFrame, flag: str) -> pd.DataFrame:
     """
     work = comp[["staff_id", "metric", "month", flag]].copy()
     if work.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in RUN_COLUMNS}).astype({"months": "int64"})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in RUN_COLUMNS}).astype(
+            {"months": "int64"}
+        )
     work["m"] = [M.index(m) for m in work["month"]]
     work = work.sort_values(["staff_id", "metric", "m"]).reset_index(drop=True)
     same = work["staff_id"].eq(work["staff_id"].shift()) & work["metric"].eq(work["metric"].shift())
     new = ~same | work["m"].diff().ne(1) | work[flag].ne(work[flag].shift())
     work["run"] = new.cumsum()
     held = work[work[flag]]
-    agg = held.groupby("run").agg(staff_id=("staff_id", "first"), metric=("metric", "first"),
-                                  first=("m", "min"), last=("m", "max"), months=("m", "size"))
-    out = pd.DataFrame({
-        "staff_id": agg["staff_id"], "metric": agg["metric"], "state": flag,
-        "start": [M.text(int(i)) for i in agg["first"]], "end": [M.text(int(i)) for i in agg["last"]],
-        "months": agg["months"].astype("int64"),
-    })
-    return out.sort_values(["staff_id", "metric", "months", "start"], ascending=[True, True, False, True],
-                           ignore_index=True)[RUN_COLUMNS]
+    agg = held.groupby("run").agg(
+        staff_id=("staff_id", "first"),
+        metric=("metric", "first"),
+        first=("m", "min"),
+        last=("m", "max"),
+        months=("m", "size"),
+    )
+    out = pd.DataFrame(
+        {
+            "staff_id": agg["staff_id"],
+            "metric": agg["metric"],
+            "state": flag,
+            "start": [M.text(int(i)) for i in agg["first"]],
+            "end": [M.text(int(i)) for i in agg["last"]],
+            "months": agg["months"].astype("int64"),
+        }
+    )
+    return out.sort_values(
+        ["staff_id", "metric", "months", "start"],
+        ascending=[True, True, False, True],
+        ignore_index=True,
+    )[RUN_COLUMNS]
 
 
 def run_length_at(comp: pd.DataFrame, flag: str) -> pd.Series:
     """For each row (person, metric, month): how many consecutive months up to it `flag` has held (0 if not)."""
-    work = comp.assign(m=[M.index(m) for m in comp["month"]]).sort_values(["staff_id", "metric", "m"])
+    work = comp.assign(m=[M.index(m) for m in comp["month"]]).sort_values(
+        ["staff_id", "metric", "m"]
+    )
     same = work["staff_id"].eq(work["staff_id"].shift()) & work["metric"].eq(work["metric"].shift())
     new = ~same | work["m"].diff().ne(1) | work[flag].ne(work[flag].shift())
     counts = work.groupby(new.cumsum()).cumcount() + 1
@@ -119,12 +162,18 @@ def ranks(
         branch_ids = [i for i in in_branch if main.get(i) == metric]
         by_role, by_branch = comp[comp.index.isin(role_ids)], comp[comp.index.isin(branch_ids)]
         value = comp[sid]
-        out.append({
-            "staff_id": sid, "metric": metric, "completion": float(value),
-            "branch_rank": int((by_branch > value).sum()) + 1, "branch_n": len(by_branch),
-            "role_rank": int((by_role > value).sum()) + 1, "role_n": len(by_role),
-            "role_percentile": float((by_role <= value).sum() / len(by_role)),
-        })
+        out.append(
+            {
+                "staff_id": sid,
+                "metric": metric,
+                "completion": float(value),
+                "branch_rank": int((by_branch > value).sum()) + 1,
+                "branch_n": len(by_branch),
+                "role_rank": int((by_role > value).sum()) + 1,
+                "role_n": len(by_role),
+                "role_percentile": float((by_role <= value).sum() / len(by_role)),
+            }
+        )
     if not out:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in RANK_COLUMNS})
     return pd.DataFrame(out, columns=RANK_COLUMNS)

@@ -20,17 +20,33 @@ from branch_consult.analysis.staff_review import months as M
 from branch_consult.analysis.targets import REVIEW_KINDS
 
 RECOGNITION_KINDS = ("praise", "reward")
-CHECKPOINT_COLUMNS = ["staff_id", "step", "trigger_month", "due_month", "action_kind", "action_date",
-                      "status", "delay_days"]
+CHECKPOINT_COLUMNS = [
+    "staff_id",
+    "step",
+    "trigger_month",
+    "due_month",
+    "action_kind",
+    "action_date",
+    "status",
+    "delay_days",
+]
 
 
 class Policy(BaseModel):
     """The bank's people policy as parameters (defaults: the sample bank's policy)."""
 
-    review_after_misses: int = Field(3, ge=1, description="Consecutive misses that trigger a review.")
-    coaching_window_months: int = Field(3, ge=0, description="Months of coaching after the review before the next step; 0: none.")
-    assessment_month: int = Field(3, ge=1, description="A new hire is assessed by this month of service.")
-    recognition_after_months: int = Field(3, ge=1, description="Consecutive over-target months that deserve recognition.")
+    review_after_misses: int = Field(
+        3, ge=1, description="Consecutive misses that trigger a review."
+    )
+    coaching_window_months: int = Field(
+        3, ge=0, description="Months of coaching after the review before the next step; 0: none."
+    )
+    assessment_month: int = Field(
+        3, ge=1, description="A new hire is assessed by this month of service."
+    )
+    recognition_after_months: int = Field(
+        3, ge=1, description="Consecutive over-target months that deserve recognition."
+    )
     over_level: float = Field(1.1, gt=1.0, description="Completion counted as over-performance.")
 
 
@@ -39,7 +55,9 @@ def _events_of(events: pd.DataFrame, staff_id: str, kinds: tuple[str, ...]) -> p
     return mine.assign(date=pd.to_datetime(mine["date"])).sort_values("date")
 
 
-def _status(action: pd.Timestamp | None, due_month: str, as_of: str, left_on: pd.Timestamp | None) -> tuple[str, int | None]:
+def _status(
+    action: pd.Timestamp | None, due_month: str, as_of: str, left_on: pd.Timestamp | None
+) -> tuple[str, int | None]:
     """on_time / late / missing / left / not_due, and the delay in days from the start of the due month."""
     due = M.start(due_month)
     if action is not None:
@@ -53,7 +71,10 @@ def _status(action: pd.Timestamp | None, due_month: str, as_of: str, left_on: pd
 
 
 def review_checkpoints(
-    miss_runs: pd.DataFrame, events: pd.DataFrame, policy: Policy, as_of: str,
+    miss_runs: pd.DataFrame,
+    events: pd.DataFrame,
+    policy: Policy,
+    as_of: str,
     left_on: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Every point a miss streak should have triggered the policy, and what happened.
@@ -73,8 +94,14 @@ def review_checkpoints(
             if run.months < k:
                 continue
             trigger = M.shift(run.start, k - 1)
-            rows.append({"staff_id": run.staff_id, "step": step, "trigger_month": trigger,
-                         "due_month": M.shift(trigger, 1)})
+            rows.append(
+                {
+                    "staff_id": run.staff_id,
+                    "step": step,
+                    "trigger_month": trigger,
+                    "due_month": M.shift(trigger, 1),
+                }
+            )
     out = pd.DataFrame(rows, columns=["staff_id", "step", "trigger_month", "due_month"])
     kinds, dates, statuses, delays = [], [], [], []
     out = out.sort_values(["staff_id", "trigger_month"], ignore_index=True)
@@ -88,7 +115,9 @@ def review_checkpoints(
         first = acts.iloc[0] if len(acts) else None
         left = left_on.get(row["staff_id"])
         left = pd.Timestamp(left) if left is not None and pd.notna(left) else None
-        status, delay = _status(first["date"] if first is not None else None, row["due_month"], as_of, left)
+        status, delay = _status(
+            first["date"] if first is not None else None, row["due_month"], as_of, left
+        )
         kinds.append(first["kind"] if first is not None else None)
         dates.append(first["date"] if first is not None else pd.NaT)
         statuses.append(status)
@@ -100,7 +129,9 @@ def review_checkpoints(
     return out[CHECKPOINT_COLUMNS]
 
 
-def recognition_checkpoints(over_runs: pd.DataFrame, events: pd.DataFrame, policy: Policy, as_of: str) -> pd.DataFrame:
+def recognition_checkpoints(
+    over_runs: pd.DataFrame, events: pd.DataFrame, policy: Policy, as_of: str
+) -> pd.DataFrame:
     """Every block of N consecutive over-target months, and whether praise or a reward followed.
 
     A run of over-performance is cut into blocks of N months (a long run deserves
@@ -113,15 +144,27 @@ def recognition_checkpoints(over_runs: pd.DataFrame, events: pd.DataFrame, polic
         for b in range(run.months // n):
             first = M.shift(run.start, b * n)
             trigger = M.shift(first, n - 1)
-            rows.append({"staff_id": run.staff_id, "step": "recognition", "first": first,
-                         "trigger_month": trigger, "due_month": M.shift(trigger, 1)})
+            rows.append(
+                {
+                    "staff_id": run.staff_id,
+                    "step": "recognition",
+                    "first": first,
+                    "trigger_month": trigger,
+                    "due_month": M.shift(trigger, 1),
+                }
+            )
     out = pd.DataFrame(rows, columns=["staff_id", "step", "first", "trigger_month", "due_month"])
     kinds, dates, statuses, delays = [], [], [], []
     for row in out.itertuples(index=False):
         acts = _events_of(events, row.staff_id, RECOGNITION_KINDS)
-        acts = acts[(acts["date"] >= M.start(row.first)) & (acts["date"] <= min(M.end(row.due_month), M.end(as_of)))]
+        acts = acts[
+            (acts["date"] >= M.start(row.first))
+            & (acts["date"] <= min(M.end(row.due_month), M.end(as_of)))
+        ]
         first = acts.iloc[0] if len(acts) else None
-        status, delay = _status(first["date"] if first is not None else None, row.due_month, as_of, None)
+        status, delay = _status(
+            first["date"] if first is not None else None, row.due_month, as_of, None
+        )
         if first is not None:
             status, delay = "on_time", 0
         kinds.append(first["kind"] if first is not None else None)
@@ -147,7 +190,11 @@ class AssessmentCheck(TypedDict):
 
 
 def assessment_check(
-    staff_id: str, hired_on: pd.Timestamp, assessments: pd.DataFrame, policy: Policy, as_of: str,
+    staff_id: str,
+    hired_on: pd.Timestamp,
+    assessments: pd.DataFrame,
+    policy: Policy,
+    as_of: str,
     records_start: str,
 ) -> AssessmentCheck:
     """The month-M assessment of a new hire: due date, first assessment on record, status.
@@ -169,4 +216,10 @@ def assessment_check(
         status = "missing"
     else:
         status = "done" if first <= due else "late"
-    return {"staff_id": staff_id, "hired_on": hired, "due": due, "first_assessment": first, "status": status}
+    return {
+        "staff_id": staff_id,
+        "hired_on": hired,
+        "due": due,
+        "first_assessment": first,
+        "status": status,
+    }

@@ -70,7 +70,9 @@ class RecommendationRule(BaseModel):
     kind: str
     when: list[Condition]
     owner: str
-    days: list[int | Literal["month3"]] = Field(default_factory=lambda: list[int | Literal["month3"]]([30]))
+    days: list[int | Literal["month3"]] = Field(
+        default_factory=lambda: list[int | Literal["month3"]]([30])
+    )
     instead: dict[str, str] | None = None  # dismissal only: missing record → next lawful step
     text: Words
 
@@ -125,28 +127,43 @@ def load_rules(path: str | Path | None = None) -> Rules:
     try:
         rules = Rules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
-        raise ValueError(f"recommendation rules in {path} cannot be read: {str(exc).splitlines()[0]}") from None
+        raise ValueError(
+            f"recommendation rules in {path} cannot be read: {str(exc).splitlines()[0]}"
+        ) from None
     conditions = [(r.id, c) for r in rules.recommendations for c in r.when]
     conditions += [(r.id, c) for r in rules.root_causes for c in r.when]
     problems = [f"{rid}: unknown fact {c.fact!r}" for rid, c in conditions if c.fact not in FACTS]
-    problems += [f"{r.id}: unknown owner {r.owner!r}" for r in rules.recommendations if r.owner not in rules.owners]
+    problems += [
+        f"{r.id}: unknown owner {r.owner!r}"
+        for r in rules.recommendations
+        if r.owner not in rules.owners
+    ]
     ids = {r.id for r in rules.recommendations}
-    problems += [f"{r.id}: `instead` names unknown rule {step!r}" for r in rules.recommendations
-                 for step in (r.instead or {}).values() if step not in ids]
+    problems += [
+        f"{r.id}: `instead` names unknown rule {step!r}"
+        for r in rules.recommendations
+        for step in (r.instead or {}).values()
+        if step not in ids
+    ]
     for r in rules.recommendations:
         if r.kind != "dismissal":
             continue
         steps = r.instead or {}
         if set(steps) != set(LAWFUL_RECORDS) or any(
-                s in ids and rules.rule(s).kind == "dismissal" for s in steps.values()):
-            problems.append(f"{r.id}: a dismissal rule needs `instead` with a lawful step for each of "
-                            f"{', '.join(LAWFUL_RECORDS)}")
+            s in ids and rules.rule(s).kind == "dismissal" for s in steps.values()
+        ):
+            problems.append(
+                f"{r.id}: a dismissal rule needs `instead` with a lawful step for each of "
+                f"{', '.join(LAWFUL_RECORDS)}"
+            )
     if problems:
         raise ValueError(f"recommendation rules in {path}: " + "; ".join(problems))
     return rules
 
 
-def lawful_basis(events: pd.DataFrame, main_comp: pd.DataFrame, staff_id: str, review_after: int) -> LawfulBasis:
+def lawful_basis(
+    events: pd.DataFrame, main_comp: pd.DataFrame, staff_id: str, review_after: int
+) -> LawfulBasis:
     """Is the art. 40(2) record complete for this person?
 
     Needs (1) a training or transfer event, and (2) after it, a documented failure: a
@@ -154,7 +171,9 @@ def lawful_basis(events: pd.DataFrame, main_comp: pd.DataFrame, staff_id: str, r
     missed months on the main metric between the record and the review.  The earliest
     complete pair is returned; `missing` says what is not on record.
     """
-    ev = events[events["staff_id"].astype(str) == staff_id].assign(date=lambda f: pd.to_datetime(f["date"]))
+    ev = events[events["staff_id"].astype(str) == staff_id].assign(
+        date=lambda f: pd.to_datetime(f["date"])
+    )
     basis = ev[ev["kind"].isin(("training", "transfer"))].sort_values("date")
     reviews = ev[ev["kind"] == REVIEW_KINDS[0]].sort_values("date")
     out = LawfulBasis()
@@ -162,10 +181,14 @@ def lawful_basis(events: pd.DataFrame, main_comp: pd.DataFrame, staff_id: str, r
         out.missing = ["training_or_transfer", "documented_failure"]
         return out
     out.training_or_transfer = basis["date"].iloc[0]
-    month_end = main_comp.assign(end=pd.to_datetime(main_comp["month"] + "-01") + pd.offsets.MonthEnd(0))
+    month_end = main_comp.assign(
+        end=pd.to_datetime(main_comp["month"] + "-01") + pd.offsets.MonthEnd(0)
+    )
     for first in basis["date"]:
         for when in reviews.loc[reviews["date"] > first, "date"]:
-            misses = month_end[(month_end["end"] > first) & (month_end["end"] <= when) & month_end["missed"]]
+            misses = month_end[
+                (month_end["end"] > first) & (month_end["end"] <= when) & month_end["missed"]
+            ]
             if len(misses) >= review_after:
                 out.training_or_transfer, out.documented_failure = first, when
                 out.misses_after, out.complete = len(misses), True
@@ -183,8 +206,12 @@ def _holds(facts: dict[str, Any], cond: Condition) -> bool:
     return not math.isnan(number) and _OPS[cond.op](number, cond.value)
 
 
-def recommend(facts: dict[str, Any], rules: Rules, review_date: pd.Timestamp,
-              month3_date: pd.Timestamp | None = None) -> list[Recommendation]:
+def recommend(
+    facts: dict[str, Any],
+    rules: Rules,
+    review_date: pd.Timestamp,
+    month3_date: pd.Timestamp | None = None,
+) -> list[Recommendation]:
     """The recommendations whose conditions hold, in rule order, each with dated checkpoints.
 
     A dismissal rule is replaced by its `instead` step for the first missing record
@@ -197,7 +224,9 @@ def recommend(facts: dict[str, Any], rules: Rules, review_date: pd.Timestamp,
         chosen, replaces = rule, None
         if rule.kind == "dismissal" and facts.get("lawful_basis") != 1:
             missing = str(facts.get("lawful_missing") or LAWFUL_RECORDS[0])
-            step = (rule.instead or {}).get(missing) or (rule.instead or {}).get(LAWFUL_RECORDS[0], "")
+            step = (rule.instead or {}).get(missing) or (rule.instead or {}).get(
+                LAWFUL_RECORDS[0], ""
+            )
             chosen, replaces = rules.rule(step), rule.id
             if chosen.kind == "dismissal":  # belt and braces: never, whatever the file says
                 continue
@@ -219,5 +248,9 @@ def recommend(facts: dict[str, Any], rules: Rules, review_date: pd.Timestamp,
 def root_causes(facts: dict[str, Any], rules: Rules) -> list[RootCause]:
     """Root causes whose conditions hold, in rule order (person–role fit, management, process)."""
     order = {"person_role_fit": 0, "management": 1, "process": 2}
-    found = [RootCause(r.id, r.category) for r in rules.root_causes if all(_holds(facts, c) for c in r.when)]
+    found = [
+        RootCause(r.id, r.category)
+        for r in rules.root_causes
+        if all(_holds(facts, c) for c in r.when)
+    ]
     return sorted(found, key=lambda c: order[c.category])

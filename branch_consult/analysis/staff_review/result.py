@@ -88,7 +88,9 @@ class PersonReview:
     @property
     def underperformer(self) -> bool:
         """Kept past the review policy: a review is overdue while misses continue."""
-        return bool(self.facts.get("review_missing", 0) >= 1 and self.facts.get("still_employed") == 1)
+        return bool(
+            self.facts.get("review_missing", 0) >= 1 and self.facts.get("still_employed") == 1
+        )
 
     @property
     def flight_risk_level(self) -> str:

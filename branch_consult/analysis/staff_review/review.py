@@ -52,25 +52,40 @@ def unknown_staff(ids: list[str], known: list[str]) -> str | None:
 
 def _person(staff: pd.DataFrame, events: pd.DataFrame, staff_id: str) -> Person:
     row = staff[staff["staff_id"].astype(str) == staff_id].iloc[0]
-    resign = events[(events["staff_id"].astype(str) == staff_id) & (events["kind"] == "resignation")]
+    resign = events[
+        (events["staff_id"].astype(str) == staff_id) & (events["kind"] == "resignation")
+    ]
     manager = flight_risk.manager_of(staff, staff_id)
 
     def day(v: Any) -> pd.Timestamp | None:
         return pd.Timestamp(v) if v is not None and pd.notna(v) else None
 
-    return Person(staff_id, str(row["name"]), str(row["role"]), str(row["branch_id"]), manager,
-                  day(row["hired_on"]), day(row["left_on"]),
-                  day(pd.to_datetime(resign["date"]).min()) if len(resign) else None)
+    return Person(
+        staff_id,
+        str(row["name"]),
+        str(row["role"]),
+        str(row["branch_id"]),
+        manager,
+        day(row["hired_on"]),
+        day(row["left_on"]),
+        day(pd.to_datetime(resign["date"]).min()) if len(resign) else None,
+    )
 
 
 def _team(staff: pd.DataFrame, person: Person) -> list[str]:
     """The manager's reports (or the branch when nobody has a manager), the person included."""
     people = staff.drop_duplicates("staff_id")
     if person.manager_id is not None and "manager_id" in people:
-        team = people[people["manager_id"].astype(str) == person.manager_id]["staff_id"].astype(str).tolist()
+        team = (
+            people[people["manager_id"].astype(str) == person.manager_id]["staff_id"]
+            .astype(str)
+            .tolist()
+        )
         if person.staff_id in team:
             return team
-    return people[people["branch_id"].astype(str) == person.branch_id]["staff_id"].astype(str).tolist()
+    return (
+        people[people["branch_id"].astype(str) == person.branch_id]["staff_id"].astype(str).tolist()
+    )
 
 
 def review(ds: Dataset, settings: ReviewSettings) -> StaffReview:
@@ -85,7 +100,9 @@ def review(ds: Dataset, settings: ReviewSettings) -> StaffReview:
     months_present = sorted(staff_targets["month"].astype(str).unique())
     as_of = s.month or (months_present[-1] if months_present else M.of(pd.Timestamp.today()))
     window = M.window(as_of, s.lookback_months)
-    branches = sorted(staff.loc[staff["staff_id"].astype(str).isin(s.staff_ids), "branch_id"].astype(str).unique())
+    branches = sorted(
+        staff.loc[staff["staff_id"].astype(str).isin(s.staff_ids), "branch_id"].astype(str).unique()
+    )
     events = _optional(ds, "staff_events", branches)
     assessments = _optional(ds, "assessments", branches)
     profiles = _optional(ds, "role_profiles")
@@ -93,23 +110,54 @@ def review(ds: Dataset, settings: ReviewSettings) -> StaffReview:
     rules = R.load_rules(s.rules_path or None)
     # main metrics as the diagnostic decides them: from the branches' own staff and targets
     local_staff = staff[staff["branch_id"].astype(str).isin(branches)]
-    local_targets = staff_targets[staff_targets["id"].astype(str).isin(local_staff["staff_id"].astype(str))]
+    local_targets = staff_targets[
+        staff_targets["id"].astype(str).isin(local_staff["staff_id"].astype(str))
+    ]
     main = T.role_main_metrics(local_targets, local_staff)
     in_window = staff_targets[staff_targets["month"].astype(str).isin(window)]
     records_start = min(months_present) if months_present else as_of
-    people = [_review_person(str(i), s, staff, in_window, events, assessments, profiles, main, as_of, window,
-                             records_start, model, rules) for i in s.staff_ids]
+    people = [
+        _review_person(
+            str(i),
+            s,
+            staff,
+            in_window,
+            events,
+            assessments,
+            profiles,
+            main,
+            as_of,
+            window,
+            records_start,
+            model,
+            rules,
+        )
+        for i in s.staff_ids
+    ]
     mentioned = set(s.staff_ids) | {p.person.manager_id for p in people if p.person.manager_id}
     for p in people:
         mentioned |= set(p.team["staff_id"]) | set(p.events["by_staff_id"].dropna().astype(str))
-    directory = staff[staff["staff_id"].astype(str).isin(mentioned)][["staff_id", "name", "role", "branch_id"]]
+    directory = staff[staff["staff_id"].astype(str).isin(mentioned)][
+        ["staff_id", "name", "role", "branch_id"]
+    ]
     return StaffReview(s, as_of, window, people, directory.reset_index(drop=True), model, rules)
 
 
-def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, targets: pd.DataFrame,
-                   events: pd.DataFrame, assessments: pd.DataFrame, profiles: pd.DataFrame, main: pd.Series,
-                   as_of: str, window: list[str], records_start: str, model: flight_risk.RiskModel,
-                   rules: R.Rules) -> PersonReview:
+def _review_person(
+    staff_id: str,
+    s: ReviewSettings,
+    staff: pd.DataFrame,
+    targets: pd.DataFrame,
+    events: pd.DataFrame,
+    assessments: pd.DataFrame,
+    profiles: pd.DataFrame,
+    main: pd.Series,
+    as_of: str,
+    window: list[str],
+    records_start: str,
+    model: flight_risk.RiskModel,
+    rules: R.Rules,
+) -> PersonReview:
     pol = s.policy
     person = _person(staff, events, staff_id)
     end = M.end(as_of)
@@ -129,12 +177,19 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
     check = policy.assessment_check(staff_id, hired, assessments, pol, as_of, records_start)
     latest = competency.latest_assessment(assessments, staff_id)
     gap = competency.role_gap(latest, profiles, person.role)
-    fits = competency.role_fit(latest, profiles, person.role) if len(latest) else competency.role_fit(latest, profiles.iloc[0:0], person.role)
+    fits = (
+        competency.role_fit(latest, profiles, person.role)
+        if len(latest)
+        else competency.role_fit(latest, profiles.iloc[0:0], person.role)
+    )
     better = competency.better_fit(fits, s.min_fit_coverage, s.fit_margin)
-    contrib, scores, counts = flight_risk.monthly_risk(staff_id, team_comp, events, staff, active, model,
-                                                       pol.review_after_misses)
+    contrib, scores, counts = flight_risk.monthly_risk(
+        staff_id, team_comp, events, staff, active, model, pol.review_after_misses
+    )
     first_high = flight_risk.first_high(scores)
-    mine = events[events["staff_id"].astype(str) == staff_id].assign(date=lambda f: pd.to_datetime(f["date"]))
+    mine = events[events["staff_id"].astype(str) == staff_id].assign(
+        date=lambda f: pd.to_datetime(f["date"])
+    )
     mine = mine[mine["date"] <= end].sort_values("date", kind="stable").reset_index(drop=True)
     sums = team_comp[team_comp["main"]].groupby("staff_id")[["target", "actual"]].sum()
     team_completion = (sums["actual"] / sums["target"].where(sums["target"] > 0)).dropna()
@@ -143,24 +198,46 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
     ranks = history.ranks(targets, staff, main, [staff_id], window)
     rank = {str(k): v for k, v in ranks.iloc[0].items()} if len(ranks) else {}
     basis = R.lawful_basis(events, main_comp, staff_id, pol.review_after_misses)
-    missing = [name for name, empty in (("targets", comp.empty), ("assessment", latest.empty),
-                                        ("events", mine.empty), ("role_profile", gap.empty)) if empty]
+    missing = [
+        name
+        for name, empty in (
+            ("targets", comp.empty),
+            ("assessment", latest.empty),
+            ("events", mine.empty),
+            ("role_profile", gap.empty),
+        )
+        if empty
+    ]
     # the team's breaches now, judged the way the diagnostic judges them
-    team_targets = targets[targets["id"].astype(str).isin(team_ids) & (targets["month"].astype(str) <= as_of)]
+    team_targets = targets[
+        targets["id"].astype(str).isin(team_ids) & (targets["month"].astype(str) <= as_of)
+    ]
     streaks = T.miss_streaks(team_targets, main.reindex(team_ids).dropna())
     breaches = T.policy_breaches(streaks, staff, events, pol.review_after_misses)
     first_due = checkpoints[checkpoints["status"].isin(["missing", "late"])]
     missing_reviews = checkpoints[checkpoints["status"] == "missing"]
     acted = first_due["action_date"].dropna()
-    shortfall = cost.shortfall_while_waiting(main_comp, first_due["due_month"].iloc[0] if len(first_due) else None,
-                                             acted.iloc[0] if len(acted) else None, last_month)
+    shortfall = cost.shortfall_while_waiting(
+        main_comp,
+        first_due["due_month"].iloc[0] if len(first_due) else None,
+        acted.iloc[0] if len(acted) else None,
+        last_month,
+    )
     current_streak = 0
     if len(main_comp) and len(miss_runs):
         ending = miss_runs[miss_runs["end"] == main_comp["month"].iloc[-1]]
         current_streak = int(ending["months"].max()) if len(ending) else 0
     trigger = checkpoints["trigger_month"].min() if len(checkpoints) else None
-    trained = mine[(mine["kind"] == "training") & (mine["date"] >= M.start(trigger))] if trigger else mine.iloc[0:0]
-    crit_count = int(contrib.loc[contrib["signal"] == "public_criticism", "count"].max()) if (contrib["signal"] == "public_criticism").any() else 0
+    trained = (
+        mine[(mine["kind"] == "training") & (mine["date"] >= M.start(trigger))]
+        if trigger
+        else mine.iloc[0:0]
+    )
+    crit_count = (
+        int(contrib.loc[contrib["signal"] == "public_criticism", "count"].max())
+        if (contrib["signal"] == "public_criticism").any()
+        else 0
+    )
     public_crit = _public_criticisms(mine, staff, person)
     quart = team.loc[team["staff_id"] == staff_id, "quartile"]
     own = fits.loc[fits["own_role"], "fit"]
@@ -168,8 +245,12 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
     facts: dict[str, Any] = {
         "miss_streak": current_streak,
         "review_missing": len(missing_reviews),
-        "review_delay_days": int(missing_reviews["delay_days"].iloc[0]) if len(missing_reviews) else 0,
-        "first_review_due": str(missing_reviews["due_month"].iloc[0]) if len(missing_reviews) else None,
+        "review_delay_days": int(missing_reviews["delay_days"].iloc[0])
+        if len(missing_reviews)
+        else 0,
+        "first_review_due": str(missing_reviews["due_month"].iloc[0])
+        if len(missing_reviews)
+        else None,
         "still_employed": int(not left),
         "left": int(left),
         "competency_gap": int((gap["met"] == False).sum()),  # noqa: E712 (NaN: not assessed)
@@ -183,9 +264,12 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
         "lawful_missing": basis.missing[0] if basis.missing else None,
         "basis_date": basis.training_or_transfer,
         "failure_date": basis.documented_failure,
-        "flight_risk_high_now": int(len(scores) > 0 and scores["level"].iloc[-1] == "high" and not left),
-        "flight_risk_high_before_exit": int(left and first_high is not None and until is not None
-                                            and M.end(first_high) < until),
+        "flight_risk_high_now": int(
+            len(scores) > 0 and scores["level"].iloc[-1] == "high" and not left
+        ),
+        "flight_risk_high_before_exit": int(
+            left and first_high is not None and until is not None and M.end(first_high) < until
+        ),
         "first_high": first_high,
         "left_month": M.of(person.left_on) if left and person.left_on is not None else None,
         "recognition_missing": int((recognition["status"] == "missing").sum()),
@@ -193,8 +277,10 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
         "manager": person.manager_id,
         "manager_criticism_on_top": int(flags["criticism_on_top"]),
         "weak_peer_kept": int(counts["weak_peer_kept"].max()) if len(counts) else 0,
-        "top_performer": int((len(quart) and int(quart.iloc[0]) == 1)
-                             or (len(over_runs) and int(over_runs["months"].max()) >= pol.recognition_after_months)),
+        "top_performer": int(
+            (len(quart) and int(quart.iloc[0]) == 1)
+            or (len(over_runs) and int(over_runs["months"].max()) >= pol.recognition_after_months)
+        ),
         "team_policy_breaches": int(breaches["breach"].sum()),
         "month3_missing": int(check["status"] in ("missing", "late")),
         "month3_open": int(check["status"] == "not_due" and not left),
@@ -204,16 +290,41 @@ def _review_person(staff_id: str, s: ReviewSettings, staff: pd.DataFrame, target
     }
     recs = R.recommend(facts, rules, end, check["due"] if facts["month3_open"] else None)
     causes = R.root_causes(facts, rules)
-    case_cost = {**cost.replacement_cost(person.role, s.costs), "shortfall_months": shortfall["months"],
-                 "shortfall": shortfall["shortfall"], "shortfall_from": shortfall["from"], "shortfall_to": shortfall["to"]}
+    case_cost = {
+        **cost.replacement_cost(person.role, s.costs),
+        "shortfall_months": shortfall["months"],
+        "shortfall": shortfall["shortfall"],
+        "shortfall_from": shortfall["from"],
+        "shortfall_to": shortfall["to"],
+    }
     return PersonReview(
-        person=person, main_metric=person_metric(main, staff_id), missing=missing, completion=comp.reset_index(drop=True),
-        miss_runs=miss_runs, over_runs=over_runs, rank=rank, review_checkpoints=checkpoints,
-        recognition_checkpoints=recognition, assessment_check=check, latest_assessment=latest, gap=gap, fits=fits,
-        better=better, risk_contributions=contrib, risk_scores=scores, risk_counts=counts, first_high=first_high,
-        events=mine[["date", "kind", "by_staff_id", "public", "note"]], team=team,
-        team_quartiles=fairness.by_quartile(team), manager_flags=flags, cost=case_cost, basis=basis, facts=facts,
-        recommendations=recs, root_causes=causes,
+        person=person,
+        main_metric=person_metric(main, staff_id),
+        missing=missing,
+        completion=comp.reset_index(drop=True),
+        miss_runs=miss_runs,
+        over_runs=over_runs,
+        rank=rank,
+        review_checkpoints=checkpoints,
+        recognition_checkpoints=recognition,
+        assessment_check=check,
+        latest_assessment=latest,
+        gap=gap,
+        fits=fits,
+        better=better,
+        risk_contributions=contrib,
+        risk_scores=scores,
+        risk_counts=counts,
+        first_high=first_high,
+        events=mine[["date", "kind", "by_staff_id", "public", "note"]],
+        team=team,
+        team_quartiles=fairness.by_quartile(team),
+        manager_flags=flags,
+        cost=case_cost,
+        basis=basis,
+        facts=facts,
+        recommendations=recs,
+        root_causes=causes,
     )
 
 

@@ -89,12 +89,27 @@ def write_sample_bank(
     # never leaves a half-written bank that would later load as if it were whole
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
-        planted = _write_bank(staging, branches, seed, customers_per_branch, end_month, months, fmt,
-                              progress, ticket_days, transaction_days, chunk_customers)
+        planted = _write_bank(
+            staging,
+            branches,
+            seed,
+            customers_per_branch,
+            end_month,
+            months,
+            fmt,
+            progress,
+            ticket_days,
+            transaction_days,
+            chunk_customers,
+        )
         out.mkdir(exist_ok=True)
         written = {f.stem for f in staging.iterdir()}
         for old in out.iterdir():  # a table written before in another format would now be ambiguous
-            if old.stem in written and old.suffix in (".csv", ".parquet", ".xlsx") and old.is_file():
+            if (
+                old.stem in written
+                and old.suffix in (".csv", ".parquet", ".xlsx")
+                and old.is_file()
+            ):
                 old.unlink()
         for file in staging.iterdir():
             os.replace(file, out / file.name)
@@ -104,8 +119,17 @@ def write_sample_bank(
 
 
 def _write_bank(
-    out: Path, branches: int, seed: int, customers_per_branch: int | None, end_month: str, months: int,
-    fmt: Format, progress: bool, ticket_days: int | None, transaction_days: int | None, chunk_customers: int,
+    out: Path,
+    branches: int,
+    seed: int,
+    customers_per_branch: int | None,
+    end_month: str,
+    months: int,
+    fmt: Format,
+    progress: bool,
+    ticket_days: int | None,
+    transaction_days: int | None,
+    chunk_customers: int,
 ) -> Planted:
     per_branch = customers_per_branch or DEFAULT_CUSTOMERS_PER_BRANCH
     t_days, x_days = _windows(branches * per_branch, ticket_days, transaction_days)

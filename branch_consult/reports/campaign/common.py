@@ -36,12 +36,25 @@ def metric_format(metric: str) -> str:
     return "wan" if metric in MONEY_METRICS else "int"
 
 
-def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: str | None = None,
-          note: str | None = None, highlight: Sequence[int] = ()) -> Table:
+def table(
+    frame: pd.DataFrame,
+    caption: str,
+    spec: Spec,
+    lang: str,
+    *,
+    source: str | None = None,
+    note: str | None = None,
+    highlight: Sequence[int] = (),
+) -> Table:
     cols = [(c, lab, f) for c, lab, f in spec if c in frame.columns]
     return Table.from_frame(
-        frame[[c for c, _, _ in cols]], caption=caption, source=source, note=note, highlight=list(highlight),
-        formats={c: f for c, _, f in cols}, labels={c: W.label(lab, lang) for c, lab, _ in cols},
+        frame[[c for c, _, _ in cols]],
+        caption=caption,
+        source=source,
+        note=note,
+        highlight=list(highlight),
+        formats={c: f for c, _, f in cols},
+        labels={c: W.label(lab, lang) for c, lab, _ in cols},
     )
 
 
@@ -80,6 +93,9 @@ def trim_staff(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None
     """At most MAX_STAFF_ROWS rows, with a note saying how many were left out."""
     if len(frame) <= MAX_STAFF_ROWS:
         return frame, None
-    note = (f"仅列出前 {MAX_STAFF_ROWS} 人（共 {len(frame)} 人）；各网点名单请按网点分别输出。" if lang == "zh" else
-            f"First {MAX_STAFF_ROWS} of {len(frame)} staff; print per-branch lists for the rest.")
+    note = (
+        f"仅列出前 {MAX_STAFF_ROWS} 人（共 {len(frame)} 人）；各网点名单请按网点分别输出。"
+        if lang == "zh"
+        else f"First {MAX_STAFF_ROWS} of {len(frame)} staff; print per-branch lists for the rest."
+    )
     return frame.head(MAX_STAFF_ROWS), note

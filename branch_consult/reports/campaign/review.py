@@ -50,35 +50,67 @@ def review_summary(r: CampaignReviewResult, lang: str) -> Objects:
     conv = _row(r, "converted")
     amt = _row(r, "amount")
     pct = "pct1"
-    text = W.text("review_summary", lang, cid=r.campaign_id, nt=fmt(conv["n_treatment"], "int", lang),
-                  nc=fmt(conv["n_control"], "int", lang), pt=fmt(conv["treatment"], pct, lang),
-                  pc=fmt(conv["control"], pct, lang), diff=pp(conv["difference"], lang),
-                  low=pp(conv["low"], lang), high=pp(conv["high"], lang),
-                  verdict=W.text(f"verdict_word_{conv['verdict']}", lang),
-                  inc=fmt(conv["incremental"], "int", lang), inc_amt=_amount_text(amt["incremental"], lang))
+    text = W.text(
+        "review_summary",
+        lang,
+        cid=r.campaign_id,
+        nt=fmt(conv["n_treatment"], "int", lang),
+        nc=fmt(conv["n_control"], "int", lang),
+        pt=fmt(conv["treatment"], pct, lang),
+        pc=fmt(conv["control"], pct, lang),
+        diff=pp(conv["difference"], lang),
+        low=pp(conv["low"], lang),
+        high=pp(conv["high"], lang),
+        verdict=W.text(f"verdict_word_{conv['verdict']}", lang),
+        inc=fmt(conv["incremental"], "int", lang),
+        inc_amt=_amount_text(amt["incremental"], lang),
+    )
     total_target = float(r.branch_progress["target"].sum())
     total_actual = float(r.branch_progress["actual"].sum())
-    status = "green" if conv["verdict"] == "uplift" else ("red" if conv["verdict"] == "negative" else "amber")
+    status = (
+        "green"
+        if conv["verdict"] == "uplift"
+        else ("red" if conv["verdict"] == "negative" else "amber")
+    )
     tiles = [
-        Tile(label=W.text("tile_uplift", lang), value=float(conv["difference"]), format="pct1", status=status,
-             note=f"{fmt(conv['low'], pct, lang)} – {fmt(conv['high'], pct, lang)}"),
+        Tile(
+            label=W.text("tile_uplift", lang),
+            value=float(conv["difference"]),
+            format="pct1",
+            status=status,
+            note=f"{fmt(conv['low'], pct, lang)} – {fmt(conv['high'], pct, lang)}",
+        ),
         Tile(label=W.text("tile_inc", lang), value=float(conv["incremental"]), format="int"),
         Tile(label=W.text("tile_inc_amt", lang), value=float(amt["incremental"]), format="wan"),
-        Tile(label=W.text("tile_completion", lang), value=total_actual / total_target if total_target else None,
-             format="pct0"),
+        Tile(
+            label=W.text("tile_completion", lang),
+            value=total_actual / total_target if total_target else None,
+            format="pct0",
+        ),
     ]
-    out: Objects = [heading("review_summary", lang),
-                    Callout(style="note" if conv["verdict"] == "uplift" else "warning", text=text),
-                    Scorecard(caption=r.planned.plan.name.get(lang), tiles=tiles)]
+    out: Objects = [
+        heading("review_summary", lang),
+        Callout(style="note" if conv["verdict"] == "uplift" else "warning", text=text),
+        Scorecard(caption=r.planned.plan.name.get(lang), tiles=tiles),
+    ]
     out.append(_contamination(r, lang))
     return out
 
 
 def _contamination(r: CampaignReviewResult, lang: str) -> Callout:
     if r.contaminated:
-        return Callout(style="warning", text=W.text("contaminated", lang, n=fmt(r.contaminated, "int", lang),
-                                                    total=fmt(r.control_size, "int", lang)))
-    return Callout(style="note", text=W.text("clean_control", lang, total=fmt(r.control_size, "int", lang)))
+        return Callout(
+            style="warning",
+            text=W.text(
+                "contaminated",
+                lang,
+                n=fmt(r.contaminated, "int", lang),
+                total=fmt(r.control_size, "int", lang),
+            ),
+        )
+    return Callout(
+        style="note", text=W.text("clean_control", lang, total=fmt(r.control_size, "int", lang))
+    )
 
 
 def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = True) -> Objects:
@@ -87,24 +119,56 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
     metric = W.code(r.goal, lang)
     src = W.text("source_results", lang)
     bp = r.branch_progress.sort_values("id")
-    spec = [("id", "branch", "text"), ("name", "name", "text"), ("target", "target", f), ("actual", "actual", f),
-            ("completion", "completion", "pct0"), ("treated", "treated", "int"), ("converted", "converted", "int"),
-            ("rate", "rate", "pct1"), ("low", "low", "pct1"), ("high", "high", "pct1")]
-    out: Objects = [heading("progress", lang),
-                    table(bp, W.text("progress_branch", lang, metric=metric), spec, lang, source=src)]
+    spec = [
+        ("id", "branch", "text"),
+        ("name", "name", "text"),
+        ("target", "target", f),
+        ("actual", "actual", f),
+        ("completion", "completion", "pct0"),
+        ("treated", "treated", "int"),
+        ("converted", "converted", "int"),
+        ("rate", "rate", "pct1"),
+        ("low", "low", "pct1"),
+        ("high", "high", "pct1"),
+    ]
+    out: Objects = [
+        heading("progress", lang),
+        table(bp, W.text("progress_branch", lang, metric=metric), spec, lang, source=src),
+    ]
     if r.boundary_z is not None:
         passed = W.text("passed" if abs(r.final_z) >= r.boundary_z else "not_passed", lang)
-        out.append(Callout(style="note", text=W.text("progress_obf", lang, z=fmt(r.final_z, "float2", lang),
-                                                     b=fmt(r.boundary_z, "float2", lang), passed=passed)))
+        out.append(
+            Callout(
+                style="note",
+                text=W.text(
+                    "progress_obf",
+                    lang,
+                    z=fmt(r.final_z, "float2", lang),
+                    b=fmt(r.boundary_z, "float2", lang),
+                    passed=passed,
+                ),
+            )
+        )
     else:
         out.append(Callout(style="note", text=W.text("progress_desc", lang)))
     if len(r.staff_progress):
         pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
-        sp = r.staff_progress.assign(id=pseud.series(r.staff_progress["id"], "staff"),
-                                     role=r.staff_progress["role"].map(lambda c: W.code(c, lang)))
-        sspec = [("branch_id", "branch", "text"), ("id", "staff", "text"), ("role", "role", "text"),
-                 ("target", "target", f), ("actual", "actual", f), ("completion", "completion", "pct0"),
-                 ("treated", "treated", "int"), ("rate", "rate", "pct0"), ("low", "low", "pct0"), ("high", "high", "pct0")]
+        sp = r.staff_progress.assign(
+            id=pseud.series(r.staff_progress["id"], "staff"),
+            role=r.staff_progress["role"].map(lambda c: W.code(c, lang)),
+        )
+        sspec = [
+            ("branch_id", "branch", "text"),
+            ("id", "staff", "text"),
+            ("role", "role", "text"),
+            ("target", "target", f),
+            ("actual", "actual", f),
+            ("completion", "completion", "pct0"),
+            ("treated", "treated", "int"),
+            ("rate", "rate", "pct0"),
+            ("low", "low", "pct0"),
+            ("high", "high", "pct0"),
+        ]
         sp, cut = trim_staff(sp.sort_values(["branch_id", "id"]), lang)
         out.append(table(sp, W.text("progress_staff", lang), sspec, lang, source=src, note=cut))
     return out
@@ -115,21 +179,49 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
     f = metric_format(r.goal)
     bp = r.branch_progress.sort_values(["rank", "id"])
     src = W.text("source_results", lang)
-    shown = bp if len(bp) <= 2 * CHART_ENDS else pd.concat([bp.head(CHART_ENDS), bp.tail(CHART_ENDS)])
-    fig = charts.bar_chart([f"{i} {n}" for i, n in zip(shown["id"], shown["name"], strict=True)],
-                           shown["completion"].tolist(), horizontal=True, value_format="pct0", lang=lang,
-                           height=120 + 34 * len(shown))
-    spec = [("rank", "rank", "int"), ("id", "branch", "text"), ("name", "name", "text"), ("target", "target", f),
-            ("actual", "actual", f), ("completion", "completion", "pct0")]
-    caption = W.text("board_chart", lang) if len(shown) == len(bp) else W.text("board_chart_ends", lang, n=CHART_ENDS)
-    out: Objects = [heading("review_board", lang), figure(fig, caption, src),
-                    table(bp, W.text("board_chart", lang), spec, lang, source=src)]
+    shown = (
+        bp if len(bp) <= 2 * CHART_ENDS else pd.concat([bp.head(CHART_ENDS), bp.tail(CHART_ENDS)])
+    )
+    fig = charts.bar_chart(
+        [f"{i} {n}" for i, n in zip(shown["id"], shown["name"], strict=True)],
+        shown["completion"].tolist(),
+        horizontal=True,
+        value_format="pct0",
+        lang=lang,
+        height=120 + 34 * len(shown),
+    )
+    spec = [
+        ("rank", "rank", "int"),
+        ("id", "branch", "text"),
+        ("name", "name", "text"),
+        ("target", "target", f),
+        ("actual", "actual", f),
+        ("completion", "completion", "pct0"),
+    ]
+    caption = (
+        W.text("board_chart", lang)
+        if len(shown) == len(bp)
+        else W.text("board_chart_ends", lang, n=CHART_ENDS)
+    )
+    out: Objects = [
+        heading("review_board", lang),
+        figure(fig, caption, src),
+        table(bp, W.text("board_chart", lang), spec, lang, source=src),
+    ]
     if len(r.staff_progress):
         pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
         sp = r.staff_progress.sort_values(["rank", "id"]).head(STAFF_ROWS)
-        sp = sp.assign(id=pseud.series(sp["id"], "staff"), role=sp["role"].map(lambda c: W.code(c, lang)))
-        sspec = [("rank", "rank", "int"), ("branch_id", "branch", "text"), ("id", "staff", "text"),
-                 ("role", "role", "text"), ("actual", "actual", f), ("completion", "completion", "pct0")]
+        sp = sp.assign(
+            id=pseud.series(sp["id"], "staff"), role=sp["role"].map(lambda c: W.code(c, lang))
+        )
+        sspec = [
+            ("rank", "rank", "int"),
+            ("branch_id", "branch", "text"),
+            ("id", "staff", "text"),
+            ("role", "role", "text"),
+            ("actual", "actual", f),
+            ("completion", "completion", "pct0"),
+        ]
         out.append(table(sp, W.text("board_staff", lang, n=STAFF_ROWS), sspec, lang, source=src))
     return out
 
@@ -140,45 +232,91 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
     u = r.uplift.copy()
     rates = u[u["measure"] != "amount"]
     amount = u[u["measure"] == "amount"]
-    spec_r = [("measure", "measure", "text"), ("n_treatment", "n_treatment", "int"), ("n_control", "n_control", "int"),
-              ("treatment", "treatment", "pct1"), ("control", "control", "pct1"), ("difference", "difference", "pct1"),
-              ("low", "low", "pct1"), ("high", "high", "pct1"), ("incremental", "incremental", "int"),
-              ("verdict", "verdict", "text")]
-    spec_a = [(c, lab, "yuan" if c in ("treatment", "control", "difference", "low", "high") else
-               ("wan" if c == "incremental" else fm)) for c, lab, fm in spec_r]
+    spec_r = [
+        ("measure", "measure", "text"),
+        ("n_treatment", "n_treatment", "int"),
+        ("n_control", "n_control", "int"),
+        ("treatment", "treatment", "pct1"),
+        ("control", "control", "pct1"),
+        ("difference", "difference", "pct1"),
+        ("low", "low", "pct1"),
+        ("high", "high", "pct1"),
+        ("incremental", "incremental", "int"),
+        ("verdict", "verdict", "text"),
+    ]
+    spec_a = [
+        (
+            c,
+            lab,
+            "yuan"
+            if c in ("treatment", "control", "difference", "low", "high")
+            else ("wan" if c == "incremental" else fm),
+        )
+        for c, lab, fm in spec_r
+    ]
 
     def word(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.assign(measure=frame["measure"].map(lambda c: W.code(c, lang)),
-                            verdict=frame["verdict"].map(lambda c: W.code(c, lang)))
+        return frame.assign(
+            measure=frame["measure"].map(lambda c: W.code(c, lang)),
+            verdict=frame["verdict"].map(lambda c: W.code(c, lang)),
+        )
 
     draws = r.planned.plan.review.bootstrap if r.planned.plan.review else 0
-    out: Objects = [heading("uplift", lang),
-                    table(word(rates), W.text("uplift_table", lang, draws=draws), spec_r, lang, source=src),
-                    table(word(amount), W.code("amount", lang), spec_a, lang, source=src)]
+    out: Objects = [
+        heading("uplift", lang),
+        table(word(rates), W.text("uplift_table", lang, draws=draws), spec_r, lang, source=src),
+        table(word(amount), W.code("amount", lang), spec_a, lang, source=src),
+    ]
     names = group_labels(r.planned.plan, lang)
-    conv = r.uplift_by_group[r.uplift_by_group["measure"] == "converted"] if len(r.uplift_by_group) else pd.DataFrame()
+    conv = (
+        r.uplift_by_group[r.uplift_by_group["measure"] == "converted"]
+        if len(r.uplift_by_group)
+        else pd.DataFrame()
+    )
     labels = [W.text("tile_uplift", lang)] + [names.get(g, g) for g in conv.get("group", [])]
     overall = _row(r, "converted")
     diffs = [overall["difference"], *conv.get("difference", [])]
     lows = [overall["low"], *conv.get("low", [])]
     highs = [overall["high"], *conv.get("high", [])]
     fig = base_fig(140 + 45 * len(labels))
-    fig.add_trace(go.Scatter(
-        x=[d * 100 for d in diffs], y=labels, mode="markers",
-        marker=dict(size=10, color=[charts.HIGHLIGHT_COLOR] + [charts.PALETTE[0]] * (len(labels) - 1)),
-        error_x=dict(type="data", symmetric=False, array=[(h - d) * 100 for h, d in zip(highs, diffs, strict=True)],
-                     arrayminus=[(d - lo) * 100 for d, lo in zip(diffs, lows, strict=True)]), showlegend=False,
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[d * 100 for d in diffs],
+            y=labels,
+            mode="markers",
+            marker=dict(
+                size=10, color=[charts.HIGHLIGHT_COLOR] + [charts.PALETTE[0]] * (len(labels) - 1)
+            ),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=[(h - d) * 100 for h, d in zip(highs, diffs, strict=True)],
+                arrayminus=[(d - lo) * 100 for d, lo in zip(diffs, lows, strict=True)],
+            ),
+            showlegend=False,
+        )
+    )
     fig.add_vline(x=0, line_dash="dash", line_color=charts.PALETTE[4])
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=W.label("difference", lang) + " (pp)" if lang == "en" else "增量（百分点）")
+    fig.update_xaxes(
+        title_text=W.label("difference", lang) + " (pp)" if lang == "en" else "增量（百分点）"
+    )
     out.append(figure(fig, W.text("uplift_chart", lang), src))
     if len(r.uplift_by_group):
         g = r.uplift_by_group.copy()
         g["group"] = g["group"].map(lambda x: names.get(x, x))
         gr = word(g[g["measure"] == "converted"])
         gspec = [("group", "group", "text"), *[c for c in spec_r[1:] if c[0] != "incremental"]]
-        out.append(table(gr, W.text("uplift_groups", lang), gspec, lang, source=src, note=W.text("no_score", lang)))
+        out.append(
+            table(
+                gr,
+                W.text("uplift_groups", lang),
+                gspec,
+                lang,
+                source=src,
+                note=W.text("no_score", lang),
+            )
+        )
     if r.contaminated:  # the summary states it either way; repeated here only as a warning
         out.append(_contamination(r, lang))
     return out
@@ -207,13 +345,23 @@ def next_time_section(r: CampaignReviewResult, lang: str) -> Objects:
     """Lessons the review draws, most important first."""
     out: Objects = [heading("next_time", lang)]
     for lesson, values in r.lessons:
-        style = "warning" if lesson in ("contaminated", "verdict_no_evidence", "verdict_negative", "underpowered") \
+        style = (
+            "warning"
+            if lesson in ("contaminated", "verdict_no_evidence", "verdict_negative", "underpowered")
             else "tip"
-        out.append(Callout(style=style, text=W.text(f"lesson_{lesson}", lang, **_formatted(values, lang, r))))
+        )
+        out.append(
+            Callout(
+                style=style, text=W.text(f"lesson_{lesson}", lang, **_formatted(values, lang, r))
+            )
+        )
     return out
 
 
 REVIEW_SECTIONS = {
-    "summary": review_summary, "progress": progress_section, "leaderboard": leaderboard_section,
-    "uplift": uplift_section, "next_time": next_time_section,
+    "summary": review_summary,
+    "progress": progress_section,
+    "leaderboard": leaderboard_section,
+    "uplift": uplift_section,
+    "next_time": next_time_section,
 }

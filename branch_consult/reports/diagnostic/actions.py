@@ -29,18 +29,34 @@ def action_plan(d: DiagnosticReport) -> Objects:
         out.append(Callout(style="tip", text=labels.text("act_none", lang)))
         return out
     ordered = sorted(d.findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.due_days))
-    rows = pd.DataFrame({
-        "no": range(1, len(ordered) + 1),
-        "priority": [severity_label(f.severity, lang) for f in ordered],
-        "subject": [labels.label(labels.SUBJECT_LABELS, f.subject, lang) for f in ordered],
-        "action": [f.action for f in ordered],
-        "owner": [labels.label(labels.ROLE_LABELS, f.owner_role, lang) for f in ordered],
-        "due": [(start + pd.Timedelta(days=int(f.due_days))).strftime("%Y-%m-%d") for f in ordered],
-        "kpi": [f.kpi for f in ordered],
-    })
-    spec = [("priority", "col_priority", "text"), ("subject", "col_subject", "text"),
-            ("action", "col_action", "text"), ("owner", "col_owner_role", "text"), ("due", "col_due", "date"),
-            ("kpi", "col_kpi_watch", "text")]
-    out.append(table(rows, labels.text("act_caption", lang, start_on=start.strftime("%Y-%m-%d")), spec, lang,
-                     source=labels.source("rules", lang)))
+    rows = pd.DataFrame(
+        {
+            "no": range(1, len(ordered) + 1),
+            "priority": [severity_label(f.severity, lang) for f in ordered],
+            "subject": [labels.label(labels.SUBJECT_LABELS, f.subject, lang) for f in ordered],
+            "action": [f.action for f in ordered],
+            "owner": [labels.label(labels.ROLE_LABELS, f.owner_role, lang) for f in ordered],
+            "due": [
+                (start + pd.Timedelta(days=int(f.due_days))).strftime("%Y-%m-%d") for f in ordered
+            ],
+            "kpi": [f.kpi for f in ordered],
+        }
+    )
+    spec = [
+        ("priority", "col_priority", "text"),
+        ("subject", "col_subject", "text"),
+        ("action", "col_action", "text"),
+        ("owner", "col_owner_role", "text"),
+        ("due", "col_due", "date"),
+        ("kpi", "col_kpi_watch", "text"),
+    ]
+    out.append(
+        table(
+            rows,
+            labels.text("act_caption", lang, start_on=start.strftime("%Y-%m-%d")),
+            spec,
+            lang,
+            source=labels.source("rules", lang),
+        )
+    )
     return out

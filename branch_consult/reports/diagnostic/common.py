@@ -51,7 +51,9 @@ class DiagnosticReport:
     result: BranchDiagnostic
     lang: str
     people: Pseudonymiser  # tokens (or names, when pseudonymisation is off) for customers and staff
-    metrics: dict[str, Any]  # the result's metrics as shown: codes in words, staff as tokens or names
+    metrics: dict[
+        str, Any
+    ]  # the result's metrics as shown: codes in words, staff as tokens or names
     findings: list[WordedFinding]  # most severe first
     delivered_on: date  # the action plan's due dates count from here
 
@@ -130,7 +132,9 @@ def section_frame(d: DiagnosticReport, key: str) -> pd.DataFrame | None:
 
 def mapped(series: pd.Series, table: Mapping[str, Mapping[str, str]], lang: str) -> pd.Series:
     """Codes replaced by their labels in `lang` (non-text values kept as they are)."""
-    return series.map(lambda v: labels.label(table, v, lang) if isinstance(v, str) else v).astype("object")
+    return series.map(lambda v: labels.label(table, v, lang) if isinstance(v, str) else v).astype(
+        "object"
+    )
 
 
 def tier_labels(series: pd.Series, lang: str) -> list[str]:
@@ -138,20 +142,35 @@ def tier_labels(series: pd.Series, lang: str) -> list[str]:
     return [labels.label(labels.TIER_LABELS, t, lang) for t in series.astype(str)]
 
 
-def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: str | None = None,
-          note: str | None = None, highlight: Sequence[int] = ()) -> Table:
+def table(
+    frame: pd.DataFrame,
+    caption: str,
+    spec: Spec,
+    lang: str,
+    *,
+    source: str | None = None,
+    note: str | None = None,
+    highlight: Sequence[int] = (),
+) -> Table:
     """A Table from the spec's columns that exist in `frame`, labelled in `lang`."""
     cols = [(c, lab, fmt) for c, lab, fmt in spec if c in frame.columns]
     sub = frame[[c for c, _, _ in cols]]
     return Table.from_frame(
-        sub, caption=caption, source=source, note=note, highlight=list(highlight),
-        formats={c: fmt for c, _, fmt in cols}, labels={c: labels.text(lab, lang) for c, lab, _ in cols},
+        sub,
+        caption=caption,
+        source=source,
+        note=note,
+        highlight=list(highlight),
+        formats={c: fmt for c, _, fmt in cols},
+        labels={c: labels.text(lab, lang) for c, lab, _ in cols},
     )
 
 
 def figure(fig: go.Figure, caption: str, source: str, height: int | None = None) -> Figure:
     """A Figure display object, as tall as the chart was laid out."""
-    return Figure(caption=caption, source=source, figure=fig, height=height or int(fig.layout.height or 420))
+    return Figure(
+        caption=caption, source=source, figure=fig, height=height or int(fig.layout.height or 420)
+    )
 
 
 def base_fig(height: int) -> go.Figure:

@@ -13,8 +13,12 @@ PEER_RULES: dict[str, peers.PeerRule] = {
     "region": peers.PeerRule(same_area_type=False, same_region=True, size_kpi=None),
     "all": peers.PeerRule(same_area_type=False, same_region=False, size_kpi=None),
 }
-_RULE_WORDS = {"area_type+size": "rule_area_size", "area_type": "rule_area", "region": "rule_region",
-               "all": "rule_all"}
+_RULE_WORDS = {
+    "area_type+size": "rule_area_size",
+    "area_type": "rule_area",
+    "region": "rule_region",
+    "all": "rule_all",
+}
 
 
 def peer_rule(name: str) -> peers.PeerRule:
@@ -22,7 +26,9 @@ def peer_rule(name: str) -> peers.PeerRule:
     try:
         return PEER_RULES[name]
     except KeyError:
-        raise ValueError(f"unknown peer rule {name!r}; choose one of {', '.join(PEER_RULES)}") from None
+        raise ValueError(
+            f"unknown peer rule {name!r}; choose one of {', '.join(PEER_RULES)}"
+        ) from None
 
 
 def rule_words(d: DiagnosticReport, lang: str, *, configured: bool = False) -> str:

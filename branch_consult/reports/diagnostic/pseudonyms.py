@@ -27,7 +27,9 @@ from branch_consult.reports.diagnostic.common import (
 )
 
 
-def people(series: pd.Series, p: Pseudonymiser, kind: str, names: Mapping[str, str] | None = None) -> list[Any]:
+def people(
+    series: pd.Series, p: Pseudonymiser, kind: str, names: Mapping[str, str] | None = None
+) -> list[Any]:
     """Identifiers as shown: tokens when pseudonymising, else the value; missing stays missing.
 
     `names` (id → name) only feeds the key file; the shown value is the token or the id.
@@ -40,7 +42,9 @@ def people(series: pd.Series, p: Pseudonymiser, kind: str, names: Mapping[str, s
 
 def staff_column(frame: pd.DataFrame, id_col: str, p: Pseudonymiser) -> list[Any]:
     """Staff as shown: tokens of their IDs when pseudonymising, else their names (IDs if no names)."""
-    names = (dict(zip(frame[id_col].astype(str), frame["name"], strict=True)) if "name" in frame else {})
+    names = (
+        dict(zip(frame[id_col].astype(str), frame["name"], strict=True)) if "name" in frame else {}
+    )
     if p.enabled or "name" not in frame:
         return people(frame[id_col], p, "staff", names)
     return frame["name"].tolist()
@@ -56,8 +60,16 @@ def list_note(n: int, k: int, lang: str, pseudonymised: bool) -> str | None:
     return (" " if lang == "en" else "").join(parts) or None
 
 
-def customer_list(d: DiagnosticReport, key: str, *, caption: str, empty: str, spec: Spec,
-                  source: str, relabel: Mapping[str, Callable[[pd.Series], Any]] | None = None) -> Objects:
+def customer_list(
+    d: DiagnosticReport,
+    key: str,
+    *,
+    caption: str,
+    empty: str,
+    spec: Spec,
+    source: str,
+    relabel: Mapping[str, Callable[[pd.Series], Any]] | None = None,
+) -> Objects:
     """A list of customers with their owners (first rows, pseudonymised), or a tip when nobody is on it.
 
     `caption`, `empty` and `source` are label keys; `relabel` maps a column to the function
@@ -74,5 +86,13 @@ def customer_list(d: DiagnosticReport, key: str, *, caption: str, empty: str, sp
         owner_staff_id=lambda f: people(f["owner_staff_id"], p, "staff", staff_names),
     )
     shown = shown.assign(**{col: to_label(shown[col]) for col, to_label in (relabel or {}).items()})
-    return [table(shown, labels.text(caption, lang), spec, lang, source=labels.source(source, lang),
-                  note=list_note(len(frame), len(shown), lang, p.enabled))]
+    return [
+        table(
+            shown,
+            labels.text(caption, lang),
+            spec,
+            lang,
+            source=labels.source(source, lang),
+            note=list_note(len(frame), len(shown), lang, p.enabled),
+        )
+    ]

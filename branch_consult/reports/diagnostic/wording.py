@@ -20,8 +20,10 @@ from branch_consult.results import BranchDiagnostic
 
 #: channel code → the word used inside a finding's sentence (zh, en)
 CHANNEL_WORDS: dict[str, tuple[str, str]] = {
-    "mobile": ("手机银行", "mobile banking"), "online": ("网上银行", "online banking"),
-    "counter": ("柜面", "the counter"), "atm": ("自助设备", "ATMs"),
+    "mobile": ("手机银行", "mobile banking"),
+    "online": ("网上银行", "online banking"),
+    "counter": ("柜面", "the counter"),
+    "atm": ("自助设备", "ATMs"),
 }
 
 
@@ -44,7 +46,10 @@ def shown_metrics(result: BranchDiagnostic, lang: str, people: Pseudonymiser) ->
     handoff = values.get("weakest_handoff")
     if isinstance(handoff, str) and handoff in HANDOFF_LABELS:
         values["weakest_handoff"] = HANDOFF_LABELS[handoff][lang]
-    for ids_key, names_key in (("breach_staff_ids", "breach_names"), ("exit_staff_ids", "exit_names")):
+    for ids_key, names_key in (
+        ("breach_staff_ids", "breach_names"),
+        ("exit_staff_ids", "exit_names"),
+    ):
         if values.get(ids_key):
             values[names_key] = _people(values[ids_key], result.staff_names, people)
     return values
@@ -62,8 +67,14 @@ def delivery_date(start_on: date | str | None = None) -> date:
     return datetime.now(UTC).date()
 
 
-def word_report(result: BranchDiagnostic, lang: str = "zh", *, pseudonymise: bool = True,
-                start_on: date | str | None = None, people: Pseudonymiser | None = None) -> DiagnosticReport:
+def word_report(
+    result: BranchDiagnostic,
+    lang: str = "zh",
+    *,
+    pseudonymise: bool = True,
+    start_on: date | str | None = None,
+    people: Pseudonymiser | None = None,
+) -> DiagnosticReport:
     """The diagnostic for one reader in `lang` (zh or en): findings worded from pseudonymised values.
 
     `people` lets a caller share one pseudonymiser (secret, key file) across reports;
@@ -73,5 +84,11 @@ def word_report(result: BranchDiagnostic, lang: str = "zh", *, pseudonymise: boo
     people = people or Pseudonymiser(lang=lang, enabled=pseudonymise)
     values = shown_metrics(result, lang, people)
     findings = [word(fired, values, lang) for fired in result.findings]
-    return DiagnosticReport(result=result, lang=lang, people=people, metrics=values, findings=findings,
-                            delivered_on=delivery_date(start_on))
+    return DiagnosticReport(
+        result=result,
+        lang=lang,
+        people=people,
+        metrics=values,
+        findings=findings,
+        delivered_on=delivery_date(start_on),
+    )

@@ -18,7 +18,17 @@ from branch_consult.reports.staff_review.summary import answer, case_summary
 from branch_consult.reports.staff_review.timeline import timeline_section
 
 __all__ = [
-    "SECTIONS", "answer", "case_summary", "competency_section", "evidence_section", "fairness_section",
-    "flight_risk_section", "full_report", "pseudonymiser", "recommendations_section", "root_cause_section", "show",
+    "SECTIONS",
+    "answer",
+    "case_summary",
+    "competency_section",
+    "evidence_section",
+    "fairness_section",
+    "flight_risk_section",
+    "full_report",
+    "pseudonymiser",
+    "recommendations_section",
+    "root_cause_section",
+    "show",
     "timeline_section",
 ]

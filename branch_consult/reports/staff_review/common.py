@@ -41,6 +41,7 @@ def pseudonymiser(r: StaffReview, lang: str, enabled: bool = True) -> Pseudonymi
     key = (id(r), lang, enabled)
     entry = _PSEUDONYMISERS.get(key)
     if entry is None or entry[0]() is not r:
+
         def forget(_ref: weakref.ref, key: tuple[int, str, bool] = key) -> None:
             _PSEUDONYMISERS.pop(key, None)
 
@@ -50,7 +51,11 @@ def pseudonymiser(r: StaffReview, lang: str, enabled: bool = True) -> Pseudonymi
 
 def who(r: StaffReview, staff_id: object, p: Pseudonymiser) -> str:
     """A person as the report shows them: a token when pseudonymising, else 'name (id)'."""
-    if staff_id is None or (isinstance(staff_id, float) and math.isnan(staff_id)) or str(staff_id) in ("", "None", "nan"):
+    if (
+        staff_id is None
+        or (isinstance(staff_id, float) and math.isnan(staff_id))
+        or str(staff_id) in ("", "None", "nan")
+    ):
         return "–"
     names = r.directory.set_index(r.directory["staff_id"].astype(str))["name"]
     name = names.get(str(staff_id))
@@ -87,13 +92,27 @@ def day(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def table(frame: pd.DataFrame, caption: str, spec: Spec, lang: str, *, source: str | None = None,
-          note: str | None = None, highlight: Sequence[int] = ()) -> Table:
+def table(
+    frame: pd.DataFrame,
+    caption: str,
+    spec: Spec,
+    lang: str,
+    *,
+    source: str | None = None,
+    note: str | None = None,
+    highlight: Sequence[int] = (),
+) -> Table:
     """A Table of the spec's columns, labelled in `lang`."""
     cols = [(c, lab, f) for c, lab, f in spec if c in frame.columns]
-    return Table.from_frame(frame[[c for c, _, _ in cols]], caption=caption, source=source, note=note,
-                            highlight=list(highlight), formats={c: f for c, _, f in cols},
-                            labels={c: L.text(lab, lang) for c, lab, _ in cols})
+    return Table.from_frame(
+        frame[[c for c, _, _ in cols]],
+        caption=caption,
+        source=source,
+        note=note,
+        highlight=list(highlight),
+        formats={c: f for c, _, f in cols},
+        labels={c: L.text(lab, lang) for c, lab, _ in cols},
+    )
 
 
 def figure(fig: go.Figure, caption: str, source: str) -> Figure:
@@ -118,10 +137,15 @@ def rule_values(pr: PersonReview, r: StaffReview, lang: str, p: Pseudonymiser) -
         else:
             values[key] = value
     values["manager"] = who(r, pr.facts.get("manager"), p)
-    def word(text: str) -> str:  # mid-sentence in English: "of deposits target", "the back office profile"
+
+    def word(
+        text: str,
+    ) -> str:  # mid-sentence in English: "of deposits target", "the back office profile"
         return text.lower() if lang == "en" else text
 
-    values["better_role"] = word(role(pr.facts.get("better_role"), lang)) if pr.facts.get("better_role") else "–"
+    values["better_role"] = (
+        word(role(pr.facts.get("better_role"), lang)) if pr.facts.get("better_role") else "–"
+    )
     values["metric"] = word(metric(pr.main_metric, lang)) if pr.main_metric else "–"
     values["shortfall"] = fmt(pr.facts.get("shortfall"), metric_format(pr.main_metric), lang)
     return values

@@ -26,21 +26,41 @@ def risk_chart(r: StaffReview, pr: PersonReview, lang: str) -> go.Figure:
     months = pr.risk_scores["month"].tolist()
     fig = base_fig(400)
     for i, sig in enumerate(r.risk_model.signals):
-        rows = pr.risk_contributions[pr.risk_contributions["signal"] == sig.id].set_index("month")["points"]
-        fig.add_trace(go.Bar(x=months, y=[float(rows.get(m, 0.0)) for m in months], name=sig.label.get(lang),
-                             marker_color=charts.PALETTE[i % len(charts.PALETTE)]))
+        rows = pr.risk_contributions[pr.risk_contributions["signal"] == sig.id].set_index("month")[
+            "points"
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=months,
+                y=[float(rows.get(m, 0.0)) for m in months],
+                name=sig.label.get(lang),
+                marker_color=charts.PALETTE[i % len(charts.PALETTE)],
+            )
+        )
     for key, colour in (("medium", "#d68910"), ("high", charts.NEGATIVE_COLOR)):
         level = r.risk_model.thresholds.get(key)
         if level is not None:
-            fig.add_hline(y=level, line=dict(color=colour, dash="dot", width=1.5),
-                          annotation_text=L.text(f"risk_{key}_line", lang), annotation_position="top left",
-                          annotation_font=dict(size=11, color=colour))
+            fig.add_hline(
+                y=level,
+                line=dict(color=colour, dash="dot", width=1.5),
+                annotation_text=L.text(f"risk_{key}_line", lang),
+                annotation_position="top left",
+                annotation_font=dict(size=11, color=colour),
+            )
     resigned = pr.person.resigned_on or pr.person.left_on
     if resigned is not None and M.of(resigned) in months:
         fig.add_vline(x=M.of(resigned), line=dict(color=charts.NEGATIVE_COLOR, width=2))
-        fig.add_annotation(x=M.of(resigned), y=0.98, yref="paper", text=L.text("resigned_marker", lang),
-                           showarrow=False, yanchor="top", xanchor="right", xshift=-4,
-                           font=dict(size=11, color=charts.NEGATIVE_COLOR))
+        fig.add_annotation(
+            x=M.of(resigned),
+            y=0.98,
+            yref="paper",
+            text=L.text("resigned_marker", lang),
+            showarrow=False,
+            yanchor="top",
+            xanchor="right",
+            xshift=-4,
+            font=dict(size=11, color=charts.NEGATIVE_COLOR),
+        )
     fig.update_layout(barmode="stack", margin=dict(t=72))
     fig.update_xaxes(type="category")
     fig.update_yaxes(title_text=L.text("risk_axis", lang))
@@ -49,17 +69,27 @@ def risk_chart(r: StaffReview, pr: PersonReview, lang: str) -> go.Figure:
 
 def risk_table(r: StaffReview, pr: PersonReview, person: str, lang: str):
     """Month × signal points, total and level; high months highlighted."""
-    wide = pr.risk_contributions.pivot_table(index="month", columns="signal", values="points", aggfunc="sum").fillna(0.0)
+    wide = pr.risk_contributions.pivot_table(
+        index="month", columns="signal", values="points", aggfunc="sum"
+    ).fillna(0.0)
     shown = pd.DataFrame({"month": pr.risk_scores["month"]})
     spec = [("month", "col_month", "text")]
     for sig in r.risk_model.signals:
-        shown[sig.id] = [float(wide[sig.id].get(m, 0.0)) if sig.id in wide else 0.0 for m in shown["month"]]
+        shown[sig.id] = [
+            float(wide[sig.id].get(m, 0.0)) if sig.id in wide else 0.0 for m in shown["month"]
+        ]
         spec.append((sig.id, "col_signal", "int"))
     shown["total"] = pr.risk_scores["score"].to_numpy()
     shown["level"] = [L.label(L.RISK_LABELS, x, lang) for x in pr.risk_scores["level"]]
     spec += [("total", "col_total", "int"), ("level", "col_level", "text")]
-    tab = table(shown, L.text("risk_table_caption", lang, person=person), spec, lang, source=L.text("src_model", lang),
-                highlight=[i for i, x in enumerate(pr.risk_scores["level"]) if x == "high"])
+    tab = table(
+        shown,
+        L.text("risk_table_caption", lang, person=person),
+        spec,
+        lang,
+        source=L.text("src_model", lang),
+        highlight=[i for i, x in enumerate(pr.risk_scores["level"]) if x == "high"],
+    )
     names = {s.id: s.label.get(lang) for s in r.risk_model.signals}
     for column in tab.columns:
         if column.key in names:
@@ -68,15 +98,26 @@ def risk_table(r: StaffReview, pr: PersonReview, person: str, lang: str):
 
 
 def model_table(r: StaffReview, lang: str):
-    rows = pd.DataFrame({
-        "signal": [s.label.get(lang) for s in r.risk_model.signals],
-        "weight": [s.weight for s in r.risk_model.signals],
-        "cap": [s.cap for s in r.risk_model.signals],
-        "explain": [s.text(lang) for s in r.risk_model.signals],
-    })
-    return table(rows, L.text("risk_model_caption", lang),
-                 [("signal", "col_signal", "text"), ("weight", "col_weight", "int"), ("cap", "col_cap", "int"),
-                  ("explain", "col_explain", "text")], lang, source=L.text("src_model", lang))
+    rows = pd.DataFrame(
+        {
+            "signal": [s.label.get(lang) for s in r.risk_model.signals],
+            "weight": [s.weight for s in r.risk_model.signals],
+            "cap": [s.cap for s in r.risk_model.signals],
+            "explain": [s.text(lang) for s in r.risk_model.signals],
+        }
+    )
+    return table(
+        rows,
+        L.text("risk_model_caption", lang),
+        [
+            ("signal", "col_signal", "text"),
+            ("weight", "col_weight", "int"),
+            ("cap", "col_cap", "int"),
+            ("explain", "col_explain", "text"),
+        ],
+        lang,
+        source=L.text("src_model", lang),
+    )
 
 
 def flight_risk_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = True) -> Objects:
@@ -88,7 +129,13 @@ def flight_risk_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = T
         if pr.risk_scores.empty or pr.completion.empty:
             out.append(Callout(style="tip", text=L.text("risk_none", lang, person=person)))
             continue
-        out.append(figure(risk_chart(r, pr, lang), L.text("risk_caption", lang, person=person), L.text("src_model", lang)))
+        out.append(
+            figure(
+                risk_chart(r, pr, lang),
+                L.text("risk_caption", lang, person=person),
+                L.text("src_model", lang),
+            )
+        )
         out.append(risk_table(r, pr, person, lang))
     out.append(model_table(r, lang))
     return out

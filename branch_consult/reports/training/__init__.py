@@ -12,6 +12,19 @@ from branch_consult.reports.training.results import (
 )
 
 __all__ = [
-    "NewPage", "agenda", "full_handout", "item_analysis", "lectures", "md_escape", "overview", "quiz",
-    "reliability_section", "response_issues", "revise_list", "scores", "show", "summary", "text_of",
+    "NewPage",
+    "agenda",
+    "full_handout",
+    "item_analysis",
+    "lectures",
+    "md_escape",
+    "overview",
+    "quiz",
+    "reliability_section",
+    "response_issues",
+    "revise_list",
+    "scores",
+    "show",
+    "summary",
+    "text_of",
 ]

@@ -27,7 +27,9 @@ class NewPage:
     markdown: str
 
 
-def heading(level: int, text: str, *, escape: bool = True, new_page: bool = False) -> Markdown | NewPage:
+def heading(
+    level: int, text: str, *, escape: bool = True, new_page: bool = False
+) -> Markdown | NewPage:
     """A Markdown heading; course text is escaped, fixed wording may pass `escape=False`."""
     md = "#" * level + " " + (md_escape(text) if escape else text)
     return NewPage(md) if new_page else Markdown(md)

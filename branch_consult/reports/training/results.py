@@ -24,7 +24,11 @@ def _names(results: QuizResults, lang: str, pseudonymise: bool) -> dict[str, str
     p = Pseudonymiser(lang=lang, enabled=pseudonymise)
     out = {}
     for rec in results.sheet.itertuples(index=False):
-        out[rec.participant_id] = p.token(rec.participant_id, "participant", name=rec.name) if pseudonymise else f"{rec.participant_id} {rec.name}"
+        out[rec.participant_id] = (
+            p.token(rec.participant_id, "participant", name=rec.name)
+            if pseudonymise
+            else f"{rec.participant_id} {rec.name}"
+        )
     return out
 
 
@@ -35,15 +39,47 @@ def summary(results: QuizResults, lang: str) -> Objects:
     rel = results.forms[0].reliability.kr20 if results.forms else math.nan
     tiles = [
         Tile(label=rword("participants", lang), value=len(sheet), format="int"),
-        Tile(label=rword("mean", lang), value=float(sheet["percent"].mean()) if len(sheet) else None, format="float1"),
-        Tile(label=rword("median", lang), value=float(sheet["percent"].median()) if len(sheet) else None, format="float1"),
-        Tile(label=rword("reliability", lang), value=None if math.isnan(rel) else rel, format="float2",
-             status="green" if rel >= 0.7 else "amber" if rel >= 0.5 else "red" if not math.isnan(rel) else "none"),
-        Tile(label=rword("to_revise", lang), value=revise, format="int", status="amber" if revise else "green"),
+        Tile(
+            label=rword("mean", lang),
+            value=float(sheet["percent"].mean()) if len(sheet) else None,
+            format="float1",
+        ),
+        Tile(
+            label=rword("median", lang),
+            value=float(sheet["percent"].median()) if len(sheet) else None,
+            format="float1",
+        ),
+        Tile(
+            label=rword("reliability", lang),
+            value=None if math.isnan(rel) else rel,
+            format="float2",
+            status="green"
+            if rel >= 0.7
+            else "amber"
+            if rel >= 0.5
+            else "red"
+            if not math.isnan(rel)
+            else "none",
+        ),
+        Tile(
+            label=rword("to_revise", lang),
+            value=revise,
+            format="int",
+            status="amber" if revise else "green",
+        ),
     ]
-    rule_text = rword(f"rule_{results.rule}", lang) + "\n" + rword("rule_common", lang) + "\n" + rword("kelley_rule", lang)
-    return [heading(2, rword("results", lang), escape=False), Scorecard(caption=rword("results", lang), tiles=tiles),
-            Callout(style="note", title=rword("how_scored", lang), text=rule_text)]
+    rule_text = (
+        rword(f"rule_{results.rule}", lang)
+        + "\n"
+        + rword("rule_common", lang)
+        + "\n"
+        + rword("kelley_rule", lang)
+    )
+    return [
+        heading(2, rword("results", lang), escape=False),
+        Scorecard(caption=rword("results", lang), tiles=tiles),
+        Callout(style="note", title=rword("how_scored", lang), text=rule_text),
+    ]
 
 
 def response_issues(results: QuizResults, lang: str, pseudonymise: bool = True) -> Objects:
@@ -53,11 +89,25 @@ def response_issues(results: QuizResults, lang: str, pseudonymise: bool = True) 
         out.append(Callout(style="tip", text=rword("no_issues", lang)))
         return out
     names = _names(results, lang, pseudonymise)
-    rows = [[rword(i.kind, lang), names.get(i.participant_id, i.participant_id), i.question_id,
-             i.row, i.value, rword(f"h_{i.kind}", lang)] for i in results.issues]
-    cols = [Column(key="k", label=rword("issue_kind", lang)), Column(key="p", label=rword("participant", lang)),
-            Column(key="q", label=rword("item", lang)), Column(key="r", label=rword("row", lang), format="int"),
-            Column(key="v", label=rword("value", lang)), Column(key="h", label=rword("handling", lang))]
+    rows = [
+        [
+            rword(i.kind, lang),
+            names.get(i.participant_id, i.participant_id),
+            i.question_id,
+            i.row,
+            i.value,
+            rword(f"h_{i.kind}", lang),
+        ]
+        for i in results.issues
+    ]
+    cols = [
+        Column(key="k", label=rword("issue_kind", lang)),
+        Column(key="p", label=rword("participant", lang)),
+        Column(key="q", label=rword("item", lang)),
+        Column(key="r", label=rword("row", lang), format="int"),
+        Column(key="v", label=rword("value", lang)),
+        Column(key="h", label=rword("handling", lang)),
+    ]
     out.append(Table(caption=rword("issues", lang), source=results.source, columns=cols, rows=rows))
     return out
 
@@ -66,23 +116,44 @@ def scores(results: QuizResults, lang: str, pseudonymise: bool = True) -> Object
     """The ranked score sheet and the per-branch averages."""
     names = _names(results, lang, pseudonymise)
     s = results.sheet
-    rows = [[r.rank, names[r.participant_id], r.branch_id, r.form, r.points, r.percent] for r in s.itertuples(index=False)]
-    cols = [Column(key="rank", label=rword("rank", lang), format="int"),
-            Column(key="name", label=rword("participant", lang)), Column(key="branch", label=rword("branch", lang)),
-            Column(key="form", label=rword("form", lang)), Column(key="points", label=rword("points", lang), format="float1"),
-            Column(key="pct", label=rword("percent", lang), format="float1")]
-    out: Objects = [heading(2, rword("score_sheet", lang), escape=False),
-                    Table(caption=rword("score_sheet", lang), note=rword("pseudonym_note", lang) if pseudonymise else None,
-                          columns=cols, rows=rows)]
+    rows = [
+        [r.rank, names[r.participant_id], r.branch_id, r.form, r.points, r.percent]
+        for r in s.itertuples(index=False)
+    ]
+    cols = [
+        Column(key="rank", label=rword("rank", lang), format="int"),
+        Column(key="name", label=rword("participant", lang)),
+        Column(key="branch", label=rword("branch", lang)),
+        Column(key="form", label=rword("form", lang)),
+        Column(key="points", label=rword("points", lang), format="float1"),
+        Column(key="pct", label=rword("percent", lang), format="float1"),
+    ]
+    out: Objects = [
+        heading(2, rword("score_sheet", lang), escape=False),
+        Table(
+            caption=rword("score_sheet", lang),
+            note=rword("pseudonym_note", lang) if pseudonymise else None,
+            columns=cols,
+            rows=rows,
+        ),
+    ]
     if len(results.branches):
         b = results.branches
-        cols = [Column(key="b", label=rword("branch", lang)), Column(key="n", label=rword("branch_n", lang), format="int"),
-                Column(key="m", label=rword("branch_mean", lang), format="float1"),
-                Column(key="lo", label=rword("branch_min", lang), format="float1"),
-                Column(key="hi", label=rword("branch_max", lang), format="float1")]
-        out += [heading(3, rword("branches", lang), escape=False),
-                Table(caption=rword("branches", lang), columns=cols,
-                      rows=b[["branch_id", "participants", "mean", "min", "max"]].values.tolist())]
+        cols = [
+            Column(key="b", label=rword("branch", lang)),
+            Column(key="n", label=rword("branch_n", lang), format="int"),
+            Column(key="m", label=rword("branch_mean", lang), format="float1"),
+            Column(key="lo", label=rword("branch_min", lang), format="float1"),
+            Column(key="hi", label=rword("branch_max", lang), format="float1"),
+        ]
+        out += [
+            heading(3, rword("branches", lang), escape=False),
+            Table(
+                caption=rword("branches", lang),
+                columns=cols,
+                rows=b[["branch_id", "participants", "mean", "min", "max"]].values.tolist(),
+            ),
+        ]
     return out
 
 
@@ -95,10 +166,15 @@ def _distractor_table(dist: pd.DataFrame, form: str, lang: str) -> Table:
         for r in g.itertuples(index=False):
             mark = "*" if r.keyed else ("†" if r.non_functional else "")
             cells[r.option] = f"{r.chosen}{mark}"
-        rows.append([item_id] + [cells.get(o, "") for o in letters] + [cells.get(o, "") for o in extra])
+        rows.append(
+            [item_id] + [cells.get(o, "") for o in letters] + [cells.get(o, "") for o in extra]
+        )
     label = {"(blank)": rword("option_blank", lang), "(invalid)": rword("option_invalid", lang)}
-    cols = [Column(key="item", label=rword("item", lang))] + [Column(key=o, label=o) for o in letters] + \
-        [Column(key=o, label=label[o]) for o in extra]
+    cols = (
+        [Column(key="item", label=rword("item", lang))]
+        + [Column(key=o, label=o) for o in letters]
+        + [Column(key=o, label=label[o]) for o in extra]
+    )
     return Table(caption=rword("distractors", lang, form=form), columns=cols, rows=rows)
 
 
@@ -112,15 +188,42 @@ def item_analysis(results: QuizResults, lang: str) -> Objects:
             out.append(Callout(style="note", text=rword("too_few", lang, form=form.id, n=n)))
     for fa in results.forms:
         t = fa.items
-        rows = [[r.item_id, r.section, rword(r.type, lang), r.p, r.D, rword(r.band, lang),
-                 None if math.isnan(r.r_pb) else r.r_pb, r.non_functional] for r in t.itertuples(index=False)]
-        flagged = [i for i, r in enumerate(t.itertuples(index=False)) if r.band in ("negative", "poor", "marginal")]
-        cols = [Column(key="item", label=rword("item", lang)), Column(key="sec", label=rword("section", lang)),
-                Column(key="type", label=rword("type", lang)), Column(key="p", label=rword("p", lang), format="float2"),
-                Column(key="D", label=rword("D", lang), format="float2"), Column(key="band", label=rword("band", lang)),
-                Column(key="r", label=rword("r_pb", lang), format="float2"), Column(key="nf", label=rword("nf", lang))]
-        out.append(Table(caption=rword("items_caption", lang, form=fa.form.id, n=fa.participants), columns=cols,
-                         rows=rows, highlight_rows=flagged))
+        rows = [
+            [
+                r.item_id,
+                r.section,
+                rword(r.type, lang),
+                r.p,
+                r.D,
+                rword(r.band, lang),
+                None if math.isnan(r.r_pb) else r.r_pb,
+                r.non_functional,
+            ]
+            for r in t.itertuples(index=False)
+        ]
+        flagged = [
+            i
+            for i, r in enumerate(t.itertuples(index=False))
+            if r.band in ("negative", "poor", "marginal")
+        ]
+        cols = [
+            Column(key="item", label=rword("item", lang)),
+            Column(key="sec", label=rword("section", lang)),
+            Column(key="type", label=rword("type", lang)),
+            Column(key="p", label=rword("p", lang), format="float2"),
+            Column(key="D", label=rword("D", lang), format="float2"),
+            Column(key="band", label=rword("band", lang)),
+            Column(key="r", label=rword("r_pb", lang), format="float2"),
+            Column(key="nf", label=rword("nf", lang)),
+        ]
+        out.append(
+            Table(
+                caption=rword("items_caption", lang, form=fa.form.id, n=fa.participants),
+                columns=cols,
+                rows=rows,
+                highlight_rows=flagged,
+            )
+        )
         out.append(_distractor_table(fa.distractors, fa.form.id, lang))
     return out
 
@@ -133,16 +236,28 @@ def reliability_section(results: QuizResults, lang: str) -> Objects:
         need = rword("met", lang) if r.items_for_target is None else r.items_for_target
         rows = [
             [rword("kr20", lang), _num(r.kr20, 4)],
-            [rword("ci", lang, level=round(r.level * 100)), f"{_num(r.ci_low, 2)} – {_num(r.ci_high, 2)}"],
+            [
+                rword("ci", lang, level=round(r.level * 100)),
+                f"{_num(r.ci_low, 2)} – {_num(r.ci_high, 2)}",
+            ],
             [rword("sd", lang), _num(r.sd_points, 2)],
             [rword("sem_items", lang), _num(r.sem_points, 2)],
             [rword("sem_pct", lang), _num(r.sem_percent, 1)],
             [rword("doubled", lang), _num(r.doubled, 2)],
             [rword("need", lang, target=f"{r.target:.2f}"), need],
         ]
-        cols = [Column(key="m", label=rword("measure", lang)), Column(key="v", label=rword("value_col", lang))]
-        out.append(Table(caption=rword("rel_caption", lang, form=fa.form.id), note=rword("rel_note", lang),
-                         columns=cols, rows=rows))
+        cols = [
+            Column(key="m", label=rword("measure", lang)),
+            Column(key="v", label=rword("value_col", lang)),
+        ]
+        out.append(
+            Table(
+                caption=rword("rel_caption", lang, form=fa.form.id),
+                note=rword("rel_note", lang),
+                columns=cols,
+                rows=rows,
+            )
+        )
     return out
 
 
@@ -150,7 +265,9 @@ def _num(x: float, digits: int) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
-def revise_list(results: QuizResults, bank: QuestionBank, lang: str, rules: dict[str, Any] | None = None) -> Objects:
+def revise_list(
+    results: QuizResults, bank: QuestionBank, lang: str, rules: dict[str, Any] | None = None
+) -> Objects:
     """Items to revise, each with every reason that put it on the list."""
     rules = rules or load_revise_rules()
     wording = rules["reasons"]
@@ -162,13 +279,18 @@ def revise_list(results: QuizResults, bank: QuestionBank, lang: str, rules: dict
             reasons = []
             for r in g.itertuples(index=False):
                 value = r.value if isinstance(r.value, str) else f"{r.value:.2f}"
-                reasons.append(wording[r.reason]["en" if lang == "en" else "zh"].format(value=value))
+                reasons.append(
+                    wording[r.reason]["en" if lang == "en" else "zh"].format(value=value)
+                )
             stem = by_id[item_id].stem
             rows.append([item_id, stem if len(stem) <= 60 else stem[:58] + "…", "\n".join(reasons)])
     if not rows:
         out.append(Callout(style="tip", text=rword("no_revise", lang)))
         return out
-    cols = [Column(key="i", label=rword("item", lang)), Column(key="s", label=rword("stem", lang)),
-            Column(key="r", label=rword("reasons", lang))]
+    cols = [
+        Column(key="i", label=rword("item", lang)),
+        Column(key="s", label=rword("stem", lang)),
+        Column(key="r", label=rword("reasons", lang)),
+    ]
     out.append(Table(caption=rword("revise", lang), columns=cols, rows=rows))
     return out

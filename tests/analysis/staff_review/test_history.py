@@ -24,14 +24,17 @@ def _targets():
     return pd.DataFrame(rows, columns=["level", "id", "month", "metric", "target", "actual"])
 
 
-STAFF = pd.DataFrame({"staff_id": ["A", "B", "C"], "branch_id": ["X1", "X1", "X2"],
-                      "role": ["personal_am"] * 3})
+STAFF = pd.DataFrame(
+    {"staff_id": ["A", "B", "C"], "branch_id": ["X1", "X1", "X2"], "role": ["personal_am"] * 3}
+)
 MAIN = pd.Series({"A": "deposits", "B": "deposits", "C": "deposits"})
 
 
 def test_completion_main_metric_first_with_flags():
     comp = history.completion(_targets(), ["A"], MAIN, MONTHS)
-    assert comp["metric"].tolist()[:5] == ["deposits"] * 5 and comp["main"].tolist()[:5] == [True] * 5
+    assert (
+        comp["metric"].tolist()[:5] == ["deposits"] * 5 and comp["main"].tolist()[:5] == [True] * 5
+    )
     dep = comp[comp["main"]]
     assert dep["completion"].round(2).tolist() == [1.0, 0.9, 0.8, 0.99, 1.2]
     assert dep["missed"].tolist() == [False, True, True, True, False]
@@ -41,10 +44,15 @@ def test_completion_main_metric_first_with_flags():
 def test_runs_of_misses_and_a_gap_breaks_a_run():
     comp = history.completion(_targets(), ["A", "B"], MAIN, MONTHS)
     misses = history.runs(comp[comp["main"]], "missed")
-    assert misses[["staff_id", "start", "end", "months"]].values.tolist() == [["A", "2026-02", "2026-04", 3]]
+    assert misses[["staff_id", "start", "end", "months"]].values.tolist() == [
+        ["A", "2026-02", "2026-04", 3]
+    ]
     over = history.runs(comp[comp["main"]], "over")
     b = over[over["staff_id"] == "B"]
-    assert b[["start", "end", "months"]].values.tolist() == [["2026-01", "2026-02", 2], ["2026-04", "2026-05", 2]]  # ties: earliest first
+    assert b[["start", "end", "months"]].values.tolist() == [
+        ["2026-01", "2026-02", 2],
+        ["2026-04", "2026-05", 2],
+    ]  # ties: earliest first
 
 
 def test_run_length_at_each_month():
@@ -57,7 +65,11 @@ def test_ranks_in_branch_and_in_role_across_the_bank():
     ranks = history.ranks(_targets(), STAFF, MAIN, ["A", "B", "C"], MONTHS).set_index("staff_id")
     # A: 489/500 = 0.978; B: 440/400 = 1.1; C: 1.0
     assert round(ranks.at["A", "completion"], 3) == 0.978
-    assert ranks.at["B", "branch_rank"] == 1 and ranks.at["A", "branch_rank"] == 2 and ranks.at["A", "branch_n"] == 2
+    assert (
+        ranks.at["B", "branch_rank"] == 1
+        and ranks.at["A", "branch_rank"] == 2
+        and ranks.at["A", "branch_n"] == 2
+    )
     assert ranks.at["C", "branch_rank"] == 1 and ranks.at["C", "branch_n"] == 1
     assert ranks["role_rank"].to_dict() == {"A": 3, "B": 1, "C": 2}
     assert ranks.at["A", "role_percentile"] == 1 / 3 and ranks.at["B", "role_percentile"] == 1.0

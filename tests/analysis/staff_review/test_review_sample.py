@@ -16,13 +16,17 @@ STAR = PLANTED["top_performer_lost"]
 
 @pytest.fixture(scope="module")
 def pair():
-    return review(open_dataset(None), ReviewSettings(staff_ids=[WEAK["staff_id"], STAR["staff_id"]]))
+    return review(
+        open_dataset(None), ReviewSettings(staff_ids=[WEAK["staff_id"], STAR["staff_id"]])
+    )
 
 
 def test_underperformer_kept_past_the_policy(pair):
     weak = pair.people[0]
     assert weak.person.staff_id == WEAK["staff_id"] and weak.underperformer
-    assert weak.main_metric == WEAK["metric"] and weak.facts["miss_streak"] == len(WEAK["missed_months"])
+    assert weak.main_metric == WEAK["metric"] and weak.facts["miss_streak"] == len(
+        WEAK["missed_months"]
+    )
     first = weak.review_checkpoints.iloc[0]
     assert first["step"] == "review" and first["status"] == "missing"
     assert first["trigger_month"] == WEAK["missed_months"][2]  # the third miss
@@ -49,8 +53,13 @@ def test_top_performer_high_risk_before_resignation_with_criticism_and_no_recogn
     last = star.risk_contributions[star.risk_contributions["month"] == before["month"].iloc[-1]]
     top3 = last.sort_values("points", ascending=False)["signal"].head(3).tolist()
     assert "public_criticism" in top3 and "no_recognition" in top3
-    assert star.facts["public_criticisms"] == len(STAR["criticised_on"]) and star.facts["manager"] == STAR["criticised_by"]
-    assert star.facts["recognition_missing"] >= 1 and star.facts["flight_risk_high_before_exit"] == 1
+    assert (
+        star.facts["public_criticisms"] == len(STAR["criticised_on"])
+        and star.facts["manager"] == STAR["criticised_by"]
+    )
+    assert (
+        star.facts["recognition_missing"] >= 1 and star.facts["flight_risk_high_before_exit"] == 1
+    )
     assert {"manager_coaching", "exit_lessons"} <= {r.id for r in star.recommendations}
     assert not star.underperformer
 
@@ -58,15 +67,19 @@ def test_top_performer_high_risk_before_resignation_with_criticism_and_no_recogn
 def test_steady_average_performer_flagged_for_neither():
     ds = open_dataset(None)
     staff = ds.table("staff")
-    healthy = staff[(staff["branch_id"] == PLANTED["healthy_branch"]) & staff["left_on"].isna()
-                    & (staff["role"] == "personal_am")]
+    healthy = staff[
+        (staff["branch_id"] == PLANTED["healthy_branch"])
+        & staff["left_on"].isna()
+        & (staff["role"] == "personal_am")
+    ]
     r = review(ds, ReviewSettings(staff_ids=healthy["staff_id"].tolist()))
     steady = min(r.people, key=lambda p: abs(p.rank["completion"] - 1.0))
     assert 0.95 <= steady.rank["completion"] <= 1.1
     assert not steady.underperformer and steady.flight_risk_level != "high"
     assert steady.facts["flight_risk_high_now"] == 0 and steady.facts["review_missing"] == 0
     assert not {"formal_review", "reassign", "improvement_plan", "dismissal", "retention"} & {
-        x.id for x in steady.recommendations}
+        x.id for x in steady.recommendations
+    }
 
 
 def test_no_dismissal_for_the_planted_underperformer(pair):
@@ -83,8 +96,11 @@ def test_pair_report_in_both_languages_with_pseudonyms(pair):
         text = "\n".join(o.to_text(lang) if hasattr(o, "to_text") else str(o.data) for o in objects)
         assert not [n for n in names if n in text]
         assert answer(pair, pair.people[0], lang)
-    assert "高桂" in "\n".join(o.to_text("zh") for o in full_report(pair, "zh", pseudonymise=False)
-                              if hasattr(o, "to_text"))
+    assert "高桂" in "\n".join(
+        o.to_text("zh")
+        for o in full_report(pair, "zh", pseudonymise=False)
+        if hasattr(o, "to_text")
+    )
 
 
 def test_unknown_staff_id_did_you_mean():
