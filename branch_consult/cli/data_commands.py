@@ -87,8 +87,8 @@ def sample_data(
         branches=branches,
         seed=seed,
         customers_per_branch=customers_per_branch or None,
-        fmt=fmt,
-        progress=True,  # type: ignore[arg-type]
+        fmt=fmt,  # type: ignore[arg-type]  # checked against the three formats just above
+        progress=True,
     )
     typer.echo(f"wrote {branches} branches to {out}")
     typer.echo(f"planted patterns: {out / 'planted.json'}")

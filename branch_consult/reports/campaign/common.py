@@ -12,11 +12,11 @@ from IPython.display import Markdown
 from branch_consult import charts
 from branch_consult.display import Figure, Table
 from branch_consult.formats import format_value
+from branch_consult.reports.blocks import Spec, chart_figure, spec_table
 from branch_consult.reports.campaign import words as W
 
 Objects = list[Any]
 #: a column to show: (frame column, label key, format)
-Spec = Sequence[tuple[str, str, str]]
 MONEY_METRICS = {"deposits", "wealth_sales", "aum"}
 #: a staff list longer than this is cut in the document (a large network prints per-branch lists instead)
 MAX_STAFF_ROWS = 300
@@ -46,20 +46,21 @@ def table(
     note: str | None = None,
     highlight: Sequence[int] = (),
 ) -> Table:
-    cols = [(c, lab, f) for c, lab, f in spec if c in frame.columns]
-    return Table.from_frame(
-        frame[[c for c, _, _ in cols]],
-        caption=caption,
+    """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
+    return spec_table(
+        frame,
+        caption,
+        spec,
+        lambda key: W.label(key, lang),
         source=source,
         note=note,
-        highlight=list(highlight),
-        formats={c: f for c, _, f in cols},
-        labels={c: W.label(lab, lang) for c, lab, _ in cols},
+        highlight=highlight,
     )
 
 
 def figure(fig: go.Figure, caption: str, source: str) -> Figure:
-    return Figure(caption=caption, source=source, figure=fig, height=int(fig.layout.height or 420))
+    """A Figure display object, as tall as the chart was laid out."""
+    return chart_figure(fig, caption, source)
 
 
 def base_fig(height: int) -> go.Figure:

@@ -23,6 +23,7 @@ from branch_consult.findings import WordedFinding
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels
+from branch_consult.reports.blocks import Spec, chart_figure, spec_table
 from branch_consult.results import (
     BankContext,
     BranchDiagnostic,
@@ -35,7 +36,6 @@ Shown = Markdown | Table | Figure | Finding | Scorecard | Callout
 #: a section as returned to the playbook: a heading, then display objects
 Objects = list[Shown]
 #: table columns to show: (column, label key, format)
-Spec = Sequence[tuple[str, str, str]]
 #: at most this many rows of a customer or staff list
 MAX_LIST_ROWS = 20
 
@@ -152,25 +152,21 @@ def table(
     note: str | None = None,
     highlight: Sequence[int] = (),
 ) -> Table:
-    """A Table from the spec's columns that exist in `frame`, labelled in `lang`."""
-    cols = [(c, lab, fmt) for c, lab, fmt in spec if c in frame.columns]
-    sub = frame[[c for c, _, _ in cols]]
-    return Table.from_frame(
-        sub,
-        caption=caption,
+    """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
+    return spec_table(
+        frame,
+        caption,
+        spec,
+        lambda key: labels.text(key, lang),
         source=source,
         note=note,
-        highlight=list(highlight),
-        formats={c: fmt for c, _, fmt in cols},
-        labels={c: labels.text(lab, lang) for c, lab, _ in cols},
+        highlight=highlight,
     )
 
 
 def figure(fig: go.Figure, caption: str, source: str, height: int | None = None) -> Figure:
     """A Figure display object, as tall as the chart was laid out."""
-    return Figure(
-        caption=caption, source=source, figure=fig, height=height or int(fig.layout.height or 420)
-    )
+    return chart_figure(fig, caption, source, height)
 
 
 def base_fig(height: int) -> go.Figure:

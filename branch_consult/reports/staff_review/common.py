@@ -25,11 +25,11 @@ from branch_consult.display import Figure, Table
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as DL
+from branch_consult.reports.blocks import Spec, chart_figure, spec_table
 from branch_consult.reports.staff_review import labels as L
 
 Objects = list[Any]
 #: (column, label key, format)
-Spec = Sequence[tuple[str, str, str]]
 #: target metrics counted in yuan (shown in 万); the others are counts
 MONEY_METRICS = {"deposits", "aum", "wealth_sales", "fund_sales", "insurance_sales"}
 
@@ -102,21 +102,21 @@ def table(
     note: str | None = None,
     highlight: Sequence[int] = (),
 ) -> Table:
-    """A Table of the spec's columns, labelled in `lang`."""
-    cols = [(c, lab, f) for c, lab, f in spec if c in frame.columns]
-    return Table.from_frame(
-        frame[[c for c, _, _ in cols]],
-        caption=caption,
+    """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
+    return spec_table(
+        frame,
+        caption,
+        spec,
+        lambda key: L.text(key, lang),
         source=source,
         note=note,
-        highlight=list(highlight),
-        formats={c: f for c, _, f in cols},
-        labels={c: L.text(lab, lang) for c, lab, _ in cols},
+        highlight=highlight,
     )
 
 
 def figure(fig: go.Figure, caption: str, source: str) -> Figure:
-    return Figure(caption=caption, source=source, figure=fig, height=int(fig.layout.height or 420))
+    """A Figure display object, as tall as the chart was laid out."""
+    return chart_figure(fig, caption, source)
 
 
 def base_fig(height: int) -> go.Figure:
