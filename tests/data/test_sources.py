@@ -121,9 +121,12 @@ def test_postgresql_server(postgres_url):
     import sqlalchemy as sa
 
     engine = sa.create_engine(postgres_url)
-    with engine.begin() as con:
-        for name, frame in tiny_tables().items():
-            typed(name, frame).to_sql(name, con, index=False, if_exists="replace")
+    try:
+        with engine.begin() as con:
+            for name, frame in tiny_tables().items():
+                typed(name, frame).to_sql(name, con, index=False, if_exists="replace")
+    finally:
+        engine.dispose()  # a pooled psycopg connection left to the garbage collector warns (an error here)
     _check_tiny(open_dataset(postgres_url))
 
 
