@@ -12,6 +12,7 @@ from IPython.display import Markdown
 from branch_consult import charts
 from branch_consult.display import Figure, Table
 from branch_consult.formats import format_value
+from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.blocks import Spec, chart_figure, spec_table
 from branch_consult.reports.campaign import words as W
 
@@ -100,3 +101,12 @@ def trim_staff(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None
         else f"First {MAX_STAFF_ROWS} of {len(frame)} staff; print per-branch lists for the rest."
     )
     return frame.head(MAX_STAFF_ROWS), note
+
+
+def shown_staff(frame: pd.DataFrame, lang: str, pseudonymise: bool) -> pd.DataFrame:
+    """Staff rows as a report shows them: ids as pseudonyms (unless off), roles in `lang`."""
+    pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
+    return frame.assign(
+        id=pseud.series(frame["id"], "staff"),
+        role=frame["role"].map(lambda c: W.code(c, lang)),
+    )

@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 from branch_consult import charts
 from branch_consult.campaign import CampaignPlanResult
 from branch_consult.display import Callout, Scorecard, Table, Tile
-from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.campaign import words as W
 from branch_consult.reports.campaign.common import (
     Objects,
@@ -22,6 +21,7 @@ from branch_consult.reports.campaign.common import (
     group_labels,
     heading,
     metric_format,
+    shown_staff,
     table,
     trim_staff,
 )
@@ -201,11 +201,7 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True)
             )
         )
     if len(first.staff):
-        pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
-        staff = first.staff.assign(
-            id=pseud.series(first.staff["id"], "staff"),
-            role=first.staff["role"].map(lambda c: W.code(c, lang)),
-        )
+        staff = shown_staff(first.staff, lang, pseudonymise)
         sspec = [
             ("branch_id", "branch", "text"),
             ("id", "staff", "text"),

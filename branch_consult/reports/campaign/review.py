@@ -10,7 +10,6 @@ import plotly.graph_objects as go
 from branch_consult import charts
 from branch_consult.campaign import CampaignReviewResult
 from branch_consult.display import Callout, Scorecard, Tile
-from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.campaign import words as W
 from branch_consult.reports.campaign.common import (
     Objects,
@@ -20,6 +19,7 @@ from branch_consult.reports.campaign.common import (
     group_labels,
     heading,
     metric_format,
+    shown_staff,
     table,
     trim_staff,
 )
@@ -152,11 +152,7 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
     else:
         out.append(Callout(style="note", text=W.text("progress_desc", lang)))
     if len(r.staff_progress):
-        pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
-        sp = r.staff_progress.assign(
-            id=pseud.series(r.staff_progress["id"], "staff"),
-            role=r.staff_progress["role"].map(lambda c: W.code(c, lang)),
-        )
+        sp = shown_staff(r.staff_progress, lang, pseudonymise)
         sspec = [
             ("branch_id", "branch", "text"),
             ("id", "staff", "text"),
@@ -209,11 +205,8 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
         table(bp, W.text("board_chart", lang), spec, lang, source=src),
     ]
     if len(r.staff_progress):
-        pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
         sp = r.staff_progress.sort_values(["rank", "id"]).head(STAFF_ROWS)
-        sp = sp.assign(
-            id=pseud.series(sp["id"], "staff"), role=sp["role"].map(lambda c: W.code(c, lang))
-        )
+        sp = shown_staff(sp, lang, pseudonymise)
         sspec = [
             ("rank", "rank", "int"),
             ("branch_id", "branch", "text"),
