@@ -69,7 +69,6 @@ WORDS = {
         "consultant": "顾问",
         "sample": "数据：内置合成示例数据（非客户数据）",
         "toc_hint": "（目录将在打开文档时更新；如未更新，请右键选择“更新域”。）",
-        "page": ("第 ", " 页 / 共 ", " 页"),
     },
     "en": {
         "figure": "Figure",
@@ -82,9 +81,10 @@ WORDS = {
         "consultant": "Consultant",
         "sample": "Data: the embedded synthetic sample bank, not client data",
         "toc_hint": "(The table of contents is updated when the document is opened.)",
-        "page": ("Page ", " of ", ""),
     },
 }
+#: the footer's page line: text before the page number, between it and the page count, after
+PAGE_WORDS = {"zh": ("第 ", " 页 / 共 ", " 页"), "en": ("Page ", " of ", "")}
 
 
 def _png_px(data: bytes) -> tuple[int, int] | None:
@@ -136,7 +136,12 @@ class DocxBuilder:
         self._break_pending = False
         self._toc_page_runs: list[Any] = []
         sec = self.doc.sections[-1]
-        self.text_width = int(sec.page_width - sec.left_margin - sec.right_margin)
+        page, left, right = sec.page_width, sec.left_margin, sec.right_margin
+        if page is None or left is None or right is None:
+            raise ValueError(
+                f"reference document {path}: its last section sets no page width or margins"
+            )
+        self.text_width = int(page - left - right)
 
     # -- basic text ----------------------------------------------------------------
     def has_style(self, name: str) -> bool:
@@ -454,8 +459,8 @@ class DocxBuilder:
                         (ppr.addnext(pic) if ppr is not None else p._p.insert(0, pic))
                         values = {**values, "{{title}}": "  " + values["{{title}}"]}
                     self._replace(p, values)
-            for part in (sec.footer, sec.even_page_footer):
-                for p in part.paragraphs:
+            for footer in (sec.footer, sec.even_page_footer):
+                for p in footer.paragraphs:
                     if "{{page_x_of_y}}" in p.text:
                         self._page_x_of_y(p)
 
@@ -469,7 +474,7 @@ class DocxBuilder:
     def _page_x_of_y(self, p) -> None:
         for r in list(p.runs):
             r._r.getparent().remove(r._r)
-        before, middle, after = self.words["page"]
+        before, middle, after = PAGE_WORDS[self.lang]
         self.run(p, before)
         X.add_field(p, "PAGE", "1")
         self.run(p, middle)

@@ -279,7 +279,15 @@ class DocxExporter(Exporter):
     def _file_extension_default(self) -> str:
         return ".docx"
 
-    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+    # nbconvert declares a notebook as the result; a binary exporter returns bytes, as its
+    # own PDFExporter does (left unannotated there)
+    def from_notebook_node(  # type: ignore[override]
+        self,
+        nb: nbformat.NotebookNode,
+        resources: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> tuple[bytes, dict[str, Any]]:
+        """The .docx bytes of `nb` and the resources nbconvert passes on to its writer."""
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
         folder = (resources or {}).get("metadata", {}).get("path") or None
         data = notebook_to_docx(

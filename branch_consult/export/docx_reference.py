@@ -281,5 +281,5 @@ def build_reference(path: str | Path = DEFAULT_PATH) -> Path:
         body.remove(p)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out)
+    doc.save(str(out))
     return out
