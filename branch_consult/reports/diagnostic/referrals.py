@@ -51,12 +51,14 @@ def referrals_section(d: DiagnosticReport) -> Objects:
     by_role = section_frame(d, "referrals_by_role")
     if weakest is None:  # worded from the branch's own funnel when the metrics lack it
         rates = {
-            code: reached.get(a) / reached.get(b) if reached.get(b) else math.nan
+            code: as_number(reached.get(a)) / as_number(reached.get(b))
+            if reached.get(b)
+            else math.nan
             for code, (a, b) in _HANDOFFS.items()
         }
         known = {k: v for k, v in rates.items() if has_value(v)}
         if known:
-            code = min(known, key=known.get)
+            code = min(known, key=lambda k: known[k])
             weakest, weakest_rate = _handoff_label(code, lang), known[code]
     conversion = m.get("referral_conversion")
     if not has_value(conversion) and reached.get("referred"):

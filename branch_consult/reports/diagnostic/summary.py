@@ -18,6 +18,7 @@ from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
     DiagnosticReport,
     Objects,
+    as_number,
     figure,
     formatted,
     has_value,
@@ -138,7 +139,7 @@ def _tiles(d: DiagnosticReport, kpis: Sequence[str] | None = None) -> list[Tile]
         tiles.append(
             Tile(
                 label=str(row[label_column(lang)]),
-                value=float(row["value"]),
+                value=as_number(row["value"]),
                 format=fmt,
                 status=_STATUS.get(str(row["status"]), "none"),
                 note=labels.text("tile_note", lang, median=formatted(median, fmt, lang))

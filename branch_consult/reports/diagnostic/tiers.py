@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from branch_consult import charts
+from branch_consult.analysis.tiers import TierMigration
 from branch_consult.display import Callout
 from branch_consult.reports import labels
 from branch_consult.reports.diagnostic.common import (
@@ -66,7 +67,9 @@ def tiers_section(d: DiagnosticReport) -> Objects:
     m = d.metrics
     out: Objects = [heading("tiers", lang)]
     dist = section_frame(d, "tier_distribution")
+    # a TierMigration (the results module still declares the field a DataFrame)
     migration = d.tables.migration
+    moves = migration if isinstance(migration, TierMigration) else None
     if dist is not None:
         top = dist.set_index("tier")
         out.append(
@@ -75,14 +78,14 @@ def tiers_section(d: DiagnosticReport) -> Objects:
                 text=labels.text(
                     "tier_narr",
                     lang,
-                    top=int(m.get("top_customers", top.at["top", "customers"])),
+                    top=int(as_number(m.get("top_customers", top.at["top", "customers"]))),
                     top_share=formatted(top.at["top", "share"], "pct1", lang),
                     top_aum_share=formatted(top.at["top", "aum_share"], "pct1", lang),
                     unattended=int(as_number(m.get("top_unattended_count")) or 0),
                     peer_unattended=formatted(m.get("peer_top_unattended_share"), "pct1", lang),
                     base=d.comparison_month,
-                    up=getattr(migration, "up", 0),
-                    down=getattr(migration, "down", 0),
+                    up=moves.up if moves is not None else 0,
+                    down=moves.down if moves is not None else 0,
                 ),
             )
         )
@@ -114,8 +117,8 @@ def tiers_section(d: DiagnosticReport) -> Objects:
             lang=lang,
         )
         out.append(figure(fig, labels.text("tier_dist_chart", lang), labels.source("core", lang)))
-    if migration is not None and hasattr(migration, "matrix"):
-        matrix = migration.matrix.copy()
+    if moves is not None:
+        matrix = moves.matrix.copy()
         matrix.index = tier_labels(pd.Series(matrix.index), lang)
         matrix.columns = tier_labels(pd.Series(matrix.columns), lang)
         fig = charts.heatmap_chart(
@@ -134,7 +137,7 @@ def tiers_section(d: DiagnosticReport) -> Objects:
                 labels.source("core", lang),
             )
         )
-        summary = migration.summary()
+        summary = moves.summary()
         summary = summary.assign(
             direction=mapped(summary["direction"], labels.MIGRATION_LABELS, lang)
         )
