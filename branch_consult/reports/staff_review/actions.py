@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from branch_consult.analysis.staff_review import StaffReview
 from branch_consult.display import Callout, Table
+from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.staff_review import labels as L
 from branch_consult.reports.staff_review.common import (
     Objects,
@@ -58,7 +61,7 @@ def root_cause_section(r: StaffReview, lang: str = "zh", pseudonymise: bool = Tr
     return out
 
 
-def _merged(rows: list[dict[str, object]], text_column: str, lang: str) -> pd.DataFrame:
+def _merged(rows: Sequence[Mapping[str, object]], text_column: str, lang: str) -> pd.DataFrame:
     """Rows with the same wording (a team-level cause or step shared by a pair) shown once, for both people."""
     frame = pd.DataFrame(rows)
     sep = "、" if lang == "zh" else ", "
@@ -70,7 +73,7 @@ def _merged(rows: list[dict[str, object]], text_column: str, lang: str) -> pd.Da
     return first.reset_index()[frame.columns]
 
 
-def cost_table(r: StaffReview, lang: str, p) -> Table:
+def cost_table(r: StaffReview, lang: str, p: Pseudonymiser) -> Table:
     rows = []
     for pr in r.people:
         c = pr.cost
@@ -121,7 +124,7 @@ def recommendations_section(r: StaffReview, lang: str = "zh", pseudonymise: bool
     """Every recommendation with its owner and dated checkpoints; the lawful-sequence note where a dismissal was held back."""
     p = pseudonymiser(r, lang, pseudonymise)
     out: Objects = [heading("recommendations", lang)]
-    rows = []
+    rows: list[dict[str, object]] = []
     for pr in r.people:
         values = rule_values(pr, r, lang, p)
         for rec in pr.recommendations:

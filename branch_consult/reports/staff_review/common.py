@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -156,10 +156,10 @@ def fill(template: str, values: dict[str, Any]) -> str:
     import string
 
     class _Safe(string.Formatter):
-        def get_value(self, key, args, kwargs):  # type: ignore[no-untyped-def]
+        def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
             return kwargs.get(key, "–") if isinstance(key, str) else "–"
 
-        def format_field(self, value, format_spec):  # type: ignore[no-untyped-def]
+        def format_field(self, value: Any, format_spec: str) -> str:
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 return "–"
             try:

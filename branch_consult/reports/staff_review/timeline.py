@@ -9,6 +9,7 @@ from branch_consult import charts
 from branch_consult.analysis.staff_review import PersonReview, StaffReview
 from branch_consult.analysis.staff_review import months as M
 from branch_consult.display import Callout
+from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.staff_review import labels as L
 from branch_consult.reports.staff_review.common import (
     Objects,
@@ -44,7 +45,7 @@ _SYMBOLS = {
 }
 
 
-def timeline_chart(r: StaffReview, pr: PersonReview, lang: str, p) -> go.Figure:
+def timeline_chart(r: StaffReview, pr: PersonReview, lang: str, p: Pseudonymiser) -> go.Figure:
     """Completion line (mid-month points), a 100% target line, overdue-review shading and event markers."""
     main = pr.completion[pr.completion["main"]]
     x = [M.start(m) + pd.Timedelta(days=14) for m in main["month"]]
@@ -73,9 +74,10 @@ def timeline_chart(r: StaffReview, pr: PersonReview, lang: str, p) -> go.Figure:
     for row in pr.review_checkpoints.itertuples(index=False):
         if row.status not in ("missing", "late") or row.step != "review":
             continue
-        stop = row.action_date if pd.notna(row.action_date) else min(hi, pr.person.left_on or hi)
+        acted = row.action_date  # a Timestamp, or NaT while the step is still missing
+        stop = acted if isinstance(acted, pd.Timestamp) else min(hi, pr.person.left_on or hi)
         fig.add_vrect(
-            x0=M.start(row.due_month),
+            x0=M.start(str(row.due_month)),
             x1=stop,
             fillcolor="rgba(181,71,58,0.10)",
             line_width=0,
@@ -88,7 +90,8 @@ def timeline_chart(r: StaffReview, pr: PersonReview, lang: str, p) -> go.Figure:
     ev = pr.events[
         (pr.events["date"] >= lo) & (pr.events["date"] <= hi) & (pr.events["kind"] != "hire")
     ]
-    for kind, group in ev.groupby("kind", sort=False):
+    for kind_code, group in ev.groupby("kind", sort=False):
+        kind = str(kind_code)
         hover = [
             f"{day(d)} {L.label(L.EVENT_LABELS, kind, lang)}"
             + (f" · {who(r, b, p)}" if pd.notna(b) else "")
