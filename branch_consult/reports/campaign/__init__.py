@@ -5,7 +5,8 @@ Each function takes the typed result (`campaign.CampaignPlanResult` or
 shows them cell by cell. Wording lives in `words`.
 """
 
-from branch_consult.reports.campaign.common import show
+from branch_consult.campaign import CampaignPlanResult, CampaignReviewResult
+from branch_consult.reports.campaign.common import Objects, show
 from branch_consult.reports.campaign.plan import (
     PLAN_SECTIONS,
     blank_leaderboard,
@@ -47,19 +48,25 @@ __all__ = [
 
 #: the sections of each stage in reading order; the playbook shows slot after slot
 STAGES: dict[str, list[str]] = {"plan": list(PLAN_SECTIONS), "review": list(REVIEW_SECTIONS)}
-_PRIVATE = {"targets", "progress", "leaderboard"}
 
 
-def section(stage: str, slot: int, result: object, lang: str, pseudonymise: bool = True) -> list:
+def section(
+    stage: str,
+    slot: int,
+    result: CampaignPlanResult | CampaignReviewResult,
+    lang: str,
+    pseudonymise: bool = True,
+) -> Objects:
     """The `slot`-th section of `stage` (empty when the stage has fewer), so one notebook serves both stages."""
     names = STAGES[stage]
     if slot >= len(names):
         return []
     name = names[slot]
-    fn = (PLAN_SECTIONS if stage == "plan" else REVIEW_SECTIONS)[name]
-    if name in _PRIVATE and not (stage == "plan" and name == "leaderboard"):
-        return fn(result, lang, pseudonymise=pseudonymise)
-    return fn(result, lang)
+    if stage == "plan" and isinstance(result, CampaignPlanResult):
+        return PLAN_SECTIONS[name](result, lang, pseudonymise)
+    if stage == "review" and isinstance(result, CampaignReviewResult):
+        return REVIEW_SECTIONS[name](result, lang, pseudonymise)
+    raise TypeError(f"the {stage} stage has no sections for a {type(result).__name__}")
 
 
 __all__ += ["STAGES", "section"]

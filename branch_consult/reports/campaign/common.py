@@ -91,6 +91,14 @@ def show(objects: Objects) -> None:
         display(obj)
 
 
+def keyed_row(frame: pd.DataFrame, column: str, key: str) -> pd.Series:
+    """The row whose `column` holds `key`, such as a total row ("_any", "_total").
+
+    A Series even where an index lookup could return a frame (a repeated key).
+    """
+    return frame.loc[frame[column] == key].iloc[0]
+
+
 def trim_staff(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None]:
     """At most MAX_STAFF_ROWS rows, with a note saying how many were left out."""
     if len(frame) <= MAX_STAFF_ROWS:

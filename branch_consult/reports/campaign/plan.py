@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +21,7 @@ from branch_consult.reports.campaign.common import (
     fmt,
     group_labels,
     heading,
+    keyed_row,
     metric_format,
     shown_staff,
     table,
@@ -39,7 +41,7 @@ def _goals_text(r: CampaignPlanResult, lang: str) -> str:
 def summary_section(r: CampaignPlanResult, lang: str) -> Objects:
     """One paragraph and the key numbers of the plan."""
     plan = r.plan
-    anyg = r.group_totals.set_index("group").loc["_any"]
+    anyg = keyed_row(r.group_totals, "group", "_any")
     text = W.text(
         "summary",
         lang,
@@ -56,8 +58,8 @@ def summary_section(r: CampaignPlanResult, lang: str) -> Objects:
         Tile(label=W.text("tile_aum", lang), value=float(anyg["aum"]), format="wan"),
     ]
     if r.media is not None:
-        planned = r.media.planned.set_index("channel").loc["_total"]
-        best = r.media.optimised.set_index("channel").loc["_total"]
+        planned = keyed_row(r.media.planned, "channel", "_total")
+        best = keyed_row(r.media.optimised, "channel", "_total")
         text += " " + W.text(
             "summary_media",
             lang,
@@ -279,8 +281,8 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
     ]
     planned = m.planned.assign(channel=m.planned["channel"].map(names))
     best = m.optimised.assign(channel=m.optimised["channel"].map(names))
-    pt = m.planned.set_index("channel").loc["_total", "conversions"]
-    bt = m.optimised.set_index("channel").loc["_total", "conversions"]
+    pt = keyed_row(m.planned, "channel", "_total")["conversions"]
+    bt = keyed_row(m.optimised, "channel", "_total")["conversions"]
     tor = m.tornado.head(10)
     ylabels = [
         f"{names[c]} · {W.code(a, lang)}"
@@ -358,10 +360,10 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
 
 def options_section(r: CampaignPlanResult, lang: str) -> Objects:
     """Rows and option totals side by side, with the preferred option and its margin."""
-    a = r.appraisal
-    if a is None:
+    a, stated = r.appraisal, r.plan.options
+    if a is None or stated is None:
         return []
-    cap = r.plan.options.caption.get(lang)
+    cap = stated.caption.get(lang)
     src = W.text("source_plan", lang)
     rspec = [
         ("option", "option", "text"),
@@ -505,7 +507,7 @@ def schedule_section(r: CampaignPlanResult, lang: str) -> Objects:
     labels = [W.code(k, lang) for k in ph["phase"]]
     fig = base_fig(120 + 50 * len(ph))
     ms_per_day = 86_400_000
-    for i, row in ph.reset_index(drop=True).iterrows():
+    for i, (_, row) in enumerate(ph.iterrows()):
         fig.add_trace(
             go.Bar(
                 y=[labels[i]],
@@ -577,13 +579,16 @@ def _d(day: dt.date) -> str:
     return day.isoformat()
 
 
-PLAN_SECTIONS = {
-    "summary": summary_section,
-    "groups": groups_section,
-    "targets": targets_section,
-    "media": media_section,
-    "options": options_section,
-    "design": design_section,
-    "schedule": schedule_section,
-    "leaderboard": blank_leaderboard,
+#: a plan section from (result, language, pseudonymise); sections that show no staff
+#: ignore the flag. In reading order: the playbook shows slot after slot.
+PlanSection = Callable[[CampaignPlanResult, str, bool], Objects]
+PLAN_SECTIONS: dict[str, PlanSection] = {
+    "summary": lambda r, lang, _: summary_section(r, lang),
+    "groups": lambda r, lang, _: groups_section(r, lang),
+    "targets": lambda r, lang, pseudonymise: targets_section(r, lang, pseudonymise=pseudonymise),
+    "media": lambda r, lang, _: media_section(r, lang),
+    "options": lambda r, lang, _: options_section(r, lang),
+    "design": lambda r, lang, _: design_section(r, lang),
+    "schedule": lambda r, lang, _: schedule_section(r, lang),
+    "leaderboard": lambda r, lang, _: blank_leaderboard(r, lang),  # names no one
 }

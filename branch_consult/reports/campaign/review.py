@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +19,7 @@ from branch_consult.reports.campaign.common import (
     fmt,
     group_labels,
     heading,
+    keyed_row,
     metric_format,
     shown_staff,
     table,
@@ -30,7 +32,7 @@ CHART_ENDS = 15
 
 
 def _row(r: CampaignReviewResult, measure: str) -> pd.Series:
-    return r.uplift.set_index("measure").loc[measure]
+    return keyed_row(r.uplift, "measure", measure)
 
 
 def _amount_text(value: float, lang: str) -> str:
@@ -351,10 +353,15 @@ def next_time_section(r: CampaignReviewResult, lang: str) -> Objects:
     return out
 
 
-REVIEW_SECTIONS = {
-    "summary": review_summary,
-    "progress": progress_section,
-    "leaderboard": leaderboard_section,
-    "uplift": uplift_section,
-    "next_time": next_time_section,
+#: a review section from (result, language, pseudonymise); sections that show no staff
+#: ignore the flag. In reading order: the playbook shows slot after slot.
+ReviewSection = Callable[[CampaignReviewResult, str, bool], Objects]
+REVIEW_SECTIONS: dict[str, ReviewSection] = {
+    "summary": lambda r, lang, _: review_summary(r, lang),
+    "progress": lambda r, lang, pseudonymise: progress_section(r, lang, pseudonymise=pseudonymise),
+    "leaderboard": lambda r, lang, pseudonymise: leaderboard_section(
+        r, lang, pseudonymise=pseudonymise
+    ),
+    "uplift": lambda r, lang, _: uplift_section(r, lang),
+    "next_time": lambda r, lang, _: next_time_section(r, lang),
 }
