@@ -14,7 +14,7 @@ reordered.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -172,7 +172,7 @@ def item_table(
     p = difficulty(matrix)
     d = discrimination(matrix, fraction)
     r = corrected_point_biserial(matrix)
-    nf: Mapping[str, str] = {}
+    nf: Mapping[Hashable, str] = {}  # item id → its non-functional option letters
     if distractor_frame is not None and len(distractor_frame):
         flagged = distractor_frame[distractor_frame["non_functional"]]
         nf = flagged.groupby("item_id")["option"].apply(lambda s: "".join(sorted(s))).to_dict()

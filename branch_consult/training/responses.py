@@ -178,9 +178,8 @@ def collect_responses(
     issues: list[ResponseIssue] = []
     people: dict[str, Participant] = {}
     rows: dict[str, dict[str, tuple[int, str]]] = {}
-    for row, rec in frame.iterrows():
+    for r, rec in zip(frame.index.astype(int), frame.to_dict("records"), strict=True):
         pid, qid, value = rec["participant_id"], rec["question_id"], rec["answer"]
-        r = int(row)  # type: ignore[arg-type]
         if pid not in people:
             people[pid] = Participant(pid, rec["name"], rec["branch_id"] or None)
         if qid not in by_id:

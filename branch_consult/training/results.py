@@ -62,22 +62,22 @@ class QuizResults:
 def revise_reasons(items: pd.DataFrame, thresholds: dict[str, float]) -> pd.DataFrame:
     """One row per (item, reason): negative/poor/marginal D, low r, too easy/hard, dead distractors."""
     rows = []
-    for rec in items.itertuples(index=False):
-        d, r, p = rec.D, rec.r_pb, rec.p
+    for rec in items.to_dict("records"):
+        d, r, p = rec["D"], rec["r_pb"], rec["p"]
         if d < 0:
-            rows.append((rec.item_id, "negative_d", d))
+            rows.append((rec["item_id"], "negative_d", d))
         elif d < thresholds["discrimination_poor"]:
-            rows.append((rec.item_id, "poor_d", d))
+            rows.append((rec["item_id"], "poor_d", d))
         elif d < thresholds["discrimination_good"]:
-            rows.append((rec.item_id, "marginal_d", d))
+            rows.append((rec["item_id"], "marginal_d", d))
         if not math.isnan(r) and r < thresholds["point_biserial_floor"]:
-            rows.append((rec.item_id, "low_r", r))
+            rows.append((rec["item_id"], "low_r", r))
         if p > thresholds["too_easy"]:
-            rows.append((rec.item_id, "too_easy", p))
+            rows.append((rec["item_id"], "too_easy", p))
         elif p < thresholds["too_hard"]:
-            rows.append((rec.item_id, "too_hard", p))
-        if rec.non_functional:
-            rows.append((rec.item_id, "non_functional", rec.non_functional))
+            rows.append((rec["item_id"], "too_hard", p))
+        if rec["non_functional"]:
+            rows.append((rec["item_id"], "non_functional", rec["non_functional"]))
     return pd.DataFrame(rows, columns=["item_id", "reason", "value"])
 
 

@@ -58,16 +58,16 @@ def personal_sheets(
     titles = {s.id: s.title for s in course.sections}
     n = len(results.sheet)
     out = []
-    for rec in results.sheet.itertuples(index=False):
-        form = forms[rec.form]
-        answers = results.responses.answers[rec.participant_id]
+    for rec in results.sheet.to_dict("records"):
+        form = forms[rec["form"]]
+        answers = results.responses.answers[rec["participant_id"]]
         items = []
         per_section: dict[str, list[float]] = {}
         for k, q in enumerate(form.item_ids, 1):
             item = by_id[q]
             given = answers.get(q)
             credit = item_score(item, given, results.rule)  # type: ignore[arg-type]
-            invalid = results.responses.invalid.get(rec.participant_id, {}).get(q, "")
+            invalid = results.responses.invalid.get(rec["participant_id"], {}).get(q, "")
             items.append(
                 ItemResult(
                     k, q, "".join(sorted(given)) if given else "", item.answer, credit, invalid
@@ -79,14 +79,14 @@ def personal_sheets(
         )
         out.append(
             PersonalSheet(
-                participant_id=rec.participant_id,
-                name=rec.name,
-                branch_id=rec.branch_id,
-                form=rec.form,
-                percent=float(rec.percent),
-                rank=int(rec.rank),
+                participant_id=rec["participant_id"],
+                name=rec["name"],
+                branch_id=rec["branch_id"],
+                form=rec["form"],
+                percent=float(rec["percent"]),
+                rank=int(rec["rank"]),
                 of=n,
-                passed=float(rec.percent) >= pass_mark,
+                passed=float(rec["percent"]) >= pass_mark,
                 sections=sections,
                 items=tuple(items),
             )

@@ -22,12 +22,12 @@ from branch_consult.training.results import QuizResults, load_revise_rules
 def _names(results: QuizResults, lang: str, pseudonymise: bool) -> dict[str, str]:
     """participant_id -> what the report shows: a stable pseudonym, or 'id name'."""
     p = Pseudonymiser(lang=lang, enabled=pseudonymise)
-    out = {}
-    for rec in results.sheet.itertuples(index=False):
-        out[rec.participant_id] = (
-            p.token(rec.participant_id, "participant", name=rec.name)
+    out: dict[str, str] = {}
+    for rec in results.sheet.to_dict("records"):
+        out[rec["participant_id"]] = (
+            p.token(rec["participant_id"], "participant", name=rec["name"])
             if pseudonymise
-            else f"{rec.participant_id} {rec.name}"
+            else f"{rec['participant_id']} {rec['name']}"
         )
     return out
 
@@ -117,8 +117,15 @@ def scores(results: QuizResults, lang: str, pseudonymise: bool = True) -> Object
     names = _names(results, lang, pseudonymise)
     s = results.sheet
     rows = [
-        [r.rank, names[r.participant_id], r.branch_id, r.form, r.points, r.percent]
-        for r in s.itertuples(index=False)
+        [
+            r["rank"],
+            names[r["participant_id"]],
+            r["branch_id"],
+            r["form"],
+            r["points"],
+            r["percent"],
+        ]
+        for r in s.to_dict("records")
     ]
     cols = [
         Column(key="rank", label=rword("rank", lang), format="int"),
@@ -163,9 +170,9 @@ def _distractor_table(dist: pd.DataFrame, form: str, lang: str) -> Table:
     rows = []
     for item_id, g in dist.groupby("item_id", sort=False):
         cells: dict[str, Any] = {}
-        for r in g.itertuples(index=False):
-            mark = "*" if r.keyed else ("†" if r.non_functional else "")
-            cells[r.option] = f"{r.chosen}{mark}"
+        for r in g.to_dict("records"):
+            mark = "*" if r["keyed"] else ("†" if r["non_functional"] else "")
+            cells[r["option"]] = f"{r['chosen']}{mark}"
         rows.append(
             [item_id] + [cells.get(o, "") for o in letters] + [cells.get(o, "") for o in extra]
         )
@@ -190,21 +197,21 @@ def item_analysis(results: QuizResults, lang: str) -> Objects:
         t = fa.items
         rows = [
             [
-                r.item_id,
-                r.section,
-                rword(r.type, lang),
-                r.p,
-                r.D,
-                rword(r.band, lang),
-                None if math.isnan(r.r_pb) else r.r_pb,
-                r.non_functional,
+                r["item_id"],
+                r["section"],
+                rword(r["type"], lang),
+                r["p"],
+                r["D"],
+                rword(r["band"], lang),
+                None if math.isnan(r["r_pb"]) else r["r_pb"],
+                r["non_functional"],
             ]
-            for r in t.itertuples(index=False)
+            for r in t.to_dict("records")
         ]
         flagged = [
             i
-            for i, r in enumerate(t.itertuples(index=False))
-            if r.band in ("negative", "poor", "marginal")
+            for i, r in enumerate(t.to_dict("records"))
+            if r["band"] in ("negative", "poor", "marginal")
         ]
         cols = [
             Column(key="item", label=rword("item", lang)),
@@ -277,12 +284,12 @@ def revise_list(
     for fa in results.forms:
         for item_id, g in fa.revise.groupby("item_id", sort=False):
             reasons = []
-            for r in g.itertuples(index=False):
-                value = r.value if isinstance(r.value, str) else f"{r.value:.2f}"
+            for r in g.to_dict("records"):
+                value = r["value"] if isinstance(r["value"], str) else f"{r['value']:.2f}"
                 reasons.append(
-                    wording[r.reason]["en" if lang == "en" else "zh"].format(value=value)
+                    wording[r["reason"]]["en" if lang == "en" else "zh"].format(value=value)
                 )
-            stem = by_id[item_id].stem
+            stem = by_id[str(item_id)].stem  # item ids are text
             rows.append([item_id, stem if len(stem) <= 60 else stem[:58] + "…", "\n".join(reasons)])
     if not rows:
         out.append(Callout(style="tip", text=rword("no_revise", lang)))
