@@ -88,15 +88,15 @@ def review_checkpoints(
     left_on = left_on if left_on is not None else pd.Series(dtype="datetime64[ns]")
     rows = []
     n, w = policy.review_after_misses, policy.coaching_window_months
-    for run in miss_runs.itertuples(index=False):
+    for run in miss_runs.to_dict("records"):
         steps = [("review", n)] + ([("next_step", n + w)] if w > 0 else [])
         for step, k in steps:
-            if run.months < k:
+            if int(run["months"]) < k:
                 continue
-            trigger = M.shift(run.start, k - 1)
+            trigger = M.shift(str(run["start"]), k - 1)
             rows.append(
                 {
-                    "staff_id": run.staff_id,
+                    "staff_id": run["staff_id"],
                     "step": step,
                     "trigger_month": trigger,
                     "due_month": M.shift(trigger, 1),
@@ -105,7 +105,7 @@ def review_checkpoints(
     out = pd.DataFrame(rows, columns=["staff_id", "step", "trigger_month", "due_month"])
     kinds, dates, statuses, delays = [], [], [], []
     out = out.sort_values(["staff_id", "trigger_month"], ignore_index=True)
-    for i, row in out.iterrows():
+    for i, row in enumerate(out.to_dict("records")):  # a fresh 0..n-1 index: i is the label
         acts = _events_of(events, row["staff_id"], REVIEW_KINDS)
         acts = acts[acts["date"] >= M.start(row["trigger_month"])]
         later = out[(out["staff_id"] == row["staff_id"]) & (out.index > i)]
@@ -140,13 +140,13 @@ def recognition_checkpoints(
     """
     n = policy.recognition_after_months
     rows = []
-    for run in over_runs.itertuples(index=False):
-        for b in range(run.months // n):
-            first = M.shift(run.start, b * n)
+    for run in over_runs.to_dict("records"):
+        for b in range(int(run["months"]) // n):
+            first = M.shift(str(run["start"]), b * n)
             trigger = M.shift(first, n - 1)
             rows.append(
                 {
-                    "staff_id": run.staff_id,
+                    "staff_id": run["staff_id"],
                     "step": "recognition",
                     "first": first,
                     "trigger_month": trigger,
@@ -155,20 +155,20 @@ def recognition_checkpoints(
             )
     out = pd.DataFrame(rows, columns=["staff_id", "step", "first", "trigger_month", "due_month"])
     kinds, dates, statuses, delays = [], [], [], []
-    for row in out.itertuples(index=False):
-        acts = _events_of(events, row.staff_id, RECOGNITION_KINDS)
+    for row in out.to_dict("records"):
+        acts = _events_of(events, row["staff_id"], RECOGNITION_KINDS)
         acts = acts[
-            (acts["date"] >= M.start(row.first))
-            & (acts["date"] <= min(M.end(row.due_month), M.end(as_of)))
+            (acts["date"] >= M.start(row["first"]))
+            & (acts["date"] <= min(M.end(row["due_month"]), M.end(as_of)))
         ]
-        first = acts.iloc[0] if len(acts) else None
+        act = acts.iloc[0] if len(acts) else None
         status, delay = _status(
-            first["date"] if first is not None else None, row.due_month, as_of, None
+            act["date"] if act is not None else None, row["due_month"], as_of, None
         )
-        if first is not None:
+        if act is not None:
             status, delay = "on_time", 0
-        kinds.append(first["kind"] if first is not None else None)
-        dates.append(first["date"] if first is not None else pd.NaT)
+        kinds.append(act["kind"] if act is not None else None)
+        dates.append(act["date"] if act is not None else pd.NaT)
         statuses.append(status)
         delays.append(delay)
     out = out.drop(columns="first")
