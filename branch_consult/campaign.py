@@ -250,7 +250,7 @@ def analyse_plan(ds: Dataset, plan: Plan) -> CampaignPlanResult:
         carriers = set(
             targets.loc[(targets["level"] == "staff") & (targets["metric"] == goal.metric), "id"]
         )
-        staff_hist = _history(targets, "staff", goal.metric).to_dict()
+        staff_hist = {str(k): float(v) for k, v in _history(targets, "staff", goal.metric).items()}
         empty = employed.iloc[:0]
         staff_parts = [
             _staff_split(

@@ -14,6 +14,7 @@ module's ``__file__`` to a repository root.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -77,11 +78,11 @@ def sample_bank_dir() -> Path:
     return resource_path("data_samples", "bank")
 
 
-def is_sample_bank(location: str | Path | None) -> bool:
+def is_sample_bank(location: str | os.PathLike[str] | None) -> bool:
     """True when a data location is the embedded sample bank (or empty, which means it)."""
-    if location in (None, ""):
+    if location is None or location == "":
         return True
-    text = str(location)
+    text = os.fspath(location)
     if "://" in text:
         return False
     try:

@@ -42,7 +42,10 @@ def largest_remainder(
 
 
 def shares(
-    potential: Sequence[float], history: Sequence[float], w_potential: float, w_history: float
+    potential: Sequence[float] | np.ndarray,
+    history: Sequence[float] | np.ndarray,
+    w_potential: float,
+    w_history: float,
 ) -> np.ndarray:
     """Weighted mix of each part's share of potential and of history (weights normalised to 1).
 
@@ -66,8 +69,8 @@ def shares(
 def split_goal(
     total: float,
     keys: Sequence[str],
-    potential: Sequence[float],
-    history: Sequence[float],
+    potential: Sequence[float] | np.ndarray,
+    history: Sequence[float] | np.ndarray,
     w_potential: float,
     w_history: float,
     unit: float = 1.0,
