@@ -44,7 +44,21 @@ Cell = str | int | float | bool | None
 
 
 def to_cell(value: Any) -> Cell:
-    """Convert a pandas/numpy/python value to a JSON scalar (NaN, NaT, NA → None)."""
+    """A pandas, numpy or Python value as a JSON scalar (NaN, NaT, NA → None).
+
+    Payloads are JSON in the notebook; converting here keeps numpy types and infinities
+    out of them and strips control characters from untrusted text.
+
+    Parameters
+    ----------
+    value
+        One cell of a data frame or any Python value.
+
+    Returns
+    -------
+    str, int, float, bool or None
+        Dates as ``YYYY-MM-DD`` (ISO with the time when it is not midnight).
+    """
     if is_null(value):
         return None
     if isinstance(value, bool):
@@ -499,7 +513,26 @@ _KINDS: dict[str, type[_Display]] = {
 
 
 def from_payload(payload: Mapping[str, Any]) -> _Display:
-    """Rebuild a display object from its contract payload (used by exporters)."""
+    """Rebuild a display object from its contract payload.
+
+    The exporters read executed notebooks through it, so a Word and an HTML deliverable
+    are built from the same typed objects the notebook showed.
+
+    Parameters
+    ----------
+    payload
+        The JSON kept under ``application/vnd.branch-consult+json`` in a notebook output.
+
+    Returns
+    -------
+    Table, Figure, Finding, Scorecard or Callout
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind`` or ``version``; pydantic's ``ValidationError`` (a
+        ValueError) for a field that does not fit.
+    """
     kind = payload.get("kind")
     if kind not in _KINDS:
         raise ValueError(f"unknown display payload kind {kind!r}")

@@ -13,7 +13,7 @@ import re
 import struct
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -21,6 +21,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt, RGBColor
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from branch_consult.display import (
     Callout,
@@ -38,6 +42,11 @@ from branch_consult.export.docx_reference import DEFAULT_PATH, SEVERITY_COLORS, 
 from branch_consult.export.docx_widths import CELL_MARGIN_TWIPS, column_widths
 from branch_consult.export.outline import Outline
 from branch_consult.formats import clean_text, format_value, numeric_column
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from branch_consult.export.docx_markdown import MarkdownWriter
 
 HEAD_FILL = "1F3B5C"
 HIGHLIGHT_FILL = "FFF1CC"
@@ -87,6 +96,14 @@ WORDS = {
 PAGE_WORDS = {"zh": ("第 ", " 页 / 共 ", " 页"), "en": ("Page ", " of ", "")}
 
 
+class PngRenderer(Protocol):
+    """What draws a chart for Word: plotly JSON in, PNG bytes out (`StaticRenderer` is one)."""
+
+    def to_png(self, fig: Any, width: int = ..., height: int = ..., scale: float = ...) -> bytes:
+        """The chart as PNG bytes, `width` × `height` CSS pixels at `scale` pixels each."""
+        ...
+
+
 def _png_px(data: bytes) -> tuple[int, int] | None:
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         return None
@@ -94,7 +111,30 @@ def _png_px(data: bytes) -> tuple[int, int] | None:
 
 
 class DocxBuilder:
-    """A Word document being written from a reference docx."""
+    """A Word document being written from a reference docx.
+
+    The reference document supplies styles, page setup, header and footer, so a firm
+    restyles every deliverable by editing one file; its body is discarded.
+
+    Parameters
+    ----------
+    reference
+        The reference .docx; default the house reference built into the package.
+    lang
+        ``"zh"`` or ``"en"``: the fixed words (captions, cover labels, page line).
+    latin_font, east_asia_font
+        Fonts set on every run, so Word never substitutes one without the characters.
+    renderer
+        Turns plotly JSON into PNG (`export.chart_renderer.StaticRenderer`); needed
+        only when the document has figures.
+
+    Raises
+    ------
+    FileNotFoundError
+        When `reference` is given and does not exist.
+    ValueError
+        When the reference document's last section sets no page width or margins.
+    """
 
     def __init__(
         self,
@@ -102,7 +142,7 @@ class DocxBuilder:
         lang: str = "zh",
         latin_font: str = "Calibri",
         east_asia_font: str = "Noto Sans CJK SC",
-        renderer: Any = None,
+        renderer: PngRenderer | None = None,
     ) -> None:
         path = Path(reference) if reference else DEFAULT_PATH
         if path.exists():
@@ -147,8 +187,17 @@ class DocxBuilder:
     def has_style(self, name: str) -> bool:
         """Whether the reference document defines style `name`.
 
-        A client's own reference.docx may lack the house styles; callers fall back to
+        A client's own reference.docx may lack the house styles; callers then fall back to
         direct formatting instead of failing the export.
+
+        Parameters
+        ----------
+        name
+            A paragraph, character or table style name, e.g. ``"BC Table"``.
+
+        Returns
+        -------
+        bool
         """
         try:
             self.doc.styles[name]
@@ -156,7 +205,7 @@ class DocxBuilder:
         except KeyError:
             return False
 
-    def paragraph(self, style: str | None = None, container: Any = None):
+    def paragraph(self, style: str | None = None, container: _Cell | None = None) -> Paragraph:
         """A new paragraph at the end of the body or of `container` (a table cell, a box).
 
         Parameters
@@ -181,7 +230,7 @@ class DocxBuilder:
 
     def run(
         self,
-        paragraph,
+        paragraph: Paragraph,
         text: str,
         *,
         bold: bool = False,
@@ -190,7 +239,7 @@ class DocxBuilder:
         code: bool = False,
         color: str | None = None,
         size: float | None = None,
-    ):
+    ) -> Run:
         """A run of text with the document's Latin and East Asian fonts set.
 
         Chinese needs its own font on every run, or Word substitutes one that lacks
@@ -216,11 +265,20 @@ class DocxBuilder:
             r.font.size = Pt(size)
         return r
 
-    def link(self, paragraph, url: str, text: str) -> None:
-        """A clickable hyperlink in `paragraph`; plain text when `url` is not http(s) or mailto.
+    def link(self, paragraph: Paragraph, url: str, text: str) -> None:
+        """A clickable hyperlink in `paragraph`; plain text unless `url` is http(s) or mailto.
 
         Data values are untrusted, so only web and mail links become live links in a
         deliverable sent to a client.
+
+        Parameters
+        ----------
+        paragraph
+            The paragraph the link is added to.
+        url
+            The target; any other scheme (``javascript:``, ``file:``) is written as text.
+        text
+            What the reader sees.
         """
         if not re.match(r"^(https?|mailto):", url or ""):
             self.run(paragraph, text)
@@ -232,8 +290,21 @@ class DocxBuilder:
             self.east_asia,
         )
 
-    def heading(self, inline, level: int, md) -> None:
-        """A numbered Heading 1-3; the TOC entry gets the number Word's list numbering shows."""
+    def heading(self, inline: Token, level: int, md: MarkdownWriter) -> None:
+        """A numbered Heading 1-3 from a Markdown heading; the TOC gets the number Word shows.
+
+        The notebook's first top heading is skipped (the cover already shows the title), and
+        a hand-typed number ("2.", "三、") is dropped so Word's list numbering is the only one.
+
+        Parameters
+        ----------
+        inline
+            The heading's inline Markdown token.
+        level
+            Markdown level (1 for ``#``), mapped through the notebook's `outline`.
+        md
+            The Markdown writer, for the heading's plain text.
+        """
         index, self._heading_index = self._heading_index, self._heading_index + 1
         if index == self.outline.title_index:
             return  # the report title: the cover already shows it
@@ -261,7 +332,21 @@ class DocxBuilder:
         self._break_pending = True
 
     def style_num_id(self, style: str) -> int | None:
-        """The numbering instance a list style points at (bullets reuse it at every level)."""
+        """The numbering instance a list style points at.
+
+        Bullet lists reuse it at every nesting level, so bullets look the same as in the
+        reference document.
+
+        Parameters
+        ----------
+        style
+            A list style, e.g. ``"List Bullet"``.
+
+        Returns
+        -------
+        int or None
+            The ``w:numId``; None when the style is missing or not numbered.
+        """
         if not self.has_style(style):
             return None
         ppr = self.doc.styles[style].element.pPr
@@ -270,7 +355,23 @@ class DocxBuilder:
         return int(num.get(qn("w:val"))) if num is not None else None
 
     def new_list_num(self, start: int = 1, level: int = 0) -> int | None:
-        """A fresh numbering instance of List Number so each ordered list restarts."""
+        """A fresh numbering instance of List Number, so each ordered list restarts.
+
+        Word continues one numbering instance across the whole document; a Markdown list
+        that starts at 1 (or at `start`) needs its own.
+
+        Parameters
+        ----------
+        start
+            The first number shown.
+        level
+            The list level the restart applies to (0 for the outermost).
+
+        Returns
+        -------
+        int or None
+            The new ``w:numId``; None when the reference document has no numbered List Number.
+        """
         if not self.has_style("List Number"):
             return None
         ppr = self.doc.styles["List Number"].element.pPr
@@ -302,14 +403,39 @@ class DocxBuilder:
 
     # -- document frame ----------------------------------------------------------------
     def brand(self, meta: Mapping[str, Any]) -> None:
-        """Take the workspace's brand colour for table headers (the cover rule and client band too)."""
+        """Take the workspace's brand colour for table headers, the cover rule and client band.
+
+        Parameters
+        ----------
+        meta
+            Notebook metadata; ``brand_colour`` as ``#RRGGBB``. Anything else keeps the house
+            colours (a data value never reaches the XML unchecked).
+        """
         colour = str(meta.get("brand_colour") or "")
         if re.fullmatch(r"#?[0-9A-Fa-f]{6}", colour):
             self.head_fill = colour.lstrip("#").upper()
             self.accent = self.head_fill
 
-    def logo(self, path: Any, height_cm: float, paragraph: Any = None) -> bool:
-        """The client's logo as a picture (PNG/JPEG/GIF); False, with nothing added, when unreadable."""
+    def logo(self, path: str | Path, height_cm: float, paragraph: Paragraph | None = None) -> bool:
+        """The client's logo as a picture (PNG, JPEG or GIF).
+
+        A broken or missing logo file must not cost the deliverable, so failure is reported
+        by the return value, not raised.
+
+        Parameters
+        ----------
+        path
+            The logo file.
+        height_cm
+            Height on the page; the width follows the picture's proportions.
+        paragraph
+            Where to add it; default a new paragraph.
+
+        Returns
+        -------
+        bool
+            False, with nothing added, when the file cannot be read as a picture.
+        """
         from docx.shared import Cm
 
         try:
@@ -377,7 +503,11 @@ class DocxBuilder:
         self.page_break()
 
     def toc(self) -> None:
-        """A contents list as a Word TOC field (headings 1-3); `finish_toc` fills its text."""
+        """A contents list as a Word TOC field (headings 1-3), on a page of its own.
+
+        Word fills the field when the document is opened; `finish_toc` writes the text
+        beforehand, so viewers that never update fields still show the contents.
+        """
         p = self.paragraph(style="TOC Heading")
         self.run(p, self.words["contents"])
         p = self.paragraph(style="TOC 1")
@@ -387,11 +517,10 @@ class DocxBuilder:
         self.page_break()
 
     def finish_toc(self) -> None:
-        """Fill the TOC field's cached result with the headings and a placeholder page number.
+        """Fill the TOC field's cached result with the headings written so far.
 
-        ``set_toc_pages`` writes the real numbers once a layout is known; until then Word
-        recomputes the field on open (``updateFields``) and viewers that never update
-        fields still show a real contents list.
+        Called once the whole body is written. Page numbers are placeholders until
+        `set_toc_pages` writes the pages measured in a rendered copy.
         """
         if self._toc is None or not self.headings:
             return
@@ -410,8 +539,6 @@ class DocxBuilder:
             if i:
                 new = OxmlElement("w:p")
                 current._p.addnext(new)
-                from docx.text.paragraph import Paragraph
-
                 current = Paragraph(new, p._parent)
             style = f"TOC {level}"
             if self.has_style(style):
@@ -424,7 +551,13 @@ class DocxBuilder:
         current._p.append(end)
 
     def set_toc_pages(self, pages: Sequence[int]) -> None:
-        """Write the heading pages into the contents and stop Word asking to update fields."""
+        """Write the measured heading pages into the contents and stop Word asking to update fields.
+
+        Parameters
+        ----------
+        pages
+            One page number per heading, in the order of `headings`.
+        """
         for run, page in zip(self._toc_page_runs, pages, strict=True):
             run.text = str(page)
         if self._toc is not None:
@@ -507,7 +640,15 @@ class DocxBuilder:
         )  # a table caption stays with its table, a figure caption with its source
 
     def source(self, text: str | None, note: str | None = None) -> None:
-        """Note and source lines under a table or figure ("来源：…", as in the HTML deliverable)."""
+        """Note and source lines under a table or figure ("来源：…"), as in the HTML deliverable.
+
+        Parameters
+        ----------
+        text
+            Where the numbers come from; prefixed with the localised "Source:".
+        note
+            A footnote shown above the source line.
+        """
         lines = [clean_text(note)] if note and clean_text(note).strip() else []
         if text and clean_text(text).strip():
             lines.append(source_line(text, self.lang))
@@ -564,8 +705,27 @@ class DocxBuilder:
         rows: Sequence[Sequence[str]],
         numeric: Sequence[bool],
         highlight: Sequence[int] = (),
-    ) -> Any:
-        """A Word table: repeated navy header row, right-aligned numbers, highlighted rows."""
+    ) -> DocxTable:
+        """A Word table: repeated navy header row, right-aligned numbers, highlighted rows.
+
+        Tables of at most ``KEEP_TOGETHER_ROWS`` rows are kept on one page with their source
+        line; longer ones repeat their header on every page.
+
+        Parameters
+        ----------
+        header
+            Column headers.
+        rows
+            Cell texts, already formatted for the document's language.
+        numeric
+            One flag per column: right-align it.
+        highlight
+            Row positions to shade and set in bold.
+
+        Returns
+        -------
+        docx.table.Table
+        """
         t = self._table(len(rows) + 1, len(header))
         marked = set(highlight)
         hdr = t.rows[0]
@@ -608,11 +768,28 @@ class DocxBuilder:
                         X.keep_with_next(para)
         return t
 
-    def markdown_table(self, header, rows, aligns, md) -> None:
+    def markdown_table(
+        self,
+        header: Sequence[Token],
+        rows: Sequence[Sequence[Token]],
+        aligns: Sequence[str],
+        md: MarkdownWriter,
+    ) -> None:
         """A table written in a Markdown cell, laid out like a display Table.
 
-        Numbers are right-aligned when the Markdown says so or when the column only
-        holds numbers, matching the HTML deliverable.
+        Numbers are right-aligned when the Markdown says so or when the column only holds
+        numbers, matching the HTML deliverable.
+
+        Parameters
+        ----------
+        header
+            The header cells' inline tokens.
+        rows
+            The body cells' inline tokens; short rows are padded.
+        aligns
+            ``"left"``, ``"center"`` or ``"right"`` per column, from the Markdown.
+        md
+            The Markdown writer, for the cells' plain text.
         """
         head = [md.plain(tok) for tok in header]
         body = [[md.plain(tok) for tok in row] + [""] * (len(head) - len(row)) for row in rows]
@@ -622,7 +799,17 @@ class DocxBuilder:
         self.paragraph(style="BC Source")
 
     def table(self, t: Table) -> None:
-        """A display Table as a Word table: the same formatted cells and alignment as the HTML one."""
+        """A display Table as a Word table, numbered caption above and source below.
+
+        The cells come from `Table.formatted_rows` and the alignment from
+        `Table.numeric_columns`, the same calls the HTML exporter makes, so both deliverables
+        show the same text.
+
+        Parameters
+        ----------
+        t
+            The table read back from the notebook's payload.
+        """
         if not t.columns:
             return
         if t.caption:
@@ -664,7 +851,16 @@ class DocxBuilder:
         p.paragraph_format.line_spacing = 0.6
 
     def finding(self, f: Finding) -> None:
-        """A finding box: severity and title, then evidence and the recommended action."""
+        """A finding box: severity and title, then the evidence and the recommended action.
+
+        Boxed and coloured by severity so a reader scanning the report sees the serious
+        findings first; the box never splits across pages.
+
+        Parameters
+        ----------
+        f
+            The finding read back from the notebook's payload.
+        """
         sev = f.severity if f.severity in SEVERITY_COLORS else "info"
         accent, fill = SEVERITY_COLORS[sev]
         cell = self._box(accent, fill)
@@ -691,7 +887,13 @@ class DocxBuilder:
         self._spacer()
 
     def callout(self, c: Callout) -> None:
-        """A boxed note, warning or tip."""
+        """A boxed note, warning or tip, coloured by its style.
+
+        Parameters
+        ----------
+        c
+            The callout read back from the notebook's payload.
+        """
         accent, fill = CALLOUT_COLORS.get(c.style, CALLOUT_COLORS["note"])
         cell = self._box(accent, fill)
         first = cell.paragraphs[0]
@@ -704,7 +906,15 @@ class DocxBuilder:
         self._spacer()
 
     def scorecard(self, s: Scorecard) -> None:
-        """KPI tiles in rows of three or four, each with its traffic-light colour on top."""
+        """KPI tiles in rows of three or four, each with its traffic-light colour on top.
+
+        Rows are balanced (5 tiles → 3 + 2) so the tiles keep a readable width on A4.
+
+        Parameters
+        ----------
+        s
+            The scorecard read back from the notebook's payload.
+        """
         tiles = list(s.tiles)
         if not tiles:
             return
@@ -764,7 +974,21 @@ class DocxBuilder:
         p.add_run().add_picture(io.BytesIO(png), width=Emu(width))
 
     def figure(self, f: Figure) -> None:
-        """A plotly chart re-rendered for the page width, with its numbered caption and source."""
+        """A plotly chart re-rendered for the page width, with its numbered caption and source.
+
+        Re-rendered from the chart's JSON (not a screenshot of the notebook) so text stays
+        about 9 pt and the picture about 300 dpi on paper.
+
+        Parameters
+        ----------
+        f
+            The figure read back from the notebook's payload.
+
+        Raises
+        ------
+        RuntimeError
+            When the builder was made without a renderer.
+        """
         if self.renderer is None:
             raise RuntimeError(
                 "a figure needs a renderer (branch_consult.export.chart_renderer.StaticRenderer)"
@@ -787,7 +1011,13 @@ class DocxBuilder:
 
     # -- any notebook's outputs -----------------------------------------------------------
     def preformatted(self, text: str) -> None:
-        """Printed output and plain-text results: monospaced lines, kept as they were laid out."""
+        """Printed output and plain-text results: monospaced lines, kept as they were laid out.
+
+        Parameters
+        ----------
+        text
+            The output text; tabs become four spaces.
+        """
         lines = clean_text(text).split("\n")
         for i, line in enumerate(lines):
             p = self.paragraph(style="BC Code")
@@ -799,7 +1029,23 @@ class DocxBuilder:
                 X.keep_with_next(p)
 
     def image(self, data: bytes, mime: str) -> bool:
-        """A picture from an image payload; SVG converted to PNG. False (nothing added) if unreadable."""
+        """A picture from an image output or attachment; SVG is converted to PNG first.
+
+        Word cannot show SVG everywhere and shows only the first frame of a GIF, so both are
+        turned into PNG. An unreadable picture is skipped, never fatal.
+
+        Parameters
+        ----------
+        data
+            The image bytes.
+        mime
+            Its MIME type, e.g. ``"image/png"``.
+
+        Returns
+        -------
+        bool
+            False, with nothing added, when the picture cannot be read.
+        """
         if mime == "image/svg+xml":
             try:
                 import cairosvg
@@ -824,8 +1070,23 @@ class DocxBuilder:
         except Exception:  # never kill the document for one picture
             return False
 
-    def math(self, latex: str, display: bool = True, paragraph: Any = None) -> bool:
-        """A formula as Office Math (an equation Word can edit); False if the TeX cannot be read."""
+    def math(self, latex: str, display: bool = True, paragraph: Paragraph | None = None) -> bool:
+        """A formula as Office Math, an equation the reader can edit in Word.
+
+        Parameters
+        ----------
+        latex
+            The TeX source, without the ``$`` delimiters.
+        display
+            True for a centred formula of its own, False for one inside a line of text.
+        paragraph
+            Where an inline formula goes; default a new paragraph.
+
+        Returns
+        -------
+        bool
+            False, with nothing added, when the TeX cannot be converted.
+        """
         from branch_consult.export.math import latex_to_omml
 
         try:
@@ -840,7 +1101,7 @@ class DocxBuilder:
         return True
 
     def rule(self) -> None:
-        """A horizontal rule: an empty paragraph with a bottom border."""
+        """A horizontal rule (Markdown ``---``): an empty paragraph with a bottom border."""
         p = self.paragraph()
         ppr = p._p.get_or_add_pPr()
         bdr = OxmlElement("w:pBdr")
@@ -851,7 +1112,14 @@ class DocxBuilder:
         ppr.append(bdr)
 
     def save(self) -> bytes:
-        """The finished document as .docx bytes (written atomically by the caller)."""
+        """The finished document as .docx bytes.
+
+        Bytes rather than a file, so the caller writes the deliverable atomically.
+
+        Returns
+        -------
+        bytes
+        """
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()
