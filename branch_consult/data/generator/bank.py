@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -32,12 +32,12 @@ def _windows(
 
 def branch_tables(ctx: BranchContext, customers_per_branch: int) -> dict[str, pd.DataFrame]:
     """Every table's rows for one branch, in dependency order."""
-    branch = people.branch_row(ctx)
+    branch, size = people.branch_row(ctx)
     staff = people.staff(ctx)
     staff, ratios, conversion = hr.plant_staff_cases(ctx, staff)
-    cust = people.customers(ctx, branch.pop("size"), customers_per_branch)
+    cust = people.customers(ctx, size, customers_per_branch)
     holdings, facts = money.holdings(ctx, cust)
-    cust = people.claim(ctx, cust, facts["tier_aum"], staff)
+    cust = people.claim(ctx, cust, facts.tier_aum, staff)
     employed = staff["left_on"].isna()
     counters = int(max(3, (employed & staff["role"].isin(["teller", "wealth_manager"])).sum()))
     branch.update(counters=counters, fte=float(employed.sum()))
@@ -50,7 +50,7 @@ def branch_tables(ctx: BranchContext, customers_per_branch: int) -> dict[str, pd
         "staff": staff,
         "customers": cust,
         "holdings": holdings,
-        "branch_daily": money.branch_daily(ctx, facts["deposits_by_month"]),
+        "branch_daily": money.branch_daily(ctx, facts.deposits_by_month),
         "transactions": money.transactions(ctx, cust, staff, facts),
         "queue_tickets": lobby.queue_tickets(ctx, staff, counters),
         "referrals": sales.referrals(ctx, staff, cust, conversion),
@@ -135,7 +135,7 @@ def _write_bank(
     t_days, x_days = _windows(branches * per_branch, ticket_days, transaction_days)
     period = Period(tuple(month_list(end_month, months)), t_days, x_days)
     serials = Serials()
-    log: dict = {}
+    log: dict[str, Any] = {}
     sink = TableSink(out, fmt)
     chunk = max(1, chunk_customers // per_branch)
     width = max(3, len(str(branches)))
@@ -168,7 +168,7 @@ def _write_bank(
 
 
 def _planted(
-    seed: int, branches: int, per_branch: int, period: Period, width: int, log: dict
+    seed: int, branches: int, per_branch: int, period: Period, width: int, log: dict[str, Any]
 ) -> Planted:
     healthy = Positions(branches).healthy
     return Planted(

@@ -89,10 +89,12 @@ def plant_staff_cases(
     head = people["staff_id"].iloc[0]
     weak = int(np.flatnonzero(people["role"].to_numpy() == "personal_am")[0])
     star = int(np.flatnonzero(people["role"].to_numpy() == "wealth_manager")[0])
-    people.loc[weak, ["hired_on", "left_on"]] = [np.datetime64("2023-03-06"), pd.NaT]
+    people.at[weak, "hired_on"] = np.datetime64("2023-03-06")
+    people.at[weak, "left_on"] = pd.NaT
     resign_on = per.month_ends[-2]
-    people.loc[star, ["hired_on", "left_on"]] = [np.datetime64("2019-04-08"), resign_on]
-    weak_id, star_id = people.at[weak, "staff_id"], people.at[star, "staff_id"]
+    people.at[star, "hired_on"] = np.datetime64("2019-04-08")
+    people.at[star, "left_on"] = resign_on
+    weak_id, star_id = str(people.at[weak, "staff_id"]), str(people.at[star, "staff_id"])
     # under-performer: fine for three months, then misses every month to the end
     first_miss = 3
     weak_ratio = np.concatenate(
@@ -162,7 +164,9 @@ def plant_staff_cases(
     return people, {weak_id: weak_ratio, star_id: star_ratio}, {weak_id: 0.35, star_id: 1.4}
 
 
-def staff_events(ctx: BranchContext, people: pd.DataFrame, extra: list[dict]) -> pd.DataFrame:
+def staff_events(
+    ctx: BranchContext, people: pd.DataFrame, extra: list[dict[str, object]]
+) -> pd.DataFrame:
     """Hires, probation ends, sprinkled praise/training/complaints, reviews and resignations."""
     rng = ctx.rng("staff_events")
     per = ctx.period
@@ -172,14 +176,14 @@ def staff_events(ctx: BranchContext, people: pd.DataFrame, extra: list[dict]) ->
         if ctx.is_("staff_cases")
         else set()
     )
-    rows: list[dict] = []
+    rows: list[dict[str, object]] = []
     span = int((per.last_day - per.first_day).astype(int))
-    for p in people.itertuples(index=False):
-        by = None if p.staff_id == head else head
-        hired = np.datetime64(p.hired_on, "D")
+    for p in people.to_dict("records"):
+        by = None if p["staff_id"] == head else head
+        hired = np.datetime64(p["hired_on"], "D")
         rows.append(
             {
-                "staff_id": p.staff_id,
+                "staff_id": p["staff_id"],
                 "date": hired,
                 "kind": "hire",
                 "by_staff_id": by,
@@ -190,7 +194,7 @@ def staff_events(ctx: BranchContext, people: pd.DataFrame, extra: list[dict]) ->
         if hired + 180 * D <= per.last_day:
             rows.append(
                 {
-                    "staff_id": p.staff_id,
+                    "staff_id": p["staff_id"],
                     "date": hired + 180 * D,
                     "kind": "probation_end",
                     "by_staff_id": by,
@@ -198,11 +202,11 @@ def staff_events(ctx: BranchContext, people: pd.DataFrame, extra: list[dict]) ->
                     "note": "试用期满转正",
                 }
             )
-        left = np.datetime64(p.left_on, "D") if pd.notna(p.left_on) else None
-        if left is not None and p.staff_id not in case_ids:
+        left = np.datetime64(p["left_on"], "D") if pd.notna(p["left_on"]) else None
+        if left is not None and p["staff_id"] not in case_ids:
             rows.append(
                 {
-                    "staff_id": p.staff_id,
+                    "staff_id": p["staff_id"],
                     "date": left - 14 * D,
                     "kind": "resignation",
                     "by_staff_id": None,
@@ -210,7 +214,7 @@ def staff_events(ctx: BranchContext, people: pd.DataFrame, extra: list[dict]) ->
                     "note": "个人原因离职",
                 }
             )
-        if p.staff_id in case_ids:
+        if p["staff_id"] in case_ids:
             continue
         last = min(per.last_day, left) if left is not None else per.last_day
         for kind, rate, public_p, note in (
@@ -226,10 +230,12 @@ def staff_events(ctx: BranchContext, people: pd.DataFrame, extra: list[dict]) ->
                     continue
                 rows.append(
                     {
-                        "staff_id": p.staff_id,
+                        "staff_id": p["staff_id"],
                         "date": day,
                         "kind": kind,
-                        "by_staff_id": None if kind == "complaint" or p.staff_id == head else head,
+                        "by_staff_id": None
+                        if kind == "complaint" or p["staff_id"] == head
+                        else head,
                         "public": bool(rng.random() < public_p),
                         "note": note,
                     }
@@ -251,9 +257,9 @@ def assessments(ctx: BranchContext, people: pd.DataFrame) -> pd.DataFrame:
     weak = ctx.log.get("underperformer", {}).get("staff_id") if ctx.is_("staff_cases") else None
     star = ctx.log.get("top_performer_lost", {}).get("staff_id") if ctx.is_("staff_cases") else None
     rows = []
-    for p in people.itertuples(index=False):
-        hired = np.datetime64(p.hired_on, "D")
-        left = np.datetime64(p.left_on, "D") if pd.notna(p.left_on) else None
+    for p in people.to_dict("records"):
+        hired = np.datetime64(p["hired_on"], "D")
+        left = np.datetime64(p["left_on"], "D") if pd.notna(p["left_on"]) else None
         dates = []
         if hired < mid and (left is None or left > mid):
             dates.append((mid, "网点负责人"))
@@ -262,8 +268,8 @@ def assessments(ctx: BranchContext, people: pd.DataFrame) -> pd.DataFrame:
         if per.first_day <= m3 <= per.last_day and (left is None or left > m3) and m3 != mid:
             dates.append((m3, "人力资源部"))
         for day, assessor in dates:
-            for comp, req in ROLE_PROFILES[p.role]:
-                if p.staff_id == weak:
+            for comp, req in ROLE_PROFILES[p["role"]]:
+                if p["staff_id"] == weak:
                     score = (
                         req - 2
                         if comp in _WEAK
@@ -271,13 +277,13 @@ def assessments(ctx: BranchContext, people: pd.DataFrame) -> pd.DataFrame:
                         if comp in _STRONG
                         else req - 1
                     )
-                elif p.staff_id == star:
+                elif p["staff_id"] == star:
                     score = min(5, req + int(rng.integers(0, 2)))
                 else:
-                    score = int(np.round(req + p.skill * 10 + rng.normal(0, 0.7)))
+                    score = int(np.round(req + p["skill"] * 10 + rng.normal(0, 0.7)))
                 rows.append(
                     {
-                        "staff_id": p.staff_id,
+                        "staff_id": p["staff_id"],
                         "date": day,
                         "competency": comp,
                         "score": int(np.clip(score, 1, 5)),

@@ -9,8 +9,10 @@ Every value still means the same as in the bank, so loaders can be tested agains
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -29,21 +31,27 @@ def _zh(name: str) -> dict[str, str]:
     return {c.name: c.zh[0] for c in TABLES[name].columns}
 
 
-def _cn_date(value: object) -> str:
-    if value is None or (isinstance(value, str) and not value) or pd.isna(value):
-        return ""
+def _timestamp(value: object) -> pd.Timestamp | None:
+    """A date cell as a Timestamp; None when it is blank or missing (None, "", NaN, NaT)."""
+    if not isinstance(value, str | int | float | np.integer | dt.date | np.datetime64):
+        return None
+    if isinstance(value, str) and not value:
+        return None
     ts = pd.Timestamp(value)
-    return f"{ts.year}年{ts.month}月{ts.day}日"
+    return None if pd.isna(ts) else ts
+
+
+def _cn_date(value: object) -> str:
+    ts = _timestamp(value)
+    return "" if ts is None else f"{ts.year}年{ts.month}月{ts.day}日"
 
 
 def _slash_date(value: object) -> str:
-    if value is None or (isinstance(value, str) and not value) or pd.isna(value):
-        return ""
-    ts = pd.Timestamp(value)
-    return f"{ts.year}/{ts.month}/{ts.day}"
+    ts = _timestamp(value)
+    return "" if ts is None else f"{ts.year}/{ts.month}/{ts.day}"
 
 
-def _thousands(value: object) -> str:
+def _thousands(value: float) -> str:
     number = float(value)
     return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
 
@@ -78,7 +86,7 @@ def _sheet(
     name: str,
     title: str,
     header: list[str],
-    rows: list[list],
+    rows: list[list[object]],
     groups: list[tuple[str, int]] | None = None,
     trailing_blank: int = 0,
 ) -> None:
@@ -125,15 +133,15 @@ def write_messy_extract(out: Path, bank_dir: Path, branch_id: str) -> list[Path]
         [zh[c] for c in b.columns],
         [
             [
-                r.branch_id,
-                r.name,
-                r.region,
-                r.area_type,
-                _slash_date(r.opened_on),
-                int(r.counters),
-                float(r.fte),
+                r["branch_id"],
+                r["name"],
+                r["region"],
+                r["area_type"],
+                _slash_date(r["opened_on"]),
+                int(r["counters"]),
+                float(r["fte"]),
             ]
-            for r in b.itertuples()
+            for r in b.to_dict("records")
         ],
     )
 
@@ -146,15 +154,15 @@ def write_messy_extract(out: Path, bank_dir: Path, branch_id: str) -> list[Path]
         [zh[c] for c in s.columns],
         [
             [
-                r.staff_id,
-                r.branch_id,
-                r.name,
-                r.role,
-                _cn_date(r.hired_on),
-                _cn_date(r.left_on),
-                r.manager_id or None,
+                r["staff_id"],
+                r["branch_id"],
+                r["name"],
+                r["role"],
+                _cn_date(r["hired_on"]),
+                _cn_date(r["left_on"]),
+                r["manager_id"] or None,
             ]
-            for r in s.itertuples()
+            for r in s.to_dict("records")
         ],
     )
 
@@ -167,19 +175,19 @@ def write_messy_extract(out: Path, bank_dir: Path, branch_id: str) -> list[Path]
         [zh[k] for k in c.columns],
         [
             [
-                r.customer_id,
-                r.branch_id,
-                int(r.birth_year),
-                r.gender,
-                _slash_date(r.onboarded_on),
-                r.owner_staff_id or None,
-                r.priority_group or None,
-                _yes_no(r.mobile_banking),
-                pd.Timestamp(r.last_contact_on).to_pydatetime()
-                if pd.notna(r.last_contact_on)
+                r["customer_id"],
+                r["branch_id"],
+                int(r["birth_year"]),
+                r["gender"],
+                _slash_date(r["onboarded_on"]),
+                r["owner_staff_id"] or None,
+                r["priority_group"] or None,
+                _yes_no(r["mobile_banking"]),
+                pd.Timestamp(r["last_contact_on"]).to_pydatetime()
+                if pd.notna(r["last_contact_on"])
                 else None,
             ]
-            for r in c.itertuples()
+            for r in c.to_dict("records")
         ],
         groups=[("客户基本信息", 5), ("管户与渠道", 4)],
     )
@@ -194,12 +202,12 @@ def write_messy_extract(out: Path, bank_dir: Path, branch_id: str) -> list[Path]
         header,
         [
             [
-                r.customer_id,
-                f"{r.month[:4]}年{int(r.month[5:])}月",
-                r.product,
-                round(float(r.balance) / 1e4, 6),
+                r["customer_id"],
+                f"{r['month'][:4]}年{int(r['month'][5:])}月",
+                r["product"],
+                round(float(r["balance"]) / 1e4, 6),
             ]
-            for r in h.itertuples()
+            for r in h.to_dict("records")
         ],
         trailing_blank=3,
     )
@@ -212,8 +220,15 @@ def write_messy_extract(out: Path, bank_dir: Path, branch_id: str) -> list[Path]
         f"{branch['name']}目标与完成情况",
         [zh[k] for k in t.columns],
         [
-            [r.level, r.id, r.month, r.metric, _thousands(r.target), _thousands(r.actual)]
-            for r in t.itertuples()
+            [
+                r["level"],
+                r["id"],
+                r["month"],
+                r["metric"],
+                _thousands(r["target"]),
+                _thousands(r["actual"]),
+            ]
+            for r in t.to_dict("records")
         ],
         trailing_blank=2,
     )

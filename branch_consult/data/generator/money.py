@@ -7,6 +7,8 @@ exactly on the sum of its customers' deposit holdings so the two tables agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -33,6 +35,27 @@ _SEASON = {
 }
 
 
+@dataclass(frozen=True)
+class PlantedOutflow:
+    """The planted outflow's transfers, which the transactions table must show."""
+
+    row: int  # the customer's row in the branch's customer frame
+    days: np.ndarray  # datetime64[D], one per transfer
+    amounts: np.ndarray  # yuan, one per transfer
+    channels: np.ndarray  # mobile / online / counter, one per transfer
+
+
+@dataclass(frozen=True)
+class HoldingFacts:
+    """What the later tables of a branch need from its holdings, so they agree with them."""
+
+    aum_by_month: np.ndarray  # customers x months, credit card excluded
+    deposits_by_month: np.ndarray  # the branch's deposits at each month-end
+    tier_aum: np.ndarray  # per customer: the AUM its tier is claimed on
+    held: np.ndarray  # customers x products: which products each customer holds
+    outflow: PlantedOutflow | None  # in the branch the outflow is planted in
+
+
 def _holds(rng: np.random.Generator, aum: np.ndarray, age: np.ndarray) -> np.ndarray:
     """Which products each customer holds (customers x products)."""
     n = len(aum)
@@ -48,12 +71,12 @@ def _holds(rng: np.random.Generator, aum: np.ndarray, age: np.ndarray) -> np.nda
             np.where((age >= 23) & (age <= 55), 0.38, 0.12),  # credit_card
         ]
     )
-    held = rng.random((n, len(PRODUCTS))) < np.clip(p, 0, 0.97)
+    held: np.ndarray = rng.random((n, len(PRODUCTS))) < np.clip(p, 0, 0.97)
     held[:, 0] = True
     return held
 
 
-def holdings(ctx: BranchContext, cust: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def holdings(ctx: BranchContext, cust: pd.DataFrame) -> tuple[pd.DataFrame, HoldingFacts]:
     """Month-end balances per customer and product; returns the table and facts for later tables."""
     rng = ctx.rng("holdings")
     per = ctx.period
@@ -84,11 +107,11 @@ def holdings(ctx: BranchContext, cust: pd.DataFrame) -> tuple[pd.DataFrame, dict
     months = np.arange(m_count)
     alive = (months[None, :] >= onboard_m[:, None]) & (months[None, :] < churn_m[:, None])
     bal *= alive[:, :, None]
-    facts: dict = {"outflow": None}
+    outflow = None
     tier_aum = (bal[:, -1, :] * ~(np.arange(len(PRODUCTS)) == _CARD)).sum(axis=1)
     if ctx.is_("outflow"):
-        facts["outflow"] = _plant_outflow(ctx, cust, bal, rng)
-        i = facts["outflow"]["row"]
+        outflow = _plant_outflow(ctx, cust, bal, rng)
+        i = outflow.row
         tier_aum[i] = bal[i, -3, :_CARD].sum() + bal[i, -3, _CARD + 1 :].sum()
     bal = np.round(bal, 2)
     ci, mi, pi = np.nonzero(bal > 0)
@@ -101,16 +124,19 @@ def holdings(ctx: BranchContext, cust: pd.DataFrame) -> tuple[pd.DataFrame, dict
         }
     )
     non_card = np.arange(len(PRODUCTS)) != _CARD
-    facts["aum_by_month"] = (bal[:, :, non_card]).sum(axis=2)
-    facts["deposits_by_month"] = (bal[:, :, _DEPOSIT]).sum(axis=(0, 2))
-    facts["tier_aum"] = tier_aum
-    facts["held"] = held
+    facts = HoldingFacts(
+        aum_by_month=(bal[:, :, non_card]).sum(axis=2),
+        deposits_by_month=(bal[:, :, _DEPOSIT]).sum(axis=(0, 2)),
+        tier_aum=tier_aum,
+        held=held,
+        outflow=outflow,
+    )
     return table, facts
 
 
 def _plant_outflow(
     ctx: BranchContext, cust: pd.DataFrame, bal: np.ndarray, rng: np.random.Generator
-) -> dict:
+) -> PlantedOutflow:
     """The largest long-standing customer moves 85% of the money out over five weeks."""
     per = ctx.period
     aum_before = bal[:, -3, :].sum(axis=1) - bal[:, -3, _CARD]
@@ -140,7 +166,7 @@ def _plant_outflow(
         "transfers": k,
         "amount": round(float(parts.sum()), 2),
     }
-    return {"row": row, "days": days, "amounts": parts, "channels": channels}
+    return PlantedOutflow(row=row, days=days, amounts=parts, channels=channels)
 
 
 def branch_daily(ctx: BranchContext, deposits_by_month: np.ndarray) -> pd.DataFrame:
@@ -169,21 +195,21 @@ _KINDS = np.array(
 
 
 def transactions(
-    ctx: BranchContext, cust: pd.DataFrame, people: pd.DataFrame, facts: dict
+    ctx: BranchContext, cust: pd.DataFrame, people: pd.DataFrame, facts: HoldingFacts
 ) -> pd.DataFrame:
     """A sample of customer movements over the transaction window (not reconciled to balances,
     except the planted outflow, whose transfers add up to the fall in its holdings)."""
     rng = ctx.rng("transactions")
     per = ctx.period
     n = len(cust)
-    aum = facts["aum_by_month"][:, -1]
+    aum = facts.aum_by_month[:, -1]
     alive = aum > 0
     rate = np.where(cust["mobile_banking"].to_numpy(), 5.0, 2.5) * (1 + 0.3 * (aum > 2e5))
     count = rng.poisson(rate * per.transaction_days / 30.0) * alive
     who = np.repeat(np.arange(n), count)
     k = len(who)
     kind = _KINDS[rng.choice(6, k, p=[0.22, 0.22, 0.2, 0.2, 0.08, 0.08])]
-    investor = facts["held"][who, 2] | facts["held"][who, 3]
+    investor = facts.held[who, 2] | facts.held[who, 3]
     kind = np.where(np.isin(kind, ("purchase", "redemption")) & ~investor, "deposit", kind)
     mobile = cust["mobile_banking"].to_numpy()[who]
     u = rng.random(k)
@@ -205,19 +231,19 @@ def transactions(
     )
     staff_id = _counter_staff(rng, people, kind, channel)
     cust_ids = cust["customer_id"].to_numpy()[who]
-    out = facts.get("outflow")
+    out = facts.outflow
     if out is not None:
-        j = len(out["days"])
+        j = len(out.days)
         mins = rng.integers(8 * 60, 22 * 60, j)
-        extra_ts = out["days"].astype("datetime64[s]") + mins * np.timedelta64(60, "s")
+        extra_ts = out.days.astype("datetime64[s]") + mins * np.timedelta64(60, "s")
         keep = extra_ts >= per.transaction_start.astype("datetime64[s]")
-        ch = out["channels"][keep].astype(object)
+        ch = out.channels[keep].astype(object)
         cust_ids = np.concatenate(
-            [cust_ids, np.full(int(keep.sum()), cust["customer_id"].iloc[out["row"]])]
+            [cust_ids, np.full(int(keep.sum()), cust["customer_id"].iloc[out.row])]
         )
         kind = np.concatenate([kind, np.full(int(keep.sum()), "transfer_out")])
         channel = np.concatenate([channel, ch])
-        amount = np.concatenate([amount, out["amounts"][keep]])
+        amount = np.concatenate([amount, out.amounts[keep]])
         ts = np.concatenate([ts, extra_ts[keep]])
         tellers = people.loc[
             (people["role"] == "teller") & people["left_on"].isna(), "staff_id"

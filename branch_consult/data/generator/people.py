@@ -36,18 +36,21 @@ def _dates(rng: np.random.Generator, lo: str, hi: str, n: int) -> np.ndarray:
     return rng.integers(a, b + 1, size=n).astype("datetime64[D]")
 
 
-def branch_row(ctx: BranchContext) -> dict:
-    """One branch: name, region and area type; counters and FTE are set from its staff."""
+def branch_row(ctx: BranchContext) -> tuple[dict[str, object], float]:
+    """One branch: name, region and area type; counters and FTE are set from its staff.
+
+    Also its size relative to the mean branch, which scales its number of customers.
+    """
     rng = ctx.rng("branches")
     name, area = branch_name(ctx.index)
-    return {
+    row: dict[str, object] = {
         "branch_id": ctx.branch_id,
         "name": name,
         "region": REGIONS[(ctx.index // 4) % len(REGIONS)],
         "area_type": area,
         "opened_on": _dates(rng, "1992-01-01", "2019-12-31", 1)[0],
-        "size": _SIZE[area] / _MEAN_SIZE * rng.uniform(0.9, 1.1),
     }
+    return row, _SIZE[area] / _MEAN_SIZE * rng.uniform(0.9, 1.1)
 
 
 def staff(ctx: BranchContext) -> pd.DataFrame:
@@ -73,6 +76,8 @@ def staff(ctx: BranchContext) -> pd.DataFrame:
     left[leaver] = _dates(
         rng, str(ctx.period.first_day + 60), str(ctx.period.last_day - 20), int(leaver.sum())
     )
+    managers = np.full(n, ids[0], dtype=object)
+    managers[0] = None  # the branch head manages everyone else and reports to no one here
     frame = pd.DataFrame(
         {
             "staff_id": ids,
@@ -81,7 +86,7 @@ def staff(ctx: BranchContext) -> pd.DataFrame:
             "role": roles,
             "hired_on": hired,
             "left_on": left,
-            "manager_id": np.where(np.arange(n) == 0, None, ids[0]).astype(object),
+            "manager_id": managers,
             "skill": rng.normal(0.03, 0.05, n),
         }
     )
@@ -95,7 +100,8 @@ def _new_customer_days(ctx: BranchContext, rng: np.random.Generator, n: int) -> 
     month = rng.choice(len(per.months), n, p=weight)
     length = (per.month_ends[month] - per.month_starts[month]).astype(int) + 1
     days = per.month_starts[month] + (rng.random(n) * length).astype(int) * np.timedelta64(1, "D")
-    return np.minimum(days, per.last_day - 5 * np.timedelta64(1, "D"))
+    latest: np.ndarray = np.minimum(days, per.last_day - 5 * np.timedelta64(1, "D"))
+    return latest
 
 
 def customers(ctx: BranchContext, size: float, per_branch: int) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from branch_consult.data.generator.context import BranchContext, make_ids
+from branch_consult.data.generator.money import HoldingFacts
 from branch_consult.data.generator.planted import MAIN_METRIC
 
 #: metrics per role, main metric first, with a typical monthly target
@@ -34,28 +35,28 @@ def _round(metric: str, value: np.ndarray | float) -> np.ndarray:
 
 
 def staff_targets(
-    ctx: BranchContext, people: pd.DataFrame, cases: dict
-) -> tuple[pd.DataFrame, list[dict]]:
+    ctx: BranchContext, people: pd.DataFrame, cases: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """Monthly target/actual per salesperson and metric, plus the review events policy produced."""
     rng = ctx.rng("targets")
     per = ctx.period
     m_count = len(per.months)
     q1 = np.array([1.5 if m[5:] in ("01", "02", "03") else 1.0 for m in per.months])
     rows: list[tuple[np.ndarray, ...]] = []
-    events: list[dict] = []
+    events: list[dict[str, object]] = []
     head = people["staff_id"].iloc[0]
-    for person in people.itertuples(index=False):
-        metrics = ROLE_METRICS.get(person.role)
+    for person in people.to_dict("records"):
+        metrics = ROLE_METRICS.get(person["role"])
         if not metrics:
             continue
-        hired = np.datetime64(person.hired_on, "D")
-        left = np.datetime64(person.left_on, "D") if pd.notna(person.left_on) else None
+        hired = np.datetime64(person["hired_on"], "D")
+        left = np.datetime64(person["left_on"], "D") if pd.notna(person["left_on"]) else None
         active = (per.month_starts + 14 >= hired) & (
             per.month_ends <= left if left is not None else True
         )
         active = np.broadcast_to(active, (m_count,))
-        ratio = np.exp(rng.normal(person.skill, 0.12, m_count))
-        planted = cases.get(person.staff_id)
+        ratio = np.exp(rng.normal(person["skill"], 0.12, m_count))
+        planted = cases.get(person["staff_id"])
         if planted is not None:
             ratio = planted
         else:
@@ -76,12 +77,12 @@ def staff_targets(
                         day = per.last_day - int(rng.integers(0, 3))
                     events.append(
                         {
-                            "staff_id": person.staff_id,
+                            "staff_id": person["staff_id"],
                             "date": day,
                             "kind": "review",
                             "by_staff_id": head,
                             "public": False,
-                            "note": f"连续{REVIEW_AFTER}个月未完成{MAIN_METRIC[person.role]}目标，绩效面谈",
+                            "note": f"连续{REVIEW_AFTER}个月未完成{MAIN_METRIC[person['role']]}目标，绩效面谈",
                         }
                     )
         level = np.exp(rng.normal(0, 0.2))
@@ -98,7 +99,7 @@ def staff_targets(
             k_active = int(active.sum())
             rows.append(
                 (
-                    np.full(k_active, person.staff_id, dtype=object),
+                    np.full(k_active, person["staff_id"], dtype=object),
                     np.array(per.months)[active],
                     np.full(k_active, metric, dtype=object),
                     target[active],
@@ -107,7 +108,7 @@ def staff_targets(
             )
     if not rows:
         return pd.DataFrame(columns=["level", "id", "month", "metric", "target", "actual"]), events
-    ids, months, metrics, targets, actuals = (
+    ids, months, metric_names, targets, actuals = (
         np.concatenate(part) for part in zip(*rows, strict=True)
     )
     frame = pd.DataFrame(
@@ -115,7 +116,7 @@ def staff_targets(
             "level": "staff",
             "id": ids,
             "month": months,
-            "metric": metrics,
+            "metric": metric_names,
             "target": targets,
             "actual": actuals,
         }
@@ -124,7 +125,7 @@ def staff_targets(
 
 
 def branch_targets(
-    ctx: BranchContext, staff_rows: pd.DataFrame, facts: dict, cust: pd.DataFrame
+    ctx: BranchContext, staff_rows: pd.DataFrame, facts: HoldingFacts, cust: pd.DataFrame
 ) -> pd.DataFrame:
     """Branch targets; actuals agree with the holdings, customers and staff tables."""
     rng = ctx.rng("branch_targets")
@@ -133,8 +134,8 @@ def branch_targets(
     m_idx = per.month_index(cust["onboarded_on"].to_numpy())
     new = np.bincount(m_idx[m_idx >= 0], minlength=len(months)).astype(float)
     actual = {
-        "deposits": np.round(facts["deposits_by_month"], 2),
-        "aum": np.round(facts["aum_by_month"].sum(axis=0), 2),
+        "deposits": np.round(facts.deposits_by_month, 2),
+        "aum": np.round(facts.aum_by_month.sum(axis=0), 2),
         "new_customers": new,
     }
     frames = []
