@@ -382,7 +382,7 @@ class CampaignReviewResult:
     control_size: int
     final_z: float  # pooled z of the conversion difference at the final look
     boundary_z: float | None  # the last look's O'Brien–Fleming boundary (None: descriptive looks)
-    lessons: list[tuple[str, dict]]  # (lesson id, values) for "what to do next time"
+    lessons: list[tuple[str, dict[str, object]]]  # (lesson id, values) for "what to do next time"
 
 
 _MONEY = {"deposits", "wealth_sales", "aum"}
@@ -491,7 +491,7 @@ def analyse_review(
     boundary_z = float(boundary["z"].iloc[-1]) if boundary is not None else None
 
     conv = next(u for u in ups if u.measure == "converted")
-    lessons: list[tuple[str, dict]] = []
+    lessons: list[tuple[str, dict[str, object]]] = []
     if contacted:
         lessons.append(("contaminated", {"contacted": contacted, "control": n_control}))
     lessons.append(

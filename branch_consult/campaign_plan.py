@@ -269,7 +269,11 @@ def default_plan_path() -> Path:
     return shipped_plans_dir() / "deposit_drive.yaml"
 
 
-def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+#: where a value sits in a YAML file: mapping keys and sequence positions from the top
+YamlPath = tuple[str | int, ...]
+
+
+def _line_index(node: yaml.Node, path: YamlPath = ()) -> dict[YamlPath, int]:
     """YAML node path → 1-based line, for every mapping key and sequence item."""
     lines = {path: node.start_mark.line + 1}
     if isinstance(node, yaml.MappingNode):
@@ -285,7 +289,7 @@ def _line_index(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
     return lines
 
 
-def _model_at(path: tuple) -> type[BaseModel] | None:
+def _model_at(path: YamlPath) -> type[BaseModel] | None:
     """The pydantic model whose fields live at `path` (for did-you-mean suggestions)."""
     model: Any = Plan
     for part in path:

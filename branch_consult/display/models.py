@@ -365,11 +365,16 @@ def _infer_format(series: Any, pd: Any) -> str:
 def _figure_dict(fig: Any) -> dict[str, Any]:
     """Plotly figure (or dict) → JSON-safe dict with data/layout, as plotly emits it."""
     if isinstance(fig, Mapping):
-        return json.loads(json.dumps(dict(fig), default=str))
-    to_json = getattr(fig, "to_json", None)
-    if to_json is None:
-        raise TypeError(f"expected a plotly figure or dict, got {type(fig).__name__}")
-    return json.loads(to_json())
+        text = json.dumps(dict(fig), default=str)
+    else:
+        to_json = getattr(fig, "to_json", None)
+        if to_json is None:
+            raise TypeError(f"expected a plotly figure or dict, got {type(fig).__name__}")
+        text = to_json()
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a plotly figure or dict, got JSON {type(data).__name__}")
+    return data
 
 
 class Figure(_Display):

@@ -28,8 +28,12 @@ RULES_PATH = Path(__file__).with_name("revise_rules.yaml")
 
 def load_revise_rules(path: str | Path | None = None) -> dict[str, Any]:
     """Thresholds and reason wording for the items-to-revise list."""
-    with open(path or RULES_PATH, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    source = path or RULES_PATH
+    with open(source, encoding="utf-8") as fh:
+        rules = yaml.safe_load(fh)
+    if not isinstance(rules, dict):
+        raise ValueError(f"{source}: expected a mapping of thresholds and reasons at the top")
+    return rules
 
 
 @dataclass

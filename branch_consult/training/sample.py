@@ -14,12 +14,13 @@ from __future__ import annotations
 import math
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from branch_consult.training.handout import load_course_and_bank
-from branch_consult.training.question_bank import Item
+from branch_consult.training.question_bank import Item, QuestionBank
 from branch_consult.training.quiz import select_quiz
 
 COURSE = "service_marketing"
@@ -124,13 +125,13 @@ def sample_responses(n: int = 40, seed: int = 2026) -> pd.DataFrame:
     )
 
 
-def _first(frame: pd.DataFrame, pid: str, pred) -> int:
+def _first(frame: pd.DataFrame, pid: str, pred: Callable[[str], bool]) -> int:
     idx = frame.index[(frame["participant_id"] == pid) & frame["question_id"].map(pred)]
     return int(idx[0])
 
 
 def _plant(
-    frame: pd.DataFrame, form1: tuple[str, ...], form2_only: list[str], bank
+    frame: pd.DataFrame, form1: tuple[str, ...], form2_only: list[str], bank: QuestionBank
 ) -> pd.DataFrame:
     by_id = bank.by_id
     single = [q for q in form1 if by_id[q].type == "single" and len(by_id[q].options) == 4]
