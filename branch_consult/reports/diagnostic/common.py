@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -100,13 +100,15 @@ def heading(key: str, lang: str) -> Markdown:
     return Markdown(labels.heading(key, lang))
 
 
-def formatted(value: Any, fmt: str, lang: str) -> str:
+def formatted(value: object, fmt: str, lang: str) -> str:
     """A value as a reader sees it (万 for money, % for shares...)."""
     return format_value(value, fmt, lang)
 
 
-def as_number(value: Any) -> float:
+def as_number(value: object) -> float:
     """A float, or NaN when the value is missing or not a number."""
+    if not isinstance(value, str | SupportsFloat | SupportsIndex):
+        return math.nan
     try:
         out = float(value)
     except (TypeError, ValueError):
@@ -114,7 +116,7 @@ def as_number(value: Any) -> float:
     return out
 
 
-def has_value(value: Any) -> bool:
+def has_value(value: object) -> bool:
     """True when the value is a number (not missing, not NaN)."""
     return not math.isnan(as_number(value))
 
