@@ -282,24 +282,6 @@ class _Resolved:
     kernel_env: dict[str, str] = field(default_factory=dict)
 
 
-def resolve_parameters(
-    playbook: Playbook,
-    *,
-    data: str | os.PathLike[str] | None = None,
-    params: Mapping[str, Any] | None = None,
-    lang: str | None = None,
-) -> tuple[dict[str, Any], str | None]:
-    """Validated parameters (defaults filled) and the data location (password masked).
-
-    Raises ParameterError (bad names/types/values) or DataProblems (unreadable data)
-    before any kernel starts.
-    """
-    from branch_consult.data.db_url import mask_url
-
-    resolved = _resolve(playbook, data, params, lang)
-    return resolved.values, mask_url(resolved.location) if resolved.location else None
-
-
 def _opener(location: str | None) -> Callable[[], Dataset]:
     """Opens the run's data source once, on first need (branch ids, fingerprint, cover)."""
 
