@@ -13,6 +13,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import weakref
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -20,15 +22,29 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 _root: str | None = None
+_root_pid: int | None = None  # a forked child makes its own folder, never removes its parent's
+_lock = threading.Lock()
+#: managers whose kernels have a socket path in the folder; the last one to stop removes it
+_users: weakref.WeakSet[LocalKernelManager] = weakref.WeakSet()
 
 
 def _socket_dir() -> str:
-    global _root
-    if _root is None or not os.path.isdir(_root):
-        _root = tempfile.mkdtemp(prefix="bc-kernels-")
+    global _root, _root_pid
+    if _root is None or _root_pid != os.getpid() or not os.path.isdir(_root):
+        _root, _root_pid = tempfile.mkdtemp(prefix="bc-kernels-"), os.getpid()
         os.chmod(_root, 0o700)
-        atexit.register(shutil.rmtree, _root, True)
     return _root
+
+
+def _remove_socket_dir() -> None:
+    """Remove this process's socket folder (when its last kernel stops, and at exit)."""
+    global _root, _root_pid
+    if _root is not None and _root_pid == os.getpid():
+        shutil.rmtree(_root, ignore_errors=True)
+    _root = _root_pid = None
+
+
+atexit.register(_remove_socket_dir)
 
 
 class LocalKernelManager(AsyncKernelManager):
@@ -55,10 +71,21 @@ class LocalKernelManager(AsyncKernelManager):
             kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
         return await super()._async_pre_start_kernel(**kw)
 
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if restart:
+            return
+        with _lock:
+            _users.discard(self)
+            if not _users:
+                _remove_socket_dir()
+
     @default("transport")
     def _default_transport(self) -> str:
         return "ipc"
 
     @default("ip")
     def _default_ip(self) -> str:
-        return os.path.join(_socket_dir(), "kernel")
+        with _lock:
+            _users.add(self)
+            return os.path.join(_socket_dir(), "kernel")

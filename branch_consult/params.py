@@ -111,6 +111,8 @@ class ParamSchema:
     """All parameters of one playbook, in declaration order."""
 
     specs: list[ParamSpec] = field(default_factory=list)
+    #: names starting with `_`: filled by `run` with what its parent learnt (never by a user)
+    handed: tuple[str, ...] = ()
 
     @classmethod
     def from_notebook(cls, nb: Mapping[str, Any]) -> ParamSchema:
@@ -129,7 +131,11 @@ class ParamSchema:
             return cls([])
         extra = (nb.get("metadata", {}).get("branch_consult", {}) or {}).get("parameters", {}) or {}
         specs = []
+        handed: list[str] = []
         for p in PythonTranslator.inspect(cell):
+            if p.name.startswith("_"):
+                handed.append(p.name)
+                continue
             default = _literal(p.default)
             rules = extra.get(p.name, {}) or {}
             kind = rules.get("kind")
@@ -150,13 +156,13 @@ class ParamSchema:
                     kind=kind,
                 )
             )
-        missing = _assigned_names(cell["source"]) - {s.name for s in specs}
+        missing = _assigned_names(cell["source"]) - {s.name for s in specs} - set(handed)
         if missing:
             raise PlaybookDefinitionError(
                 f"parameters cell: cannot read the declaration of {', '.join(sorted(missing))}; "
                 "write one `name: type = value  # help` per line (no ';' in the help)"
             )
-        return cls(specs)
+        return cls(specs, tuple(handed))
 
     @property
     def names(self) -> list[str]:

@@ -67,6 +67,9 @@ __all__ = [
 ]
 
 FORMATS = ("docx", "html")
+#: the parameter a playbook declares (`_source_facts: dict = {}`) to take what the run's parent
+#: learnt of the data (fingerprint, holdings rows per month): `open_dataset(data, **_source_facts)`
+SOURCE_FACTS = "_source_facts"
 STAGING_PREFIX = ".branch-consult-staging-"
 _COMMIT_MARK = "COMMIT.json"
 #: test hook: SIGKILL this process before moving file N of a set into place (kill tests);
@@ -279,24 +282,6 @@ class _Resolved:
     kernel_env: dict[str, str] = field(default_factory=dict)
 
 
-def resolve_parameters(
-    playbook: Playbook,
-    *,
-    data: str | os.PathLike[str] | None = None,
-    params: Mapping[str, Any] | None = None,
-    lang: str | None = None,
-) -> tuple[dict[str, Any], str | None]:
-    """Validated parameters (defaults filled) and the data location (password masked).
-
-    Raises ParameterError (bad names/types/values) or DataProblems (unreadable data)
-    before any kernel starts.
-    """
-    from branch_consult.data.db_url import mask_url
-
-    resolved = _resolve(playbook, data, params, lang)
-    return resolved.values, mask_url(resolved.location) if resolved.location else None
-
-
 def _opener(location: str | None) -> Callable[[], Dataset]:
     """Opens the run's data source once, on first need (branch ids, fingerprint, cover)."""
 
@@ -468,8 +453,8 @@ def _document_meta(
 def _latest_month(dataset: Callable[[], Any]) -> str | None:
     """The report period when the playbook defaults to the latest month in the data."""
     try:
-        months = dataset().distinct("holdings", "month")
-        return months[-1] if months else None
+        months = dataset().month_counts("holdings")  # counted once per run, handed to the kernel
+        return max(months) if months else None
     except Exception:  # cosmetic: the cover simply omits the period
         return None
 
@@ -590,7 +575,10 @@ def run_playbook(
     data, params, lang, branding = _apply_workspace(playbook, data, params, lang)
     resolved = _resolve(playbook, data, params, lang)
     values, location, dataset = resolved.values, resolved.location, resolved.dataset
-    fingerprint = dataset().fingerprint() if location is not None else None
+    # what the parent learnt of the data goes to the kernel, which does not learn it again
+    facts = dataset().facts() if location is not None else None
+    fingerprint = str(facts["fingerprint"]) if facts else None
+    handed = {SOURCE_FACTS: facts} if facts and SOURCE_FACTS in playbook.params.handed else {}
 
     out = Path(out_dir)
     _prepare_out(out)
@@ -618,7 +606,7 @@ def run_playbook(
             papermill.execute_notebook(
                 str(playbook.path),
                 str(running_path),
-                parameters=values,
+                parameters={**values, **handed},
                 kernel_name=kernel_name,
                 progress_bar=False,
                 log_output=False,

@@ -33,12 +33,13 @@ _PARAMETERS = """\
 data: str = ""  # Data source: folder, workbook or database URL, empty for the workspace's or the sample
 month: str = ""  # Report month YYYY-MM, empty for the latest month in the data
 lang: str = "zh"  # Report language: zh or en
-client: str = ""  # Client name for the cover, empty for the workspace's"""
+client: str = ""  # Client name for the cover, empty for the workspace's
+_source_facts: dict = {}  # Filled by branch-consult run (data fingerprint, months counted), leave empty"""
 
 _LOAD = """\
 set_display_lang(lang)
 charts.use_house_style()
-ds = open_dataset(data or None)
+ds = open_dataset(data or None, **_source_facts)
 ov = overview.bank_overview(ds, month)  # a tested library analysis: one row per branch
 WORDS = {
     "zh": {"heading": "## 各区域存款", "intro": "按区域汇总各网点的月末存款与客户数。",

@@ -12,13 +12,14 @@ import hashlib
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from branch_consult.data import trace
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
@@ -143,9 +144,23 @@ class ValidationReport:
 class Dataset:
     """Validated tables from one source, optionally restricted to some branches."""
 
-    def __init__(self, source: Source, branch_ids: Sequence[str] | None = None):
+    def __init__(
+        self,
+        source: Source,
+        branch_ids: Sequence[str] | None = None,
+        *,
+        fingerprint: str | None = None,
+        holdings_months: Mapping[str, int] | None = None,
+    ):
         self.source = source
         self.branch_filter = tuple(branch_ids) if branch_ids else None
+        # what a run's parent already learnt of this source (see `facts`), else learnt on first use
+        self._given_fingerprint = fingerprint or None
+        #: (table, column) -> (source version counted at, None when handed over; counts)
+        self._month_counts: dict[tuple[str, str], tuple[str | None, dict[str, int]]] = {}
+        if holdings_months:
+            counts = {str(m): int(n) for m, n in holdings_months.items()}
+            self._month_counts["holdings", "month"] = (None, counts)
 
     # ------------------------------------------------------------ identity
     @property
@@ -156,15 +171,32 @@ class Dataset:
         return self.source.tables()
 
     def fingerprint(self) -> str:
-        """Identifies the input data for provenance: source identity and version."""
+        """Identifies the input data for provenance and result caches: source identity and version.
+
+        Computed from the source's current version (a database's counts rows), or taken as
+        given when a run's parent computed it (`open_dataset(..., fingerprint=...)`)."""
+        if self._given_fingerprint is not None:
+            return self._given_fingerprint
+        trace.record("fingerprint", self.label)
         ident = getattr(self.source, "path", None) or getattr(self.source, "url", self.label)
         text = f"{self.source.kind}:{Path(str(ident)).name if self.source.kind != 'sql' else self.label}:{self.source.version()}"
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def facts(self) -> dict[str, object]:
+        """What a run's parent learnt of the source, so its kernel need not learn it again:
+        keyword arguments of `open_dataset` (the fingerprint; holdings rows per month, if counted)."""
+        known: dict[str, object] = {"fingerprint": self.fingerprint()}
+        counted = self._month_counts.get(("holdings", "month"))
+        if counted is not None:
+            known["holdings_months"] = dict(counted[1])
+        return known
+
     def branch(self, branch_id: str | Sequence[str]) -> Dataset:
         """The same source seen through one branch (or a few)."""
         ids = [branch_id] if isinstance(branch_id, str) else list(branch_id)
-        return Dataset(self.source, ids)
+        view = Dataset(self.source, ids, fingerprint=self._given_fingerprint)
+        view._month_counts = self._month_counts  # bank-wide, shared by every view of the source
+        return view
 
     def branch_ids(self) -> list[str]:
         return sorted(self.table("branches")["branch_id"].dropna().astype(str).tolist())
@@ -172,7 +204,15 @@ class Dataset:
     def month_counts(self, name: str = "holdings", column: str = "month") -> dict[str, int]:
         """Rows per month of the whole table, across all branches even for a branch's view
         (a report's period is bank-wide); cheaply where the engine can. Raises DataProblems
-        when some months cannot be real (after today, or far beyond the bulk of the data)."""
+        when some months cannot be real (after today, or far beyond the bulk of the data).
+        Counted once per source version; counts a run's parent handed over are not counted again."""
+        known = self._month_counts.get((name, column))
+        if known is not None and known[0] is None:  # handed over by the run's parent
+            return dict(known[1])
+        version = self.source.version()
+        if known is not None and known[0] == version:
+            return dict(known[1])
+        trace.record("months", f"{self.label} {name}.{column}")
         scan = self.source.duckdb_scan(name) if name in self.tables() else None
         counts: dict[str, int] | None = None
         if scan is not None and column in TABLES[name].names:
@@ -206,7 +246,8 @@ class Dataset:
                 headline=f"table {name} from {self.label} has months that cannot be real "
                 "(`branch-consult validate` lists the rows)",
             )
-        return counts
+        self._month_counts[name, column] = (version, counts)
+        return dict(counts)
 
     def distinct(self, name: str, column: str) -> list[str]:
         """Distinct values of one column (e.g. the months of holdings), cheaply when the engine can."""
@@ -607,8 +648,20 @@ def empty_table(name: str) -> pd.DataFrame:
     )
 
 
-def open_dataset(location: str | os.PathLike[str] | None = None) -> Dataset:
-    """A dataset over a folder, workbook, DuckDB/SQLite file or SQLAlchemy URL (default: the sample)."""
+def open_dataset(
+    location: str | os.PathLike[str] | None = None,
+    *,
+    fingerprint: str | None = None,
+    holdings_months: Mapping[str, int] | None = None,
+) -> Dataset:
+    """A dataset over a folder, workbook, DuckDB/SQLite file or SQLAlchemy URL (default: the sample).
+
+    `fingerprint` and `holdings_months` are what a run's parent already learnt of the same
+    location (`Dataset.facts`, handed to the kernel as the `_source_facts` parameter): taken
+    as given instead of fingerprinting the source and counting its months again.
+    """
     if location is None or str(location) == "":
         location = sample_path()
-    return Dataset(open_source(location))
+    source = open_source(location)
+    trace.record("open", source.label)
+    return Dataset(source, fingerprint=fingerprint, holdings_months=holdings_months)

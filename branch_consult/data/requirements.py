@@ -41,8 +41,3 @@ def playbook_needs() -> dict[str, TableNeeds]:
             )
         out[str(name)] = TableNeeds(str(name), required, optional)
     return out
-
-
-def needs_of(playbook: str) -> TableNeeds | None:
-    """The tables a playbook reads, None when it declares none."""
-    return playbook_needs().get(playbook)

@@ -140,13 +140,6 @@ class Course(_Strict):
                 return s
         raise KeyError(f"course {self.id} has no section {section_id!r}")
 
-    def lecture_of(self, section_id: str) -> int:
-        """1-based number of the lecture holding the section."""
-        for n, lec in enumerate(self.lectures, 1):
-            if any(s.id == section_id for s in lec.sections):
-                return n
-        raise KeyError(f"course {self.id} has no section {section_id!r}")
-
 
 @dataclass(frozen=True)
 class Slot:

@@ -10,7 +10,7 @@ from branch_consult.data import open_dataset
 from branch_consult.params import ParameterError
 from branch_consult.playbooks import get_playbook
 from branch_consult.reports import campaign as rc
-from branch_consult.run import resolve_parameters
+from branch_consult.run import _resolve
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +95,15 @@ def test_refused_before_any_kernel(tmp_path):
     bad = tmp_path / "plan.yaml"
     bad.write_text(_plan_text(**{"branches: all": "branches: [B001, B099]"}), encoding="utf-8")
     with pytest.raises(ParameterError, match="unknown branch 'B099'"):
-        resolve_parameters(get_playbook("campaign_plan"), params={"plan": str(bad)})
+        _resolve(get_playbook("campaign_plan"), None, {"plan": str(bad)}, None)
     bad.write_text(
         _plan_text(**{"  campaign_id: CMP2601": "  campaign_id: CMP9999"}), encoding="utf-8"
     )
-    resolve_parameters(
-        get_playbook("campaign_plan"), params={"plan": str(bad)}
+    _resolve(
+        get_playbook("campaign_plan"), None, {"plan": str(bad)}, None
     )  # fine for the plan stage
     with pytest.raises(ParameterError, match="CMP9999"):
-        resolve_parameters(
-            get_playbook("campaign_plan"), params={"plan": str(bad), "stage": "review"}
-        )
+        _resolve(get_playbook("campaign_plan"), None, {"plan": str(bad), "stage": "review"}, None)
     bad.write_text("name: [", encoding="utf-8")
     with pytest.raises(ParameterError, match="parameter 'plan': plan.yaml line 1: not valid YAML"):
-        resolve_parameters(get_playbook("campaign_plan"), params={"plan": str(bad)})
+        _resolve(get_playbook("campaign_plan"), None, {"plan": str(bad)}, None)

@@ -17,7 +17,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from branch_consult.export.docx_exporter import notebook_to_docx
-from tests.test_docx_exporter import FakeRenderer
+from tests.export.test_docx_exporter import FakeRenderer
 
 HERE = Path(__file__).parent
 NOTEBOOKS = sorted(HERE.glob("*.ipynb"))

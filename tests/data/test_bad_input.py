@@ -508,27 +508,23 @@ def test_oversized_workbook_source_refused(tmp_path, monkeypatch):
 
 def test_stray_month_refused_before_the_run_starts(tiny_csv):
     from branch_consult.playbooks import get_playbook
-    from branch_consult.run import resolve_parameters
+    from branch_consult.run import _resolve
 
     _append(tiny_csv, "holdings", "C3,2031-01,wealth,100\n")
     with pytest.raises(
         DataProblems, match=r"holdings › month: 1 row\(s\) dated 2031-01: after the current month"
     ):
-        resolve_parameters(
-            get_playbook("branch_diagnostic"), data=tiny_csv, params={"branch_id": "B001"}
-        )
+        _resolve(get_playbook("branch_diagnostic"), tiny_csv, {"branch_id": "B001"}, None)
 
 
 def test_empty_optional_table_refused_before_the_run_starts(tiny_csv):
     from branch_consult.playbooks import get_playbook
-    from branch_consult.run import resolve_parameters
+    from branch_consult.run import _resolve
 
     _add_branch_daily(tiny_csv)
     _header_only(tiny_csv, "branch_daily")
     with pytest.raises(DataProblems, match="branch_daily: the table has a header but no data rows"):
-        resolve_parameters(
-            get_playbook("branch_diagnostic"), data=tiny_csv, params={"branch_id": "B001"}
-        )
+        _resolve(get_playbook("branch_diagnostic"), tiny_csv, {"branch_id": "B001"}, None)
 
 
 def test_empty_table_in_a_branch_slice_of_parquet(tiny_parquet):

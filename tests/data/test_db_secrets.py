@@ -21,7 +21,7 @@ from branch_consult.data import open_dataset
 from branch_consult.data.db_url import mask_url, passfile_password
 from branch_consult.data.sources import SourceUnavailable
 from tests.data.conftest import PASSWORD_ROLE
-from tests.test_run import write_tiny_bank
+from tests.run.test_run import write_tiny_bank
 
 PASSWORD = "Pw-9f3Kq-unique-secret"
 

@@ -171,7 +171,3 @@ def fill(template: str, values: dict[str, Any]) -> str:
         return _Safe().vformat(template, (), values)
     except (ValueError, IndexError, AttributeError):
         return template
-
-
-def person_title(r: StaffReview, pr: PersonReview, p: Pseudonymiser) -> str:
-    return who(r, pr.person.staff_id, p)

@@ -6,10 +6,10 @@ import pytest
 from typer.testing import CliRunner
 
 from branch_consult.cli import app
-from tests.test_run import spy_papermill, write_tiny_bank
+from tests.run.test_run import spy_papermill, write_tiny_bank
 
 runner = CliRunner()
-SIMPLE = str(Path(__file__).parent / "notebooks" / "simple.ipynb")
+SIMPLE = str(Path(__file__).parent.parent / "notebooks" / "simple.ipynb")
 
 
 def test_playbooks_lists_bank_overview():

@@ -11,7 +11,7 @@ from branch_consult import run as run_mod
 from branch_consult.params import ParameterError
 from branch_consult.run import PlaybookFailed, atomic_write, run_playbook, sanitise
 
-NOTEBOOKS = Path(__file__).parent / "notebooks"
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SIMPLE = str(NOTEBOOKS / "simple.ipynb")
 
 

@@ -63,7 +63,7 @@ def test_planted_staff_are_named_in_the_evidence(diagnostics):
     assert outflow.metrics["outflow_customers"] >= 1
 
 
-GOLDEN = Path(__file__).parent / "golden" / "sample_findings.json"
+GOLDEN = Path(__file__).parent.parent / "golden" / "sample_findings.json"
 
 
 def _summary(diagnostics) -> dict:

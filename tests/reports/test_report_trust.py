@@ -22,7 +22,7 @@ from branch_consult.formats import format_value
 from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 
 BRANCHES = ("B003", "B005", "B009")
-MESSY = Path(__file__).resolve().parents[1] / "data_samples" / "messy" / "branch_extract_zh.xlsx"
+MESSY = Path(__file__).resolve().parents[2] / "data_samples" / "messy" / "branch_extract_zh.xlsx"
 CJK = "\u4e00-\u9fff"
 
 #: forms a reader must never meet, per language (regex, why)

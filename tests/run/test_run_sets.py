@@ -20,7 +20,7 @@ import pytest
 
 from branch_consult.errors import OutputExists
 from branch_consult.run import STAGING_PREFIX, recover_staging, run_playbook
-from tests.test_run import NOTEBOOKS, SIMPLE, spy_papermill, write_tiny_bank
+from tests.run.test_run import NOTEBOOKS, SIMPLE, spy_papermill, write_tiny_bank
 
 SET = ("simple_world_en.docx", "simple_world_en.html", "simple_world_en.ipynb")
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from branch_consult.cli import app
-from tests.test_run import spy_papermill, write_tiny_bank
+from tests.run.test_run import spy_papermill, write_tiny_bank
 
 runner = CliRunner()
 DIAG = "branch_diagnostic"
@@ -105,7 +105,7 @@ def test_rules_file_of_the_wrong_shape_names_the_rule(bank, tmp_path, monkeypatc
 def test_negative_numbers_reach_their_parameter(tmp_path, monkeypatch):
     calls: list = []
     spy_papermill(monkeypatch, calls)
-    simple = str(Path(__file__).parent / "notebooks" / "simple.ipynb")
+    simple = str(Path(__file__).parent.parent / "notebooks" / "simple.ipynb")
     result = runner.invoke(
         app,
         [
@@ -163,7 +163,7 @@ def test_out_that_is_a_file_is_one_line(tmp_path, monkeypatch):
         app,
         [
             "run",
-            str(Path(__file__).parent / "notebooks" / "simple.ipynb"),
+            str(Path(__file__).parent.parent / "notebooks" / "simple.ipynb"),
             "--out",
             str(target),
             "--formats",
@@ -182,7 +182,7 @@ def test_out_under_a_file_is_one_line(tmp_path, monkeypatch):
         app,
         [
             "run",
-            str(Path(__file__).parent / "notebooks" / "simple.ipynb"),
+            str(Path(__file__).parent.parent / "notebooks" / "simple.ipynb"),
             "--out",
             str(tmp_path / "f" / "out"),
             "--formats",

@@ -22,7 +22,7 @@ from branch_consult.export.docx_reference import DEFAULT_PATH
 from branch_consult.export.html_exporter import notebook_to_html
 from branch_consult.export.toc_pages import PLACEHOLDER, heading_pages
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HAS_OFFICE = office.find_office() is not None
 
 

@@ -14,7 +14,7 @@ from branch_consult.data.contract import TABLES
 from branch_consult.data.generator import Planted, write_messy_extract, write_sample_bank
 from branch_consult.data.generator.bank import GENERATED
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "data_samples" / "bank"
 
 
