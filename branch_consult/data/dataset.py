@@ -26,7 +26,10 @@ from branch_consult.data.periods import stray_months, today
 from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
-from branch_consult.data.sources import Source, open_source
+from branch_consult.data.parsed_cache import Parsed, parsed_key
+from branch_consult.data.parsed_cache import load as load_parsed
+from branch_consult.data.parsed_cache import store as store_parsed
+from branch_consult.data.sources import RawTable, Source, open_source
 
 #: (source kind, location, version, table, branches, filters): what a loaded table depends on
 CacheKey = tuple[object, ...]
@@ -292,10 +295,70 @@ class Dataset:
     def _read(
         self, name: str, branches: tuple[str, ...] | None, filters: Filters = ()
     ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
-        spec = TABLES[name]
         where = self._where(name, branches) + [(k, list(v)) for k, v in filters]
+        typed_or_raw = self._typed(name, where)
+        if isinstance(typed_or_raw, RawTable):  # no columns at all: its own problems say why
+            return typed_or_raw.frame, tuple(typed_or_raw.problems)
+        typed, problems, label = typed_or_raw.frame, typed_or_raw.problems, typed_or_raw.label
+        whole_table_empty = typed_or_raw.whole_table_empty
+        if len(typed) == 0:
+            if whole_table_empty is None:
+                whole_table_empty = not where or not self._has_rows(name)
+            if whole_table_empty:
+                problems.append(
+                    Problem(
+                        label,
+                        name,
+                        "the table has a header but no data rows; "
+                        "fill it, or remove it if the data is not available",
+                    )
+                )
+        if not filters:
+            problems += _stray_month_problems(typed, name, label)
+        problems += _future_date_problems(typed, name, label)
+        if not any(p.column is None and "missing required" in p.message for p in problems):
+            problems += _not_again(check_table(typed, name, label), problems)
+            problems += self._reference_problems(name, typed, label, branches)
+        return typed, tuple(problems)
+
+    def _typed(self, name: str, where: list[tuple[str, list[str]]]) -> _Typed | RawTable:
+        """The typed rows `where` selects and the problems of reading and typing them (for a
+        CSV or Excel table: of the whole table, as it is parsed whole); the raw table
+        instead when it has no columns to type.
+
+        A CSV or Excel table is parsed and typed whole once, then kept as Parquet
+        (`parsed_cache`), so later slices, in this process or another, skip the parse.
+        """
+        origin = self._parse_origin(name)
+        key = parsed_key(origin) if origin else None
+        if key is not None:
+            hit = load_parsed(key, where)
+            if hit is not None:
+                return _Typed(hit.frame, list(hit.problems), hit.label, hit.rows == 0)
+        raw = self._raw(name, None if key else where)
+        if raw.frame.empty and not raw.frame.columns.size:
+            return raw
+        typed, found = coerce_frame(
+            raw.frame, TABLES[name], raw.multipliers, raw.label, raw.headers or None
+        )
+        problems = list(raw.problems) + found
+        if key is not None:
+            store_parsed(key, Parsed(typed, problems, len(raw.frame), raw.label))
+        if where and not raw.filtered:
+            for column, values in where:
+                typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
+        whole_table_empty = len(raw.frame) == 0 if not raw.filtered else None
+        return _Typed(typed, problems, raw.label, whole_table_empty)
+
+    def _parse_origin(self, name: str) -> str | None:
         try:
-            raw = self.source.read(name, where)
+            return self.source.parse_origin(name)
+        except DataProblems:
+            return None  # the table's file is missing: reading it says so
+
+    def _raw(self, name: str, where: list[tuple[str, list[str]]] | None) -> RawTable:
+        try:
+            return self.source.read(name, where)
         except DataProblems:
             raise
         except (
@@ -309,36 +372,6 @@ class Dataset:
                 ],
                 headline=f"table {name} from {self.label} cannot be read",
             ) from None
-        problems = list(raw.problems)
-        if raw.frame.empty and not raw.frame.columns.size:
-            return raw.frame, tuple(problems)
-        typed, found = coerce_frame(
-            raw.frame, spec, raw.multipliers, raw.label, raw.headers or None
-        )
-        problems += found
-        whole_table_empty = len(raw.frame) == 0 if not raw.filtered else None
-        if where and not raw.filtered:
-            for column, values in where:
-                typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
-        if len(typed) == 0:
-            if whole_table_empty is None:
-                whole_table_empty = not where or not self._has_rows(name)
-            if whole_table_empty:
-                problems.append(
-                    Problem(
-                        raw.label,
-                        name,
-                        "the table has a header but no data rows; "
-                        "fill it, or remove it if the data is not available",
-                    )
-                )
-        if not filters:
-            problems += _stray_month_problems(typed, name, raw.label)
-        problems += _future_date_problems(typed, name, raw.label)
-        if not any(p.column is None and "missing required" in p.message for p in problems):
-            problems += _not_again(check_table(typed, name, raw.label), problems)
-            problems += self._reference_problems(name, typed, raw.label, branches)
-        return typed, tuple(problems)
 
     # ------------------------------------------------------------ references
     def _missing(self, table: str, column: str, values: pd.Series) -> set[str] | None:
@@ -492,6 +525,16 @@ class Dataset:
             raise DataProblems(problems, headline=f"the data cannot be used for {playbook}")
         if "holdings" in (*needs.required, *needs.optional) and "holdings" in present:
             self.month_counts("holdings")
+
+
+@dataclass
+class _Typed:
+    """Typed rows of a table, what reading and typing found, where they came from."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    label: str
+    whole_table_empty: bool | None  # None: not known from this read
 
 
 def _stray_month_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:

@@ -15,7 +15,7 @@ are listed in `METRICS`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import pandas as pd
@@ -288,6 +288,24 @@ def bank_context(
     return BankContext(month, comparison, branches, kpis, period)
 
 
+def context_settings(settings: DiagnosticSettings) -> dict[str, Any]:
+    """The settings `bank_context` reads, and only those: what its cache key holds.
+
+    Keep in step with `bank_context`: a setting it starts reading must be added here,
+    or a cached context computed under another value would be reused.
+    """
+    return {
+        "month": settings.month,
+        "comparison_month": settings.comparison_month,
+        # numbers as floats: a notebook's 1000000 and a default's 1_000_000.0 are one setting
+        "thresholds": {
+            k: float(v) if isinstance(v, int | float) else v
+            for k, v in asdict(settings.thresholds).items()
+        },
+        "wait_threshold_min": float(settings.wait_threshold_min),
+    }
+
+
 def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
     """Per-branch referral conversion and target completion, when those tables exist."""
     out: list[pd.DataFrame] = []
@@ -353,7 +371,10 @@ def diagnose(
     ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None
 ) -> BranchDiagnostic:
     """Run every analysis of the diagnostic for one branch and evaluate the finding rules (no wording)."""
-    bank = bank or bank_context(ds, settings.month, settings.comparison_month, settings)
+    if bank is None:  # computed once per bank and settings, then read from the result cache
+        from branch_consult.results.cache import cached_bank_context
+
+        bank = cached_bank_context(ds, settings)
     branches = bank.branches
     b = settings.branch_id
     if b not in set(branches["branch_id"]):
@@ -602,5 +623,6 @@ __all__ = [
     "DiagnosticSettings",
     "DiagnosticTables",
     "bank_context",
+    "context_settings",
     "diagnose",
 ]
