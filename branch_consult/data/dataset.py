@@ -21,14 +21,14 @@ import pandas as pd
 
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
+from branch_consult.data.parsed_cache import Parsed, parsed_key
+from branch_consult.data.parsed_cache import load as load_parsed
+from branch_consult.data.parsed_cache import store as store_parsed
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
 from branch_consult.data.periods import stray_months, today
 from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
-from branch_consult.data.parsed_cache import Parsed, parsed_key
-from branch_consult.data.parsed_cache import load as load_parsed
-from branch_consult.data.parsed_cache import store as store_parsed
 from branch_consult.data.sources import RawTable, Source, open_source
 
 #: (source kind, location, version, table, branches, filters): what a loaded table depends on

@@ -92,7 +92,10 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
     for column, values in where:
         if (column, values) not in arrow_where:
             frame = frame[frame[column].astype(str).isin([str(v) for v in values])]
-    problems = [Problem(**{**p, "rows": tuple(p["rows"]), "examples": tuple(p["examples"])}) for p in meta["problems"]]
+    problems = [
+        Problem(**{**p, "rows": tuple(p["rows"]), "examples": tuple(p["examples"])})
+        for p in meta["problems"]
+    ]
     return Parsed(frame, problems, int(meta["rows"]), str(meta["label"]))
 
 
