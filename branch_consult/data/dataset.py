@@ -343,7 +343,9 @@ class Dataset:
         )
         problems = list(raw.problems) + found
         if key is not None:
-            store_parsed(key, Parsed(typed, problems, len(raw.frame), raw.label))
+            store_parsed(
+                key, Parsed(typed, problems, len(raw.frame), raw.label), _slice_column(name)
+            )
         if where and not raw.filtered:
             for column, values in where:
                 typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
@@ -525,6 +527,16 @@ class Dataset:
             raise DataProblems(problems, headline=f"the data cannot be used for {playbook}")
         if "holdings" in (*needs.required, *needs.optional) and "holdings" in present:
             self.month_counts("holdings")
+
+
+def _slice_column(name: str) -> str | None:
+    """The column a branch's slice of a table is selected on (see `Dataset._where`)."""
+    spec = TABLES[name]
+    if spec.branch_column:
+        return spec.branch_column
+    if spec.branch_via:
+        return spec.branch_via[0]
+    return "id" if name == "targets" else None
 
 
 @dataclass

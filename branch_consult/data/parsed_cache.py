@@ -33,8 +33,18 @@ from branch_consult.data.problems import Problem
 
 ENV_DIR = "BRANCH_CONSULT_CACHE_DIR"
 _META = b"branch_consult.parsed"
+_ORDER = "__bc_source_order__"
+#: rows per Parquet row group: small enough that a branch's keys touch few groups
+_ROW_GROUP = 16_384
 #: the modules whose code decides what a parsed table holds
-_PARSING_CODE = ("parsing.py", "contract.py", "sources.py", "limits.py", "problems.py")
+_PARSING_CODE = (
+    "parsing.py",
+    "contract.py",
+    "sources.py",
+    "limits.py",
+    "problems.py",
+    "parsed_cache.py",
+)
 
 
 @dataclass
@@ -84,7 +94,8 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
         # string columns filter in Arrow, before any row becomes Python; others in pandas
         arrow_where = [(c, v) for c, v in where if dtypes.get(c) == "str"]
         filters = [(c, "in", [str(x) for x in v]) for c, v in arrow_where] or None
-        frame = pq.read_table(path, filters=filters).to_pandas()
+        table = pq.read_table(path, filters=filters)
+        frame = table.sort_by(_ORDER).drop_columns([_ORDER]).to_pandas()
     except (OSError, KeyError, ValueError, pa.ArrowException):
         return None  # absent, or written by other code: parse again
     frame = frame.astype({c: d for c, d in dtypes.items() if str(frame[c].dtype) != d})
@@ -99,8 +110,12 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
     return Parsed(frame, problems, int(meta["rows"]), str(meta["label"]))
 
 
-def store(key: str, parsed: Parsed) -> None:
-    """Keep a whole parsed table for the next reads (best effort: never fails the read)."""
+def store(key: str, parsed: Parsed, sort_by: str | None = None) -> None:
+    """Keep a whole parsed table for the next reads (best effort: never fails the read).
+
+    Rows are stored ordered by `sort_by` (the column branch slices filter on) in small
+    row groups, so a slice reads only the groups holding its keys; the source order is
+    restored on reading."""
     meta = {
         "dtypes": {str(c): str(t) for c, t in parsed.frame.dtypes.items()},
         "problems": [asdict(p) for p in parsed.problems],
@@ -109,6 +124,9 @@ def store(key: str, parsed: Parsed) -> None:
     }
     try:
         table = pa.Table.from_pandas(parsed.frame, preserve_index=True)
+        table = table.append_column(_ORDER, pa.array(range(table.num_rows), pa.int64()))
+        if sort_by in parsed.frame.columns:
+            table = table.sort_by(sort_by)
         table = table.replace_schema_metadata(
             {**(table.schema.metadata or {}), _META: json.dumps(meta).encode()}
         )
@@ -117,7 +135,7 @@ def store(key: str, parsed: Parsed) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
         os.close(fd)
         try:
-            pq.write_table(table, tmp, row_group_size=256_000)
+            pq.write_table(table, tmp, row_group_size=_ROW_GROUP)
             os.replace(tmp, _path(key))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
