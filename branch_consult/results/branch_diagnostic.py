@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from branch_consult.analysis import (
+    bank_figures,
     channel,
     cross_sell,
     deposits,
@@ -239,34 +240,21 @@ def bank_context(
             f"comparison month {comparison_month} is not in the data; months available: {months[0]} to {months[-1]}"
         )
     comparison = comparison_month or base or month
-    holdings = ds.table("holdings", month=sorted({month, comparison}))
-    branches, customers, staff = ds.table("branches"), ds.table("customers"), ds.table("staff")
-    extra: list[pd.DataFrame] = []
-    tickets = _optional(ds, "queue_tickets")
-    if tickets is not None:
-        lk = lobby.lobby_kpis(tickets, threshold_min=choices.wait_threshold_min).reset_index()
-        lk = lk.rename(
-            columns={
-                "median_wait": "wait_median_min",
-                "p90_wait": "wait_p90_min",
-                f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
-                "lunch_ratio": "lunch_wait_ratio",
-            }
-        )
-        extra.append(
-            lk[
-                [
-                    "branch_id",
-                    "wait_median_min",
-                    "wait_p90_min",
-                    "share_over_15",
-                    "lunch_wait_ratio",
-                    "lunch_median_wait",
-                    "walk_away_rate",
-                ]
-            ]
-        )
     as_of = month_end(month)
+    fast = _scanned_sums(ds, month, comparison, as_of, choices.thresholds)
+    if fast is None:  # read in this order, so the first unusable table reported stays the same
+        holdings = ds.table("holdings", month=sorted({month, comparison}))
+        branches, customers, staff = ds.table("branches"), ds.table("customers"), ds.table("staff")
+    else:
+        branches, staff, sums, top_share = fast
+    extra: list[pd.DataFrame] = []
+    lobby_frame = _lobby_kpis(ds, choices.wait_threshold_min)
+    if lobby_frame is not None:
+        extra.append(lobby_frame)
+    if fast is not None:
+        extra += [top_share, *_referral_and_target_kpis(ds, month)]
+        kpis = peers.kpis_from_sums(sums, branches, choices.thresholds, extra)
+        return BankContext(month, comparison, branches, kpis, period)
     tiered = tiers.assign_tiers(customers, holdings, month, choices.thresholds)
     unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, choices.thresholds)
     top = tiered[tiered["tier"].astype("str") == "top"].groupby("branch_id").size()
@@ -304,6 +292,49 @@ def context_settings(settings: DiagnosticSettings) -> dict[str, Any]:
         },
         "wait_threshold_min": float(settings.wait_threshold_min),
     }
+
+
+def _scanned_sums(
+    ds: Dataset, month: str, comparison: str, as_of: pd.Timestamp, thresholds: tiers.TierThresholds
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """(branches, staff, per-branch sums, top unattended share) with customers and holdings
+    added up in DuckDB; None when they cannot be (the pandas path then reads and reports)."""
+    if not bank_figures.scannable(ds, "customers", "holdings"):
+        return None
+    try:
+        branches, staff = ds.table("branches"), ds.table("staff")
+    except DataProblems:
+        return None  # the pandas path reports it, after the tables it reads first
+    summed = bank_figures.customer_sums(ds, month, comparison, as_of, thresholds, branches, staff)
+    return None if summed is None else (branches, staff, *summed)
+
+
+def _lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
+    """Per-branch waits for the peer comparison (scanned where it can be), None without tickets."""
+    if "queue_tickets" not in ds.tables():
+        return None
+    lk = bank_figures.lobby_kpis(ds, threshold_min)
+    if lk is None:
+        lk = lobby.lobby_kpis(ds.table("queue_tickets"), threshold_min=threshold_min)
+    lk = lk.reset_index().rename(
+        columns={
+            "median_wait": "wait_median_min",
+            "p90_wait": "wait_p90_min",
+            f"share_over_{threshold_min:g}": "share_over_15",
+            "lunch_ratio": "lunch_wait_ratio",
+        }
+    )
+    return lk[
+        [
+            "branch_id",
+            "wait_median_min",
+            "wait_p90_min",
+            "share_over_15",
+            "lunch_wait_ratio",
+            "lunch_median_wait",
+            "walk_away_rate",
+        ]
+    ]
 
 
 def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
