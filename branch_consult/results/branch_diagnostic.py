@@ -348,7 +348,8 @@ def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
                 {"branch_id": rk["branch_id"].astype(str), "referral_conversion": rk["conversion"]}
             )
         )
-    tg = _optional(ds, "targets")
+    # branch-level rows only: the KPI uses no other, so staff rows are neither read nor checked
+    tg = ds.table("targets", level="branch") if "targets" in ds.tables() else None
     if tg is not None:
         tk = targets.target_kpis(tg, month).reset_index()
         out.append(
