@@ -39,7 +39,7 @@ def _scans(ds: Dataset, *tables: str) -> tuple[duckdb.DuckDBPyConnection, dict[s
     relations: dict[str, str] = {}
     con: duckdb.DuckDBPyConnection | None = None
     for table in tables:
-        scan = ds.source.duckdb_scan(table)
+        scan = ds.scan(table)
         if scan is None:
             return None
         con = con or scan[0]

@@ -22,6 +22,7 @@ import pandas as pd
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
 from branch_consult.data.parsed_cache import Parsed, parsed_key
+from branch_consult.data.parsed_cache import entry as parsed_entry
 from branch_consult.data.parsed_cache import load as load_parsed
 from branch_consult.data.parsed_cache import store as store_parsed
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
@@ -29,7 +30,7 @@ from branch_consult.data.periods import stray_months, today
 from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
-from branch_consult.data.sources import RawTable, Source, open_source
+from branch_consult.data.sources import RawTable, Source, _duck, open_source
 
 #: (source kind, location, version, table, branches, filters): what a loaded table depends on
 CacheKey = tuple[object, ...]
@@ -221,6 +222,27 @@ class Dataset:
             ).fetchall()
             return sorted(str(r[0]) for r in rows)
         return sorted(self.table(name)[column].dropna().astype(str).unique().tolist())
+
+    def scan(self, name: str) -> tuple[duckdb.DuckDBPyConnection, str] | None:
+        """A DuckDB relation over the whole typed table, for aggregates where the data lives:
+        the source's own (Parquet, DuckDB), or a CSV/Excel table's parsed copy (parsed
+        now if it never was) when parsing found no error.  None: read it with `table`."""
+        scan = self.source.duckdb_scan(name)
+        origin = self._parse_origin(name) if scan is None else None
+        if scan is not None or not origin:
+            return scan
+        key = parsed_key(origin)
+        found = parsed_entry(key)
+        if found is None:
+            try:
+                self._typed(name, [])  # parse and store it once
+            except DataProblems:
+                return None
+            found = parsed_entry(key)
+        if found is None or any(p.severity == "error" for p in found[1]):
+            return None
+        quoted = str(found[0]).replace("'", "''")
+        return _duck(), f"read_parquet('{quoted}')"
 
     # ------------------------------------------------------------ loading
     def __getitem__(self, name: str) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -84,6 +85,23 @@ def _path(key: str) -> Path:
     return cache_dir() / f"{key}.parquet"
 
 
+def entry(key: str) -> tuple[Path, list[Problem]] | None:
+    """The stored file and the problems its table was parsed with, without reading rows."""
+    path = _path(key)
+    try:
+        meta = json.loads((pq.read_schema(path).metadata or {})[_META])
+    except (OSError, KeyError, ValueError, pa.ArrowException):
+        return None
+    return path, _problems(meta)
+
+
+def _problems(meta: dict[str, Any]) -> list[Problem]:
+    return [
+        Problem(**{**p, "rows": tuple(p["rows"]), "examples": tuple(p["examples"])})
+        for p in meta["problems"]
+    ]
+
+
 def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
     """The stored table restricted to `where` (each column IN values), None when not stored."""
     path = _path(key)
@@ -103,11 +121,7 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
     for column, values in where:
         if (column, values) not in arrow_where:
             frame = frame[frame[column].astype(str).isin([str(v) for v in values])]
-    problems = [
-        Problem(**{**p, "rows": tuple(p["rows"]), "examples": tuple(p["examples"])})
-        for p in meta["problems"]
-    ]
-    return Parsed(frame, problems, int(meta["rows"]), str(meta["label"]))
+    return Parsed(frame, _problems(meta), int(meta["rows"]), str(meta["label"]))
 
 
 def store(key: str, parsed: Parsed, sort_by: str | None = None) -> None:

@@ -21,6 +21,9 @@ class UnscannedFolder(FolderSource):
     def duckdb_scan(self, table):
         return None
 
+    def parse_origin(self, table):
+        return None  # nor a parsed copy to scan: every table through pandas
+
 
 def _both(folder, **kwargs):
     clear_cache()
@@ -61,6 +64,17 @@ def test_generated_bank_context_is_the_same_for_another_month(tmp_path):
     )
     _same(*_both(tmp_path / "bank"))
     _same(*_both(tmp_path / "bank", month=months[-4], comparison_month=months[0]))
+
+
+def test_csv_tables_are_added_up_from_their_parsed_copy(tmp_path, monkeypatch):
+    """CSV customers, holdings and tickets: scanned from the parsed-table cache, same figures."""
+    monkeypatch.setenv("BRANCH_CONSULT_CACHE_DIR", str(tmp_path / "cache"))
+    bank = tmp_path / "bank"
+    shutil.copytree(sample_path(), bank)
+    for table in ("customers", "holdings", "queue_tickets"):
+        pd.read_parquet(bank / f"{table}.parquet").to_csv(bank / f"{table}.csv", index=False)
+        (bank / f"{table}.parquet").unlink()
+    _same(*_both(bank))
 
 
 def test_a_broken_column_takes_the_pandas_path_and_its_message(tmp_path):
