@@ -97,7 +97,7 @@ elif job == "diagnose":
     out["times"] = times
 out["seconds"] = time.perf_counter() - t0
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(out))
+print("BENCH-RESULT " + json.dumps(out))
 """
 
 
@@ -112,7 +112,8 @@ def child(job: str, data: Path, cache: Path, *extra: str) -> dict[str, object]:
     )
     if done.returncode:
         raise SystemExit(f"{job} on {data} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    line = [x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT ")][-1]
+    result: dict[str, object] = json.loads(line.split(" ", 1)[1])
     return result
 
 

@@ -177,7 +177,7 @@ class Dataset:
         """Rows per month of the whole table, across all branches even for a branch's view
         (a report's period is bank-wide); cheaply where the engine can. Raises DataProblems
         when some months cannot be real (after today, or far beyond the bulk of the data)."""
-        scan = self.source.duckdb_scan(name) if name in self.tables() else None
+        scan = self.scan(name) if name in self.tables() else None
         counts: dict[str, int] | None = None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan
@@ -214,7 +214,7 @@ class Dataset:
 
     def distinct(self, name: str, column: str) -> list[str]:
         """Distinct values of one column (e.g. the months of holdings), cheaply when the engine can."""
-        scan = self.source.duckdb_scan(name) if name in self.tables() else None
+        scan = self.scan(name) if name in self.tables() else None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan
             rows = con.execute(
@@ -242,7 +242,7 @@ class Dataset:
         if found is None or any(p.severity == "error" for p in found[1]):
             return None
         quoted = str(found[0]).replace("'", "''")
-        return _duck(), f"read_parquet('{quoted}')"
+        return _duck().cursor(), f"read_parquet('{quoted}')"
 
     # ------------------------------------------------------------ loading
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -417,7 +417,7 @@ class Dataset:
         if not distinct:
             return set()
         full_key = self._cache_key(table, None, ())
-        scan = self.source.duckdb_scan(table) if full_key not in _CACHE else None
+        scan = self.scan(table) if full_key not in _CACHE else None
         if scan is not None and column in TABLES[table].names:
             con, relation = scan
             con.register("_bc_refs", pd.DataFrame({"v": sorted(distinct)}))
