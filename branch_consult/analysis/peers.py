@@ -149,6 +149,34 @@ def branch_kpis(
         }
     )
     sums = per_customer.groupby("branch_id", sort=False).sum()
+    return kpis_from_sums(sums, branches, thresholds, extra)
+
+
+#: the per-branch sums `kpis_from_sums` turns into KPIs (what `branch_kpis` adds up per customer)
+KPI_SUMS = (
+    "deposits",
+    "deposits_prev",
+    "aum",
+    "aum_prev",
+    "customers",
+    "customers_prev",
+    "products",
+    "mobile",
+    "top",
+    "top_claimed",
+    "top_in_time",
+)
+
+
+def kpis_from_sums(
+    sums: pd.DataFrame,
+    branches: pd.DataFrame,
+    thresholds: TierThresholds = DEFAULT_THRESHOLDS,
+    extra: Iterable[pd.DataFrame] = (),
+) -> pd.DataFrame:
+    """The KPI frame from per-branch sums (indexed by branch_id, columns `KPI_SUMS`), however
+    they were added up: by pandas in `branch_kpis`, or where the data lives (`bank_figures`)."""
+    top_days = thresholds.top_contact_days
     branch_ids = pd.Index(branches["branch_id"].drop_duplicates(), name="branch_id")
     sums = sums.reindex(branch_ids, fill_value=0)
     fte = pd.to_numeric(

@@ -160,6 +160,10 @@ def run_batch(
             write_shared_plotlyjs(out)  # once, before workers race to write it
 
         progress = Progress(len(todo), skipped=len(result.skipped), stream=stream, live=live)
+        if todo and playbook.name == "branch_diagnostic":  # workers then read, not compute, it
+            from branch_consult.results.cache import warm_bank_context
+
+            warm_bank_context(first.dataset(), first.values)
         if todo:
             _dispatch(
                 todo,

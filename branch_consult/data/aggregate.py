@@ -8,13 +8,17 @@ runs in DuckDB too.  Other sources fall back to the validated pandas tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 
 import duckdb
 import pandas as pd
 
-from branch_consult.data.contract import DEPOSIT_PRODUCTS, PRODUCTS
+from branch_consult.data.contract import DEPOSIT_PRODUCTS, PRODUCTS, TABLES
 from branch_consult.data.dataset import Dataset
+from branch_consult.data.limits import Limits
+from branch_consult.data.parsing import _EMPTY as EMPTY_TEXT
+from branch_consult.data.periods import today
 from branch_consult.data.problems import DataProblems, Problem
 
 _NON_AUM = ("credit_card",)
@@ -85,3 +89,92 @@ def branch_balances(ds: Dataset, month: str) -> pd.DataFrame:
         deposits=("deposits", "sum"), aum=("aum", "sum"), customers=("customer_id", "nunique")
     )
     return out.sort_values("branch_id", ignore_index=True)
+
+
+#: DuckDB column types a contract kind is read from without parsing (anything else: pandas judges)
+_DUCK_TYPES: dict[str, tuple[str, ...]] = {
+    "id": ("VARCHAR",),
+    "text": ("VARCHAR",),
+    "month": ("VARCHAR",),
+    "money": ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT"),
+    "float": ("DOUBLE", "FLOAT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT"),
+    "int": ("BIGINT", "INTEGER", "SMALLINT", "TINYINT"),
+    "date": ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
+    "datetime": ("TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
+    "bool": ("BOOLEAN",),
+}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def contract_breaches(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    table: str,
+    columns: Sequence[str],
+    references: Mapping[str, str] | None = None,
+    rows: str = "TRUE",
+) -> int | None:
+    """How many values of `columns` break the contract, counted in one SQL pass.
+
+    Checks each column's type, required values, allowed values, range, month format,
+    length limit and (for dates) no day after today, the table's key when `columns`
+    hold it, and `references` (column -> SQL relation of the referenced keys, one
+    column `k`), over the `rows` an SQL condition selects.  None when a column is absent or stored as another type: the caller
+    then reads the table through pandas, whose parser and checks say what is wrong;
+    a positive count means the same.  Zero: the aggregate may trust these columns.
+    """
+    spec = TABLES[table]
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except duckdb.Error:
+        return None
+    types = {str(r[0]): str(r[1]).upper() for r in described}
+    limits = Limits.from_env()
+    end_of_today = (today() + timedelta(days=1)).isoformat()
+    counts: list[str] = []
+    for name in columns:
+        col = spec.column(name)
+        kind = types.get(name)
+        if kind is None or kind.split("(")[0] not in _DUCK_TYPES[col.kind]:
+            return None
+        q = _quoted(name)
+        bad: list[str] = []
+        if not col.nullable:
+            bad.append(f"{q} IS NULL")
+        if col.allowed is not None:
+            bad.append(f"{q} NOT IN ({_sql_list(col.allowed)})")
+        if col.min is not None:
+            bad.append(f"{q} < {col.min!r}")
+        if col.max is not None:
+            bad.append(f"{q} > {col.max!r}")
+        if col.kind in ("money", "float") and kind.split("(")[0] in ("DOUBLE", "FLOAT"):
+            bad.append(f"isinf({q}) OR isnan({q})")
+        if col.kind == "month":
+            bad.append(f"NOT regexp_full_match({q}, '\\d{{4}}-(0[1-9]|1[0-2])')")
+        if col.kind in ("id", "text"):
+            limit = limits.id_chars if col.kind == "id" else limits.text_chars
+            # the parser strips text and reads empty markers ("-", "null") as empty: judged there
+            bad.append(
+                f"length({q}) > {limit} OR trim({q}) <> {q} OR lower({q}) IN ({_sql_list(sorted(EMPTY_TEXT))})"
+            )
+        if col.kind in ("date", "datetime") and not col.future_ok:
+            bad.append(f"{q} >= TIMESTAMP '{end_of_today}'")
+        if bad:
+            counts.append(f"count(*) FILTER (WHERE {' OR '.join(f'({b})' for b in bad)})")
+    if spec.key and set(spec.key) <= set(columns):
+        keys = ", ".join(_quoted(k) for k in spec.key)
+        counts.append(f"count(*) - count(DISTINCT ({keys}))")
+    for name, keys in (references or {}).items():
+        counts.append(
+            f"count(*) FILTER (WHERE {_quoted(name)} IS NOT NULL AND {_quoted(name)} NOT IN (SELECT k FROM {keys}))"
+        )
+    if not counts:
+        return 0
+    try:
+        found = con.execute(f"SELECT {', '.join(counts)} FROM {relation} WHERE {rows}").fetchall()
+    except duckdb.Error:
+        return None
+    return sum(int(n or 0) for n in found[0])

@@ -22,12 +22,16 @@ import pandas as pd
 from branch_consult.data import trace
 from branch_consult.data.contract import TABLES
 from branch_consult.data.contract import table as table_spec
+from branch_consult.data.parsed_cache import Parsed, parsed_key
+from branch_consult.data.parsed_cache import entry as parsed_entry
+from branch_consult.data.parsed_cache import load as load_parsed
+from branch_consult.data.parsed_cache import store as store_parsed
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
 from branch_consult.data.periods import stray_months, today
 from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
-from branch_consult.data.sources import Source, open_source
+from branch_consult.data.sources import RawTable, Source, _duck, open_source
 
 #: (source kind, location, version, table, branches, filters): what a loaded table depends on
 CacheKey = tuple[object, ...]
@@ -213,7 +217,7 @@ class Dataset:
         if known is not None and known[0] == version:
             return dict(known[1])
         trace.record("months", f"{self.label} {name}.{column}")
-        scan = self.source.duckdb_scan(name) if name in self.tables() else None
+        scan = self.scan(name) if name in self.tables() else None
         counts: dict[str, int] | None = None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan
@@ -251,7 +255,7 @@ class Dataset:
 
     def distinct(self, name: str, column: str) -> list[str]:
         """Distinct values of one column (e.g. the months of holdings), cheaply when the engine can."""
-        scan = self.source.duckdb_scan(name) if name in self.tables() else None
+        scan = self.scan(name) if name in self.tables() else None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan
             rows = con.execute(
@@ -259,6 +263,27 @@ class Dataset:
             ).fetchall()
             return sorted(str(r[0]) for r in rows)
         return sorted(self.table(name)[column].dropna().astype(str).unique().tolist())
+
+    def scan(self, name: str) -> tuple[duckdb.DuckDBPyConnection, str] | None:
+        """A DuckDB relation over the whole typed table, for aggregates where the data lives:
+        the source's own (Parquet, DuckDB), or a CSV/Excel table's parsed copy (parsed
+        now if it never was) when parsing found no error.  None: read it with `table`."""
+        scan = self.source.duckdb_scan(name)
+        origin = self._parse_origin(name) if scan is None else None
+        if scan is not None or not origin:
+            return scan
+        key = parsed_key(origin)
+        found = parsed_entry(key)
+        if found is None:
+            try:
+                self._typed(name, [])  # parse and store it once
+            except DataProblems:
+                return None
+            found = parsed_entry(key)
+        if found is None or any(p.severity == "error" for p in found[1]):
+            return None
+        quoted = str(found[0]).replace("'", "''")
+        return _duck().cursor(), f"read_parquet('{quoted}')"
 
     # ------------------------------------------------------------ loading
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -333,10 +358,72 @@ class Dataset:
     def _read(
         self, name: str, branches: tuple[str, ...] | None, filters: Filters = ()
     ) -> tuple[pd.DataFrame, tuple[Problem, ...]]:
-        spec = TABLES[name]
         where = self._where(name, branches) + [(k, list(v)) for k, v in filters]
+        typed_or_raw = self._typed(name, where)
+        if isinstance(typed_or_raw, RawTable):  # no columns at all: its own problems say why
+            return typed_or_raw.frame, tuple(typed_or_raw.problems)
+        typed, problems, label = typed_or_raw.frame, typed_or_raw.problems, typed_or_raw.label
+        whole_table_empty = typed_or_raw.whole_table_empty
+        if len(typed) == 0:
+            if whole_table_empty is None:
+                whole_table_empty = not where or not self._has_rows(name)
+            if whole_table_empty:
+                problems.append(
+                    Problem(
+                        label,
+                        name,
+                        "the table has a header but no data rows; "
+                        "fill it, or remove it if the data is not available",
+                    )
+                )
+        if not filters:
+            problems += _stray_month_problems(typed, name, label)
+        problems += _future_date_problems(typed, name, label)
+        if not any(p.column is None and "missing required" in p.message for p in problems):
+            problems += _not_again(check_table(typed, name, label), problems)
+            problems += self._reference_problems(name, typed, label, branches)
+        return typed, tuple(problems)
+
+    def _typed(self, name: str, where: list[tuple[str, list[str]]]) -> _Typed | RawTable:
+        """The typed rows `where` selects and the problems of reading and typing them (for a
+        CSV or Excel table: of the whole table, as it is parsed whole); the raw table
+        instead when it has no columns to type.
+
+        A CSV or Excel table is parsed and typed whole once, then kept as Parquet
+        (`parsed_cache`), so later slices, in this process or another, skip the parse.
+        """
+        origin = self._parse_origin(name)
+        key = parsed_key(origin) if origin else None
+        if key is not None:
+            hit = load_parsed(key, where)
+            if hit is not None:
+                return _Typed(hit.frame, list(hit.problems), hit.label, hit.rows == 0)
+        raw = self._raw(name, None if key else where)
+        if raw.frame.empty and not raw.frame.columns.size:
+            return raw
+        typed, found = coerce_frame(
+            raw.frame, TABLES[name], raw.multipliers, raw.label, raw.headers or None
+        )
+        problems = list(raw.problems) + found
+        if key is not None:
+            store_parsed(
+                key, Parsed(typed, problems, len(raw.frame), raw.label), _slice_column(name)
+            )
+        if where and not raw.filtered:
+            for column, values in where:
+                typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
+        whole_table_empty = len(raw.frame) == 0 if not raw.filtered else None
+        return _Typed(typed, problems, raw.label, whole_table_empty)
+
+    def _parse_origin(self, name: str) -> str | None:
         try:
-            raw = self.source.read(name, where)
+            return self.source.parse_origin(name)
+        except DataProblems:
+            return None  # the table's file is missing: reading it says so
+
+    def _raw(self, name: str, where: list[tuple[str, list[str]]] | None) -> RawTable:
+        try:
+            return self.source.read(name, where)
         except DataProblems:
             raise
         except (
@@ -350,36 +437,6 @@ class Dataset:
                 ],
                 headline=f"table {name} from {self.label} cannot be read",
             ) from None
-        problems = list(raw.problems)
-        if raw.frame.empty and not raw.frame.columns.size:
-            return raw.frame, tuple(problems)
-        typed, found = coerce_frame(
-            raw.frame, spec, raw.multipliers, raw.label, raw.headers or None
-        )
-        problems += found
-        whole_table_empty = len(raw.frame) == 0 if not raw.filtered else None
-        if where and not raw.filtered:
-            for column, values in where:
-                typed = typed[typed[column].astype(str).isin([str(v) for v in values])]
-        if len(typed) == 0:
-            if whole_table_empty is None:
-                whole_table_empty = not where or not self._has_rows(name)
-            if whole_table_empty:
-                problems.append(
-                    Problem(
-                        raw.label,
-                        name,
-                        "the table has a header but no data rows; "
-                        "fill it, or remove it if the data is not available",
-                    )
-                )
-        if not filters:
-            problems += _stray_month_problems(typed, name, raw.label)
-        problems += _future_date_problems(typed, name, raw.label)
-        if not any(p.column is None and "missing required" in p.message for p in problems):
-            problems += _not_again(check_table(typed, name, raw.label), problems)
-            problems += self._reference_problems(name, typed, raw.label, branches)
-        return typed, tuple(problems)
 
     # ------------------------------------------------------------ references
     def _missing(self, table: str, column: str, values: pd.Series) -> set[str] | None:
@@ -401,7 +458,7 @@ class Dataset:
         if not distinct:
             return set()
         full_key = self._cache_key(table, None, ())
-        scan = self.source.duckdb_scan(table) if full_key not in _CACHE else None
+        scan = self.scan(table) if full_key not in _CACHE else None
         if scan is not None and column in TABLES[table].names:
             con, relation = scan
             con.register("_bc_refs", pd.DataFrame({"v": sorted(distinct)}))
@@ -533,6 +590,26 @@ class Dataset:
             raise DataProblems(problems, headline=f"the data cannot be used for {playbook}")
         if "holdings" in (*needs.required, *needs.optional) and "holdings" in present:
             self.month_counts("holdings")
+
+
+def _slice_column(name: str) -> str | None:
+    """The column a branch's slice of a table is selected on (see `Dataset._where`)."""
+    spec = TABLES[name]
+    if spec.branch_column:
+        return spec.branch_column
+    if spec.branch_via:
+        return spec.branch_via[0]
+    return "id" if name == "targets" else None
+
+
+@dataclass
+class _Typed:
+    """Typed rows of a table, what reading and typing found, where they came from."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    label: str
+    whole_table_empty: bool | None  # None: not known from this read
 
 
 def _stray_month_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:

@@ -149,6 +149,11 @@ class Source(ABC):
         """A connection and SQL relation expression for pushdown aggregation, if any."""
         return None
 
+    def parse_origin(self, table: str) -> str | None:
+        """What a parsed (CSV or Excel) table depends on, for the parsed-table cache;
+        None for sources an engine reads typed (Parquet, databases), which need no cache."""
+        return None
+
     def has_rows(self, table: str) -> bool:
         """Whether the table holds any data row (cheaply where the engine can say)."""
         scan = self.duckdb_scan(table)
@@ -269,6 +274,12 @@ class FolderSource(Source):
         frame, mult, problems = frame_from_cells(cells, spec, label)
         return RawTable(frame, label, mult, problems, headers=tuple(frame.attrs.get("headers", ())))
 
+    def parse_origin(self, table: str) -> str | None:
+        file = self._file(table)
+        if file.suffix.lower() == ".parquet":
+            return None
+        return _file_origin(file, table)
+
     def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str] | None:
         file = self._file(table)
         if file.suffix.lower() != ".parquet":
@@ -286,6 +297,15 @@ class FolderSource(Source):
         frame, _, _ = frame_from_cells(cells, TABLES[table], file.name)
         # no data in the first lines of a long file: let the full read judge
         return len(frame) > 0 or len(cells) >= self.HEAD_LINES
+
+
+def _file_origin(file: Path, *parts: str) -> str:
+    """A file's identity and version (absolute path, size, modification time) and `parts`."""
+    try:
+        st = file.stat()
+    except OSError:
+        return ""  # vanished: reading it will say so
+    return ":".join([str(file.resolve()), str(st.st_size), str(st.st_mtime_ns), *parts])
 
 
 def _sql_literal(path: Path) -> str:
@@ -328,6 +348,9 @@ class WorkbookSource(Source):
 
     def version(self) -> str:
         return _stat_version([self.path])
+
+    def parse_origin(self, table: str) -> str | None:
+        return _file_origin(self.path, self.sheets.get(table, ""), table)
 
     def read(self, table: str, where: Where = None) -> RawTable:
         if table not in self.sheets:

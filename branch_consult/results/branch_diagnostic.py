@@ -15,13 +15,14 @@ are listed in `METRICS`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from branch_consult.analysis import (
+    bank_figures,
     channel,
     cross_sell,
     deposits,
@@ -239,34 +240,21 @@ def bank_context(
             f"comparison month {comparison_month} is not in the data; months available: {months[0]} to {months[-1]}"
         )
     comparison = comparison_month or base or month
-    holdings = ds.table("holdings", month=sorted({month, comparison}))
-    branches, customers, staff = ds.table("branches"), ds.table("customers"), ds.table("staff")
-    extra: list[pd.DataFrame] = []
-    tickets = _optional(ds, "queue_tickets")
-    if tickets is not None:
-        lk = lobby.lobby_kpis(tickets, threshold_min=choices.wait_threshold_min).reset_index()
-        lk = lk.rename(
-            columns={
-                "median_wait": "wait_median_min",
-                "p90_wait": "wait_p90_min",
-                f"share_over_{choices.wait_threshold_min:g}": "share_over_15",
-                "lunch_ratio": "lunch_wait_ratio",
-            }
-        )
-        extra.append(
-            lk[
-                [
-                    "branch_id",
-                    "wait_median_min",
-                    "wait_p90_min",
-                    "share_over_15",
-                    "lunch_wait_ratio",
-                    "lunch_median_wait",
-                    "walk_away_rate",
-                ]
-            ]
-        )
     as_of = month_end(month)
+    fast = _scanned_sums(ds, month, comparison, as_of, choices.thresholds)
+    if fast is None:  # read in this order, so the first unusable table reported stays the same
+        holdings = ds.table("holdings", month=sorted({month, comparison}))
+        branches, customers, staff = ds.table("branches"), ds.table("customers"), ds.table("staff")
+    else:
+        branches, staff, sums, top_share = fast
+    extra: list[pd.DataFrame] = []
+    lobby_frame = _lobby_kpis(ds, choices.wait_threshold_min)
+    if lobby_frame is not None:
+        extra.append(lobby_frame)
+    if fast is not None:
+        extra += [top_share, *_referral_and_target_kpis(ds, month)]
+        kpis = peers.kpis_from_sums(sums, branches, choices.thresholds, extra)
+        return BankContext(month, comparison, branches, kpis, period)
     tiered = tiers.assign_tiers(customers, holdings, month, choices.thresholds)
     unattended = tiers.unattended_top_customers(tiered, customers, staff, as_of, choices.thresholds)
     top = tiered[tiered["tier"].astype("str") == "top"].groupby("branch_id").size()
@@ -288,6 +276,67 @@ def bank_context(
     return BankContext(month, comparison, branches, kpis, period)
 
 
+def context_settings(settings: DiagnosticSettings) -> dict[str, Any]:
+    """The settings `bank_context` reads, and only those: what its cache key holds.
+
+    Keep in step with `bank_context`: a setting it starts reading must be added here,
+    or a cached context computed under another value would be reused.
+    """
+    return {
+        "month": settings.month,
+        "comparison_month": settings.comparison_month,
+        # numbers as floats: a notebook's 1000000 and a default's 1_000_000.0 are one setting
+        "thresholds": {
+            k: float(v) if isinstance(v, int | float) else v
+            for k, v in asdict(settings.thresholds).items()
+        },
+        "wait_threshold_min": float(settings.wait_threshold_min),
+    }
+
+
+def _scanned_sums(
+    ds: Dataset, month: str, comparison: str, as_of: pd.Timestamp, thresholds: tiers.TierThresholds
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """(branches, staff, per-branch sums, top unattended share) with customers and holdings
+    added up in DuckDB; None when they cannot be (the pandas path then reads and reports)."""
+    if not bank_figures.scannable(ds, "customers", "holdings"):
+        return None
+    try:
+        branches, staff = ds.table("branches"), ds.table("staff")
+    except DataProblems:
+        return None  # the pandas path reports it, after the tables it reads first
+    summed = bank_figures.customer_sums(ds, month, comparison, as_of, thresholds, branches, staff)
+    return None if summed is None else (branches, staff, *summed)
+
+
+def _lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
+    """Per-branch waits for the peer comparison (scanned where it can be), None without tickets."""
+    if "queue_tickets" not in ds.tables():
+        return None
+    lk = bank_figures.lobby_kpis(ds, threshold_min)
+    if lk is None:
+        lk = lobby.lobby_kpis(ds.table("queue_tickets"), threshold_min=threshold_min)
+    lk = lk.reset_index().rename(
+        columns={
+            "median_wait": "wait_median_min",
+            "p90_wait": "wait_p90_min",
+            f"share_over_{threshold_min:g}": "share_over_15",
+            "lunch_ratio": "lunch_wait_ratio",
+        }
+    )
+    return lk[
+        [
+            "branch_id",
+            "wait_median_min",
+            "wait_p90_min",
+            "share_over_15",
+            "lunch_wait_ratio",
+            "lunch_median_wait",
+            "walk_away_rate",
+        ]
+    ]
+
+
 def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
     """Per-branch referral conversion and target completion, when those tables exist."""
     out: list[pd.DataFrame] = []
@@ -299,7 +348,8 @@ def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
                 {"branch_id": rk["branch_id"].astype(str), "referral_conversion": rk["conversion"]}
             )
         )
-    tg = _optional(ds, "targets")
+    # branch-level rows only: the KPI uses no other, so staff rows are neither read nor checked
+    tg = ds.table("targets", level="branch") if "targets" in ds.tables() else None
     if tg is not None:
         tk = targets.target_kpis(tg, month).reset_index()
         out.append(
@@ -353,7 +403,10 @@ def diagnose(
     ds: Dataset, settings: DiagnosticSettings, bank: BankContext | None = None
 ) -> BranchDiagnostic:
     """Run every analysis of the diagnostic for one branch and evaluate the finding rules (no wording)."""
-    bank = bank or bank_context(ds, settings.month, settings.comparison_month, settings)
+    if bank is None:  # computed once per bank and settings, then read from the result cache
+        from branch_consult.results.cache import cached_bank_context
+
+        bank = cached_bank_context(ds, settings)
     branches = bank.branches
     b = settings.branch_id
     if b not in set(branches["branch_id"]):
@@ -602,5 +655,6 @@ __all__ = [
     "DiagnosticSettings",
     "DiagnosticTables",
     "bank_context",
+    "context_settings",
     "diagnose",
 ]

@@ -24,12 +24,16 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from branch_consult.data import Dataset
+from branch_consult.analysis.tiers import TierThresholds
+from branch_consult.data import DataProblems, Dataset
+from branch_consult.data.periods import today
 from branch_consult.findings.engine import DEFAULT_RULES
 from branch_consult.results.branch_diagnostic import (
     BankContext,
     BranchDiagnostic,
     DiagnosticSettings,
+    bank_context,
+    context_settings,
     diagnose,
 )
 
@@ -86,6 +90,23 @@ def diagnostic_key(ds: Dataset, settings: DiagnosticSettings) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
+def bank_context_key(ds: Dataset, settings: DiagnosticSettings) -> str:
+    """The cache key of a bank context: the data, the settings it reads, today, the code.
+
+    Today is in it because the months a bank's data may hold (none after the current
+    month) move with the calendar; the branch asked for is not, as every branch of a
+    bank shares one context.
+    """
+    parts = {
+        "result": "bank_context",
+        "data": data_identity(ds),
+        "settings": context_settings(settings),
+        "today": today().isoformat(),
+        "code": code_version(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
 class ResultCache:
     """Pickled results by key in one private folder; `get_or_compute` is the only way in."""
 
@@ -107,10 +128,11 @@ class ResultCache:
         self._store(path, result, kind, key)
         return result
 
-    def computations(self) -> list[str]:
-        """One line per computation recorded in this folder (kind, key, time)."""
+    def computations(self, kind: str | None = None) -> list[str]:
+        """One line per computation recorded in this folder (kind, key, time), of `kind` if given."""
         log = self.folder / LOG_NAME
-        return log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+        lines = log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+        return [line for line in lines if kind is None or line.split(" ", 1)[0] == kind]
 
     def _store(self, path: Path, result: object, kind: str, key: str) -> None:
         try:
@@ -129,14 +151,55 @@ class ResultCache:
             pass  # a read-only or full cache folder costs a recomputation, never the run
 
 
+def cached_bank_context(
+    ds: Dataset, settings: DiagnosticSettings, cache: ResultCache | None = None
+) -> BankContext:
+    """`bank_context`, computed once per bank data, relevant settings and code: every branch
+    diagnostic of a batch (one kernel each) reads the one the first, or the parent, computed."""
+    store = cache or ResultCache()
+    return store.get_or_compute(
+        "bank_context",
+        bank_context_key(ds, settings),
+        lambda: bank_context(ds, settings.month, settings.comparison_month, settings),
+    )
+
+
+def warm_bank_context(
+    ds: Dataset, parameters: dict[str, object], cache: ResultCache | None = None
+) -> None:
+    """Compute the bank context a batch of branch diagnostics will share, before it starts.
+
+    `parameters` are the playbook's resolved values (month, comparison_month, tier_*): the
+    settings are built as the notebook builds them, so the kernels find the same key.
+    """
+    thresholds = TierThresholds(
+        top=float(str(parameters.get("tier_top", TierThresholds.top))),
+        core=float(str(parameters.get("tier_core", TierThresholds.core))),
+        potential=float(str(parameters.get("tier_potential", TierThresholds.potential))),
+    )
+    settings = DiagnosticSettings(
+        branch_id="",
+        month=str(parameters.get("month") or ""),
+        comparison_month=str(parameters.get("comparison_month") or ""),
+        thresholds=thresholds,
+    )
+    try:
+        cached_bank_context(ds, settings, cache)
+    except (DataProblems, ValueError):
+        pass  # data the context cannot use: each item's own run reports it, as without warming
+
+
 def cached_diagnose(
     ds: Dataset,
     settings: DiagnosticSettings,
     bank: BankContext | None = None,
     cache: ResultCache | None = None,
 ) -> BranchDiagnostic:
-    """`diagnose`, computed once per data, settings, rules and code across runs and languages."""
+    """`diagnose`, computed once per data, settings, rules and code across runs and languages;
+    without a `bank`, the bank context is the cached one (computed once per bank)."""
     store = cache or ResultCache()
     return store.get_or_compute(
-        "branch_diagnostic", diagnostic_key(ds, settings), lambda: diagnose(ds, settings, bank)
+        "branch_diagnostic",
+        diagnostic_key(ds, settings),
+        lambda: diagnose(ds, settings, bank or cached_bank_context(ds, settings, store)),
     )

@@ -1,0 +1,195 @@
+"""The bank context at scale: the project's path against bare DuckDB, cached re-runs, per-branch slices.
+
+    python bench/bench_context.py [--parquet /tmp/banks/b1000] [--csv /tmp/banks/b1000csv]
+                                  [--big /tmp/banks/b3000] [--samples 3]
+
+In one run, each measurement in a fresh child process (so peak memory is its own and
+no per-process cache helps), one at a time:
+(a) a bare DuckDB aggregate of the context's figures (per-branch deposits, AUM,
+    customers, products, mobile, top tier; lobby waits; referral and target figures)
+    against `bank_context` from a cold result cache and cold parsed-table cache;
+(b) the second run on unchanged data (`cached_bank_context`, a new process);
+(c) one branch's `diagnose` given the context, median over a few branches, on the
+    large bank (Parquet and CSV) against the 12-branch sample's;
+(d) the context on 1,000 vs 3,000 branches: time and peak memory, the linear fit
+    and its extrapolation to 10,000 branches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CHILD = r"""
+import json, os, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+job, data = sys.argv[1], sys.argv[2]
+t0 = time.perf_counter()
+out = {}
+if job == "bare":
+    import duckdb
+    con = duckdb.connect()
+    def rel(name):
+        p = os.path.join(data, name)
+        for ext, reader in ((".parquet", "read_parquet"), (".csv", "read_csv_auto")):
+            if os.path.exists(p + ext):
+                return f"{reader}('{p + ext}')"
+        raise SystemExit(f"no {name} in {data}")
+    month = con.execute(f"SELECT max(month) FROM {rel('holdings')}").fetchone()[0]
+    y, m = int(month[:4]), int(month[5:])
+    prev = f"{y - 1}-{m:02d}"
+    con.execute(f'''
+        WITH h AS (SELECT customer_id, month,
+                     sum(balance) FILTER (WHERE product IN ('deposit_demand','deposit_time')) dep,
+                     sum(balance) FILTER (WHERE product <> 'credit_card') aum,
+                     count(*) FILTER (WHERE balance > 0) n
+                   FROM {rel('holdings')} WHERE month IN (?, ?) GROUP BY ALL),
+             c AS (SELECT c.branch_id, h1.dep, h0.dep dep0, h1.aum, h0.aum aum0, h1.n, h0.n n0,
+                          c.mobile_banking, c.owner_staff_id, c.last_contact_on
+                   FROM {rel('customers')} c
+                   LEFT JOIN h h1 ON h1.customer_id = c.customer_id AND h1.month = ?
+                   LEFT JOIN h h0 ON h0.customer_id = c.customer_id AND h0.month = ?)
+        SELECT branch_id, sum(dep), sum(dep0), sum(aum), sum(aum0), count(*) FILTER (WHERE n > 0),
+               count(*) FILTER (WHERE n0 > 0), sum(n), count(*) FILTER (WHERE n > 0 AND mobile_banking),
+               count(*) FILTER (WHERE aum >= 1e6),
+               count(*) FILTER (WHERE aum >= 1e6 AND owner_staff_id IN (SELECT staff_id FROM {rel('staff')} WHERE left_on IS NULL)),
+               count(*) FILTER (WHERE aum >= 1e6 AND date_diff('day', CAST(last_contact_on AS DATE), DATE '{month}-01') <= 30)
+        FROM c GROUP BY branch_id''', [month, prev, month, prev]).fetchall()
+    con.execute(f'''
+        WITH w AS (SELECT branch_id, epoch(called_at) - epoch(issued_at) AS wait, called_at IS NULL AS walked,
+                          hour(issued_at) * 60 + minute(issued_at) BETWEEN 690 AND 809 AS lunch
+                   FROM {rel('queue_tickets')})
+        SELECT branch_id, median(wait), quantile_cont(wait, 0.9), avg(CAST(wait > 900 AS DOUBLE)),
+               avg(CAST(walked AS DOUBLE)), median(wait) FILTER (WHERE lunch), median(wait) FILTER (WHERE NOT lunch)
+        FROM w GROUP BY branch_id''').fetchall()
+    con.execute(f"SELECT branch_id, avg(CAST(stage = 'sold' AS DOUBLE)) FROM {rel('referrals')} GROUP BY branch_id").fetchall()
+    con.execute(f'''SELECT id, sum(actual) FILTER (WHERE month <= ?) / (sum(target) / count(target) * 12)
+                    FROM {rel('targets')} WHERE level = 'branch' AND metric = 'deposits' AND month LIKE ?
+                    GROUP BY id''', [month, f"{y}-%"]).fetchall()
+elif job == "context":
+    from branch_consult.data import open_dataset
+    from branch_consult.results import DiagnosticSettings
+    from branch_consult.results.cache import cached_bank_context
+    bank = cached_bank_context(open_dataset(data), DiagnosticSettings(branch_id=""))
+    out["branches"] = len(bank.kpis)
+elif job == "diagnose":
+    import pickle
+    from branch_consult.data import clear_cache, open_dataset
+    from branch_consult.results import DiagnosticSettings, diagnose
+    from branch_consult.results.cache import cached_bank_context
+    bank = cached_bank_context(open_dataset(data), DiagnosticSettings(branch_id=""))
+    ids = sorted(bank.kpis["branch_id"])
+    picks = ids[:: max(1, len(ids) // int(sys.argv[3]))][: int(sys.argv[3])]
+    times = []
+    for b in picks:
+        clear_cache()
+        ds = open_dataset(data)
+        t = time.perf_counter()
+        diagnose(ds, DiagnosticSettings(branch_id=b), bank)
+        times.append(time.perf_counter() - t)
+    out["times"] = times
+out["seconds"] = time.perf_counter() - t0
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("BENCH-RESULT " + json.dumps(out))
+"""
+
+
+def child(job: str, data: Path, cache: Path, *extra: str) -> dict[str, object]:
+    env = {**os.environ, "BRANCH_CONSULT_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, job, str(data), *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"{job} on {data} failed:\n{done.stderr[-3000:]}")
+    line = [x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT ")][-1]
+    result: dict[str, object] = json.loads(line.split(" ", 1)[1])
+    return result
+
+
+def fit(points: list[tuple[int, float]], at: int) -> tuple[float, float, float]:
+    """Slope and intercept of the line through two (or more) points, and its value at `at`."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
+    return slope, my - slope * mx, my - slope * mx + slope * at
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--parquet", type=Path, default=Path("/tmp/banks/b1000"))
+    ap.add_argument("--csv", type=Path, default=Path("/tmp/banks/b1000csv"))
+    ap.add_argument("--big", type=Path, default=Path("/tmp/banks/b3000"))
+    ap.add_argument("--samples", type=int, default=3)
+    args = ap.parse_args()
+    from branch_consult.data import sample_path
+
+    sample = sample_path()
+    root = Path(tempfile.mkdtemp(prefix="bench-context-"))
+    try:
+        print(f"(a) bank context on {args.parquet}")
+        bare = child("bare", args.parquet, root / "unused")
+        cold = child("context", args.parquet, root / "b1000")
+        again = child("context", args.parquet, root / "b1000")
+        ratio = float(cold["seconds"]) / float(bare["seconds"])
+        print(f"  bare DuckDB aggregate:        {bare['seconds']:7.2f} s")
+        print(
+            f"  bank context, cold caches:    {cold['seconds']:7.2f} s  peak {cold['peak_mb']:6.0f} MB  ({ratio:.1f}x bare; target <= 3x)"
+        )
+        print(f"  (b) second run, new process:  {again['seconds']:7.2f} s  (target < 1 s)")
+
+        print("(c) one branch's diagnose given the context (median; parsed tables cached)")
+        rows = []
+        for label, data in (
+            ("sample, 12 branches", sample),
+            ("Parquet bank", args.parquet),
+            ("CSV bank", args.csv),
+        ):
+            if not data.exists():
+                continue
+            cache = root / f"diag-{data.name}"
+            first = child("diagnose", data, cache, "1")  # warms the context and the parsed tables
+            got = child("diagnose", data, cache, str(args.samples))
+            med = statistics.median(got["times"])  # type: ignore[arg-type]
+            rows.append((label, med, first["times"][0]))  # type: ignore[index]
+        base = rows[0][1]
+        for label, med, first_time in rows:
+            print(
+                f"  {label:<22} {med:6.2f} s  ({med / base:.1f}x the sample; first, cold parse: {first_time:.2f} s)"
+            )
+
+        print("(d) scale: bank context, cold caches, 1,000 vs 3,000 branches")
+        points_t, points_m = [], []
+        for data in (args.parquet, args.big):
+            if not data.exists():
+                continue
+            bare_n = child("bare", data, root / "unused")
+            got = child("context", data, root / f"scale-{data.name}")
+            n = int(got["branches"])  # type: ignore[call-overload]
+            points_t.append((n, float(got["seconds"])))  # type: ignore[arg-type]
+            points_m.append((n, float(got["peak_mb"])))  # type: ignore[arg-type]
+            print(
+                f"  {n:>6,} branches: {got['seconds']:7.2f} s, peak {got['peak_mb']:6.0f} MB (bare DuckDB {bare_n['seconds']:.2f} s)"
+            )
+        if len(points_t) >= 2:
+            for name, points, unit in (("time", points_t, "s"), ("peak memory", points_m, "MB")):
+                slope, icept, at = fit(points, 10_000)
+                print(
+                    f"  {name}: {icept:.2f} {unit} + {slope * 1000:.3f} {unit} per 1,000 branches -> {at:.1f} {unit} at 10,000"
+                )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

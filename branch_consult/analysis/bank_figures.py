@@ -1,0 +1,239 @@
+"""Bank-wide figures added up where the data lives (DuckDB), not after loading whole tables.
+
+The bank context needs, per branch, sums over every customer and holding of the bank
+(deposits, AUM, active customers, top-tier claims) and wait statistics over every
+queue ticket.  Loading, typing and validating a million customers and millions of
+holdings in pandas to add them up costs tens of seconds and gigabytes; DuckDB scans
+the Parquet files (or the DuckDB database) and returns one row per branch.
+
+Each function first checks the contract's rules for the columns it reads, in SQL
+(`aggregate.contract_breaches`); when a column is absent, of another type, or breaks
+a rule, it returns None and the caller takes the pandas path, which reports the
+problem exactly as it always has.  The figures follow the pandas definitions in
+`peers.branch_kpis`, `tiers.unattended_top_customers` and `lobby.lobby_kpis` (tests
+compare the two paths); sums may differ from pandas' in the last bits of a float.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from branch_consult.analysis.balances import NON_AUM_PRODUCTS
+from branch_consult.analysis.lobby import LUNCH, _clock_minutes
+from branch_consult.analysis.peers import KPI_SUMS
+from branch_consult.analysis.tiers import TierThresholds
+from branch_consult.data import Dataset
+from branch_consult.data.aggregate import contract_breaches
+from branch_consult.data.contract import DEPOSIT_PRODUCTS
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _scans(ds: Dataset, *tables: str) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]] | None:
+    """One connection and a relation per table, when DuckDB can scan them all together."""
+    if ds.branch_filter or any(t not in ds.tables() for t in tables):
+        return None
+    relations: dict[str, str] = {}
+    con: duckdb.DuckDBPyConnection | None = None
+    for table in tables:
+        scan = ds.scan(table)
+        if scan is None:
+            return None
+        con = con or scan[0]
+        relations[table] = scan[1]
+    return (con, relations) if con is not None else None
+
+
+def scannable(ds: Dataset, *tables: str) -> bool:
+    """Whether DuckDB can scan all these tables of the whole bank (Parquet files, a DuckDB file)."""
+    return _scans(ds, *tables) is not None
+
+
+def customer_sums(
+    ds: Dataset,
+    month: str,
+    comparison_month: str,
+    as_of: pd.Timestamp,
+    thresholds: TierThresholds,
+    branches: pd.DataFrame,
+    staff: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Per-branch sums for `peers.kpis_from_sums` and the top-tier unattended share, or None.
+
+    `branches` and `staff` are the validated (small) tables; customers and holdings are
+    scanned.  Returns (sums indexed by branch_id with columns `KPI_SUMS`, frame of
+    branch_id + top_unattended_share for branches with top-tier customers).
+    """
+    found = _scans(ds, "customers", "holdings")
+    if found is None:
+        return None
+    con, rel = found
+    left = pd.to_datetime(staff["left_on"])
+    active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
+    con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
+    con.register("_bc_staff_keys", pd.DataFrame({"k": staff["staff_id"].dropna().astype(str)}))
+    con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype=object)}))
+    try:
+        breaches = [
+            contract_breaches(
+                con,
+                rel["customers"],
+                "customers",
+                ("customer_id", "branch_id", "mobile_banking", "owner_staff_id", "last_contact_on"),
+                {"branch_id": "_bc_branch_keys", "owner_staff_id": "_bc_staff_keys"},
+            ),
+            contract_breaches(
+                con,
+                rel["holdings"],
+                "holdings",
+                ("customer_id", "month", "product", "balance"),
+                {"customer_id": f"(SELECT customer_id AS k FROM {rel['customers']})"},
+                rows=f"month IN ({_sql_list((month, comparison_month))})",  # as pandas reads
+            ),
+        ]
+        if any(b is None or b > 0 for b in breaches):
+            return None
+        frame = con.execute(
+            _CUSTOMER_SUMS.format(
+                customers=rel["customers"],
+                holdings=rel["holdings"],
+                deposit=_sql_list(DEPOSIT_PRODUCTS),
+                non_aum=_sql_list(NON_AUM_PRODUCTS),
+                top_days="NULL"
+                if thresholds.top_contact_days is None
+                else int(thresholds.top_contact_days),
+            ),
+            [month, comparison_month, as_of.date(), month, comparison_month, thresholds.top],
+        ).df()
+    finally:
+        for name in ("_bc_branch_keys", "_bc_staff_keys", "_bc_active_staff"):
+            con.unregister(name)
+    frame["branch_id"] = frame["branch_id"].astype("str")
+    sums = frame.set_index("branch_id")
+    for column in KPI_SUMS:
+        sums[column] = sums[column].astype(
+            "float64" if column in ("deposits", "deposits_prev", "aum", "aum_prev") else "int64"
+        )
+    has_top = sums[sums["top"] > 0].sort_index()
+    share = pd.DataFrame(
+        {
+            "branch_id": has_top.index.astype(str),
+            "top_unattended_share": (has_top["unattended"] / has_top["top"]).to_numpy(),
+        }
+    )
+    return sums[list(KPI_SUMS)], share
+
+
+_CUSTOMER_SUMS = """
+WITH h AS (
+    SELECT customer_id, month,
+           sum(CASE WHEN product IN ({deposit}) THEN CAST(balance AS DOUBLE) ELSE 0 END) AS deposits,
+           sum(CASE WHEN product NOT IN ({non_aum}) THEN CAST(balance AS DOUBLE) ELSE 0 END) AS aum,
+           count(*) FILTER (WHERE balance > 0) AS products
+    FROM {holdings}
+    WHERE month IN (?, ?)
+    GROUP BY customer_id, month
+), c AS (
+    SELECT c.branch_id,
+           coalesce(h1.deposits, 0) AS deposits, coalesce(h0.deposits, 0) AS deposits_prev,
+           coalesce(h1.aum, 0) AS aum, coalesce(h0.aum, 0) AS aum_prev,
+           coalesce(h1.products, 0) AS products, coalesce(h0.products, 0) AS products_prev,
+           coalesce(c.mobile_banking, false) AS mobile_banking,
+           c.owner_staff_id IN (SELECT k FROM _bc_active_staff) AS claimed,
+           date_diff('day', CAST(c.last_contact_on AS DATE), CAST(? AS DATE)) AS days
+    FROM {customers} c
+    LEFT JOIN h h1 ON h1.customer_id = c.customer_id AND h1.month = ?
+    LEFT JOIN h h0 ON h0.customer_id = c.customer_id AND h0.month = ?
+), t AS (
+    SELECT *, aum >= ? AS top FROM c
+)
+SELECT branch_id,
+       sum(deposits) AS deposits, sum(deposits_prev) AS deposits_prev,
+       sum(aum) AS aum, sum(aum_prev) AS aum_prev,
+       count(*) FILTER (WHERE products > 0) AS customers,
+       count(*) FILTER (WHERE products_prev > 0) AS customers_prev,
+       sum(CASE WHEN products > 0 THEN products ELSE 0 END) AS products,
+       count(*) FILTER (WHERE products > 0 AND mobile_banking) AS mobile,
+       count(*) FILTER (WHERE top) AS top,
+       count(*) FILTER (WHERE top AND coalesce(claimed, false)) AS top_claimed,
+       count(*) FILTER (WHERE top AND days <= {top_days}) AS top_in_time,
+       count(*) FILTER (WHERE top AND (NOT coalesce(claimed, false)
+                        OR ({top_days} IS NOT NULL AND (days IS NULL OR days > {top_days})))) AS unattended
+FROM t
+GROUP BY branch_id
+"""
+
+
+def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
+    """`lobby.lobby_kpis` of every branch from the queue tickets, scanned; None: use pandas."""
+    found = _scans(ds, "queue_tickets")
+    if found is None:
+        return None
+    con, rel = found
+    tickets = rel["queue_tickets"]
+    if (
+        contract_breaches(
+            con,
+            tickets,
+            "queue_tickets",
+            ("branch_id", "issued_at", "called_at", "finished_at"),
+        )
+        != 0
+    ):
+        return None
+    start, end = (_clock_minutes(w) for w in LUNCH)
+    frame = con.execute(
+        f"""
+        WITH w AS (
+            SELECT branch_id,
+                   (epoch_ns(called_at) - epoch_ns(issued_at)) / 1e9 / 60.0 AS wait,
+                   (epoch_ns(finished_at) - epoch_ns(called_at)) / 1e9 / 60.0 AS service,
+                   called_at IS NULL AS walked,
+                   coalesce(hour(issued_at) * 60 + minute(issued_at) + second(issued_at) / 60.0 >= {start}
+                            AND hour(issued_at) * 60 + minute(issued_at) + second(issued_at) / 60.0 < {end},
+                            false) AS lunch
+            FROM {tickets}
+            WHERE branch_id IS NOT NULL
+        ), t AS (
+            SELECT branch_id, walked, lunch,
+                   CASE WHEN coalesce(wait < 0, false) OR coalesce(service < 0, false)
+                        THEN NULL ELSE wait END AS wait
+            FROM w
+        )
+        SELECT branch_id,
+               count(*) AS tickets,
+               avg(CAST(walked AS DOUBLE)) AS walk_away_rate,
+               median(wait) AS median_wait,
+               quantile_cont(wait, 0.9) AS p90_wait,
+               avg(wait) AS mean_wait,
+               avg(CASE WHEN wait IS NULL THEN NULL WHEN wait > ? THEN 1.0 ELSE 0.0 END) AS share_over,
+               median(wait) FILTER (WHERE lunch) AS lunch_median_wait,
+               median(wait) FILTER (WHERE NOT lunch) AS other_median_wait
+        FROM t
+        GROUP BY branch_id
+        ORDER BY branch_id
+        """,
+        [float(threshold_min)],
+    ).df()
+    out = frame.set_index(pd.Index(frame["branch_id"].astype("str"), name="branch_id", dtype="str"))
+    out = out.drop(columns="branch_id").astype("float64").astype({"tickets": "int64"})
+    other = out["other_median_wait"]
+    out["lunch_ratio"] = (out["lunch_median_wait"] / other).where(other > 0)
+    share_col = f"share_over_{threshold_min:g}"
+    out = out.rename(columns={"share_over": share_col})
+    return out[
+        [
+            "tickets",
+            "walk_away_rate",
+            "median_wait",
+            "p90_wait",
+            "mean_wait",
+            share_col,
+            "lunch_median_wait",
+            "other_median_wait",
+            "lunch_ratio",
+        ]
+    ]
