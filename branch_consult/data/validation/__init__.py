@@ -84,6 +84,11 @@ class SqlValidation:
             )
         try:
             checks = TableChecks(typed, label, self.keys)
+            checks.census(
+                checks.reading_rules()
+                + checks.future_rules()
+                + (checks.schema_rules() if not missing else [])
+            )
             problems += checks.reading()
             rows = checks.row_count()
             if rows == 0:

@@ -55,11 +55,26 @@ class TableChecks:
         self.con = typed.scan.con
         self.rel = typed.sql()
         self.limits = Limits.from_env()
+        self._census: dict[str, int] = {}
+
+    def census(self, rules: Sequence[_Rule]) -> None:
+        """Count every simple rule, the rows and the longest texts in one pass over the table."""
+        parts = ["count(*)"] + [f"count(*) FILTER (WHERE {r.cond})" for r in rules]
+        longs = [i for i, t in enumerate(self.t.columns.values()) if t.col.kind in ("id", "text")]
+        parts += [f"max(length(v{i})) FILTER (WHERE long{i})" for i in longs]
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {self.rel} t").fetchone()
+        values = [int(v or 0) for v in row] if row else [0] * len(parts)
+        self._census = {"rows": values[0]}
+        self._census.update({r.cond: n for r, n in zip(rules, values[1:], strict=False)})
+        for i, n in zip(longs, values[1 + len(rules) :], strict=True):
+            self._census[f"longest{i}"] = n
 
     # ------------------------------------------------------------ plumbing
     def _counts(self, conds: Sequence[str]) -> list[int]:
         if not conds:
             return []
+        if all(c in self._census for c in conds):
+            return [self._census[c] for c in conds]
         parts = ", ".join(f"count(*) FILTER (WHERE {c})" for c in conds)
         row = self.con.execute(f"SELECT {parts} FROM {self.rel} t").fetchone()
         return [int(v) for v in row] if row else [0] * len(conds)
@@ -103,12 +118,27 @@ class TableChecks:
     # ------------------------------------------------------------ the rules
     def reading(self) -> list[Problem]:
         """Cells the parser cannot read, infinite and fractional numbers, overlong text."""
-        rules: list[_Rule] = []
-        longs: list[tuple[int, Column]] = []
+        rules = self.reading_rules()
+        longs = [
+            (self._i(name), t.col) for name, t in self.t.columns.items() if t.col.kind in ("id", "text")
+        ]
+        found = self._run([r for r in rules if not r.cond.startswith("long")])
+        long_problems = {i: self._too_long(i, col) for i, col in longs}
+        out: list[Problem] = []
+        for name in self.t.columns:  # the pandas path's order: column by column
+            out += long_problems.get(self._i(name), [])
+            out += [p for p in found if p.column == name]
+        return out
+
+    def reading_rules(self) -> list[_Rule]:
+        rules: list[_Rule] = [
+            _Rule(self.t.columns[n].col.name, f"long{self._i(n)}", str, None)
+            for n in self.t.columns
+            if self.t.columns[n].col.kind in ("id", "text")
+        ]
         for name, typed in self.t.columns.items():
             i, col = self._i(name), typed.col
             if col.kind in ("id", "text"):
-                longs.append((i, col))
                 continue
             rules.append(
                 _Rule(
@@ -130,23 +160,13 @@ class TableChecks:
                 )
             if col.kind == "int":
                 rules.append(_Rule(name, f"frac{i}", lambda n: "expected a whole number", f"num{i}"))
-        found = self._run(rules)
-        long_problems = {i: self._too_long(i, col) for i, col in longs}
-        out: list[Problem] = []
-        for name in self.t.columns:  # the pandas path's order: column by column
-            out += long_problems.get(self._i(name), [])
-            out += [p for p in found if p.column == name]
-        return out
+        return rules
 
     def _too_long(self, i: int, col: Column) -> list[Problem]:
         limit = self.limits.id_chars if col.kind == "id" else self.limits.text_chars
-        row = self.con.execute(
-            f"SELECT count(*) FILTER (WHERE long{i}), max(length(v{i})) FILTER (WHERE long{i}) "
-            f"FROM {self.rel} t"
-        ).fetchone()
-        if not row or not row[0]:
+        count, longest = self._counts([f"long{i}"])[0], self._census.get(f"longest{i}", 0)
+        if not count:
             return []
-        count, longest = int(row[0]), int(row[1])
         values = self.con.execute(
             f"SELECT v{i} FROM {self.rel} t WHERE long{i} ORDER BY {ROW} LIMIT 3"
         ).fetchall()
@@ -166,6 +186,8 @@ class TableChecks:
         ]
 
     def row_count(self) -> int:
+        if "rows" in self._census:
+            return self._census["rows"]
         row = self.con.execute(f"SELECT count(*) FROM {self.rel} t").fetchone()
         return int(row[0]) if row else 0
 
@@ -198,6 +220,9 @@ class TableChecks:
         return problems
 
     def future_dates(self) -> list[Problem]:
+        return self._run(self.future_rules())
+
+    def future_rules(self) -> list[_Rule]:
         end = pd.Timestamp(today()) + pd.Timedelta(days=1)
         day = f"{end - pd.Timedelta(days=1):%Y-%m-%d}"
         rules = [
@@ -210,12 +235,14 @@ class TableChecks:
             for name, typed in self.t.columns.items()
             if typed.col.kind in ("date", "datetime") and not typed.col.future_ok
         ]
-        return self._run(rules)
+        return rules
 
     def schema(self) -> list[Problem]:
         """Duplicate keys, then per column: empty required values, unknown values, min, max."""
+        return self._duplicates() + self._run(self.schema_rules())
+
+    def schema_rules(self) -> list[_Rule]:
         spec = self.t.spec
-        problems = self._duplicates()
         rules: list[_Rule] = []
         for name, typed in self.t.columns.items():
             i, col = self._i(name), typed.col
@@ -257,7 +284,7 @@ class TableChecks:
                         f"v{i}",
                     )
                 )
-        return problems + self._run(rules)
+        return rules
 
     def _key_text(self, name: str) -> str:
         i = self._i(name)

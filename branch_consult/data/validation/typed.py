@@ -23,7 +23,7 @@ from branch_consult.data.validation.scan import ROW, Scan
 _WHITESPACE = "".join(
     chr(c) for c in (*range(9, 14), *range(28, 33), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B))
 ) + "".join(chr(c) for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
-_WS = "(" + " || ".join(f"chr({ord(c)})" for c in _WHITESPACE) + ")"
+_WS = "'" + _WHITESPACE + "'"
 _EMPTY_SQL = ", ".join("'" + e.replace("'", "''") + "'" for e in sorted(_EMPTY))
 
 #: cells both readers turn into the same number (long exponents overflow: left to Python)
@@ -113,7 +113,9 @@ class TypedTable:
             else:
                 four += [f"FALSE AS frac{i}", f"num{i} AS v{i}"]
             if t.col.kind in ("id", "text"):
-                four.append(f"coalesce(length(num{i}) > {t.limit}, FALSE) AS long{i}")
+                four.append(
+                    f"coalesce(strlen(num{i}) > {t.limit} AND length(num{i}) > {t.limit}, FALSE) AS long{i}"
+                )
             else:
                 four.append(f"FALSE AS long{i}")
         sql = f"SELECT {', '.join(one)} FROM {self.scan.relation} r {' '.join(self.joins)}"
@@ -125,9 +127,29 @@ class TypedTable:
         return list(self.columns).index(name)
 
 
+#: code points above 32 that str.strip() removes
+_WIDE_WS = ", ".join(str(ord(c)) for c in _WHITESPACE if ord(c) > 32)
+#: the longest empty marker ('null', '#n/a')
+_EMPTY_LEN = max(len(e) for e in _EMPTY)
+
+
+def _padded(raw: str) -> str:
+    """Whether a cell starts or ends with whitespace (cheap: the full-set trim is slow)."""
+    ends = (f"ord({raw})", f"ord(right({raw}, 1))")
+    return "(" + " OR ".join(f"{e} <= 32 OR {e} IN ({_WIDE_WS})" for e in ends) + ")"
+
+
+def _strip(raw: str) -> str:
+    """Python's str.strip() of a non-empty cell."""
+    return f"CASE WHEN {_padded(raw)} THEN trim({raw}, {_WS}) ELSE {raw} END"
+
+
 def _empty(raw: str, dtype: str) -> str:
     if dtype == "VARCHAR":
-        return f"({raw} IS NULL OR lower(trim({raw}, {_WS})) IN ({_EMPTY_SQL}))"
+        return (
+            f"({raw} IS NULL OR {raw} = '' OR (strlen({raw}) <= {_EMPTY_LEN} AND lower({raw}) IN "
+            f"({_EMPTY_SQL})) OR ({_padded(raw)} AND lower(trim({raw}, {_WS})) IN ({_EMPTY_SQL})))"
+        )
     if dtype in _FLOAT:
         return f"({raw} IS NULL OR isnan({raw}))"
     return f"({raw} IS NULL)"
@@ -195,7 +217,7 @@ def _typed_column(
     if kind in ("id", "text"):
         limit = limits.id_chars if kind == "id" else limits.text_chars
         if dtype == "VARCHAR":
-            return typed(f"CASE WHEN {empty} THEN NULL ELSE trim({raw}, {_WS}) END", limit)
+            return typed(f"CASE WHEN {empty} THEN NULL ELSE {_strip(raw)} END", limit)
         if dtype in _INTEGER:
             return typed(f"CAST({raw} AS VARCHAR)", limit)
         if dtype in _FLOAT:
