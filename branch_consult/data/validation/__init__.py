@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["SqlValidation"]
 
 _keys = itertools.count()
+#: tables up to this many rows are typed once into a temporary table (spilled beyond the cap)
+MATERIALIZE_ROWS = 500_000
 
 
 class SqlValidation:
@@ -42,6 +44,7 @@ class SqlValidation:
             self.con = connection()
         self._typed: dict[str, TypedTable | None] = {}
         self._key_relations: dict[tuple[str, str], str | None] = {}
+        self._relations: dict[str, str | None] = {}
 
     def close(self) -> None:
         self.con.close()
@@ -83,7 +86,7 @@ class SqlValidation:
                 )
             )
         try:
-            checks = TableChecks(typed, label, self.keys)
+            checks = TableChecks(typed, label, self.keys, self.relation(name))
             checks.census(
                 checks.reading_rules()
                 + checks.future_rules()
@@ -109,6 +112,26 @@ class SqlValidation:
             return None  # e.g. a corrupt file: the pandas path says what is wrong with it
         return rows, problems
 
+    def relation(self, name: str) -> str | None:
+        """The typed relation of a table: copied into a temporary table when small (each
+        check then reads the copy instead of re-parsing the file), else the SQL itself."""
+        if name in self._relations:
+            return self._relations[name]
+        typed = self.typed(name)
+        if typed is None:
+            return None
+        sql = typed.sql()
+        row = self.con.execute(f"SELECT count(*) FROM {typed.scan.relation}").fetchone()
+        if row and int(row[0]) <= MATERIALIZE_ROWS:
+            copy = f"_bc_typed_{next(_keys)}"
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {copy} AS SELECT * FROM {sql}")
+                sql = copy
+            except duckdb.Error:
+                pass  # a read-only database may refuse: read the source each time
+        self._relations[name] = sql
+        return sql
+
     def keys(self, table: str, column: str) -> str | None:
         """A relation (column k) of the distinct keys of `table.column`; None: not checked
         (table absent or unreadable: its own check reports that)."""
@@ -125,7 +148,7 @@ class SqlValidation:
             if column not in typed.columns:
                 return None
             i = typed.index(column)
-            return f"(SELECT DISTINCT v{i} AS k FROM {typed.sql()} t WHERE v{i} IS NOT NULL)"
+            return f"(SELECT DISTINCT v{i} AS k FROM {self.relation(table)} t WHERE v{i} IS NOT NULL)"
         try:
             frame, _ = self.dataset._load(table, None)
         except DataProblems:

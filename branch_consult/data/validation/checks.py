@@ -48,12 +48,12 @@ class _Rule:
 class TableChecks:
     """Runs every rule over one typed table and returns the problems, pandas-path order."""
 
-    def __init__(self, typed: TypedTable, label: str, keys: KeyLookup):
+    def __init__(self, typed: TypedTable, label: str, keys: KeyLookup, relation: str | None = None):
         self.t = typed
         self.label = label
         self.keys = keys
         self.con = typed.scan.con
-        self.rel = typed.sql()
+        self.rel = relation or typed.sql()
         self.limits = Limits.from_env()
         self._census: dict[str, int] = {}
 
@@ -94,10 +94,17 @@ class TableChecks:
         return [r[0] for r in rows]
 
     def _problem(self, rule: _Rule, count: int) -> Problem:
-        rows = self._rows(rule.cond)
+        shown = rule.shown or "NULL"
+        found = self.con.execute(
+            f"SELECT {ROW}, {shown} FROM {self.rel} t WHERE {rule.cond} ORDER BY {ROW} "
+            f"LIMIT {ROW_LIMIT}"
+        ).fetchall()
+        rows = tuple(int(r[0]) for r in found)
         examples = rule.fixed
         if rule.shown is not None:
-            examples = examples_of(self._first_values(rule.cond, rule.shown))
+            examples = examples_of(r[1] for r in found)
+            if len(examples) < 5 and count > len(rows):  # later rows may hold other values
+                examples = examples_of(self._first_values(rule.cond, rule.shown))
         return Problem(
             self.label,
             self.t.spec.name,
