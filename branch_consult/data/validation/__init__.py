@@ -148,7 +148,9 @@ class SqlValidation:
             if column not in typed.columns:
                 return None
             i = typed.index(column)
-            return f"(SELECT DISTINCT v{i} AS k FROM {self.relation(table)} t WHERE v{i} IS NOT NULL)"
+            return (
+                f"(SELECT DISTINCT v{i} AS k FROM {self.relation(table)} t WHERE v{i} IS NOT NULL)"
+            )
         try:
             frame, _ = self.dataset._load(table, None)
         except DataProblems:

@@ -127,7 +127,9 @@ class TableChecks:
         """Cells the parser cannot read, infinite and fractional numbers, overlong text."""
         rules = self.reading_rules()
         longs = [
-            (self._i(name), t.col) for name, t in self.t.columns.items() if t.col.kind in ("id", "text")
+            (self._i(name), t.col)
+            for name, t in self.t.columns.items()
+            if t.col.kind in ("id", "text")
         ]
         found = self._run([r for r in rules if not r.cond.startswith("long")])
         long_problems = {i: self._too_long(i, col) for i, col in longs}
@@ -160,13 +162,17 @@ class TableChecks:
                     _Rule(
                         name,
                         f"inf{i}",
-                        lambda n: f"cannot read {n} value(s); expected a finite "
-                        "number (inf, Infinity or a number too large to hold is not an amount)",
+                        lambda n: (
+                            f"cannot read {n} value(s); expected a finite "
+                            "number (inf, Infinity or a number too large to hold is not an amount)"
+                        ),
                         f"raw{i}",
                     )
                 )
             if col.kind == "int":
-                rules.append(_Rule(name, f"frac{i}", lambda n: "expected a whole number", f"num{i}"))
+                rules.append(
+                    _Rule(name, f"frac{i}", lambda n: "expected a whole number", f"num{i}")
+                )
         return rules
 
     def _too_long(self, i: int, col: Column) -> list[Problem]:
@@ -364,6 +370,8 @@ class TableChecks:
             )
             target = f"{ref_table}.{ref_col}"
             rules.append(
-                _Rule(column, cond, lambda n, tg=target: f"{n} reference(s) to unknown {tg}", f"v{i}")
+                _Rule(
+                    column, cond, lambda n, tg=target: f"{n} reference(s) to unknown {tg}", f"v{i}"
+                )
             )
         return self._run(rules)

@@ -187,7 +187,9 @@ def _messy(
     return f"{alias}.v"
 
 
-def typed_table(scan: Scan, spec: Table, mapping: dict[str, str], mult: dict[str, float]) -> TypedTable:
+def typed_table(
+    scan: Scan, spec: Table, mapping: dict[str, str], mult: dict[str, float]
+) -> TypedTable:
     """Typed SQL for every contract column present (`mapping`: contract name -> column as written)."""
     limits = Limits.from_env()
     joins: list[str] = []
@@ -198,7 +200,9 @@ def typed_table(scan: Scan, spec: Table, mapping: dict[str, str], mult: dict[str
         written = mapping[col.name]
         raw = 'r."' + written.replace('"', '""') + '"'
         dtype = scan.types[written]
-        columns[col.name] = _typed_column(scan, col, raw, dtype, mult.get(col.name, 1.0), joins, limits)
+        columns[col.name] = _typed_column(
+            scan, col, raw, dtype, mult.get(col.name, 1.0), joins, limits
+        )
     return TypedTable(spec, scan, columns, mult, joins)
 
 
@@ -243,7 +247,9 @@ def _typed_column(
             return typed(f"CAST({raw} AS TIMESTAMP)")
         if dtype == "VARCHAR":
             clean = f"regexp_full_match({raw}, '{_DATE}')"
-            other = messy(f"({clean} AND try_cast({raw} AS TIMESTAMP) IS NOT NULL)", pa.timestamp("us"))
+            other = messy(
+                f"({clean} AND try_cast({raw} AS TIMESTAMP) IS NOT NULL)", pa.timestamp("us")
+            )
             return typed(
                 f"CASE WHEN {empty} THEN NULL "
                 f"ELSE coalesce(CASE WHEN {clean} THEN try_cast({raw} AS TIMESTAMP) END, {other}) END"
