@@ -194,16 +194,66 @@ def typed_table(
     limits = Limits.from_env()
     joins: list[str] = []
     columns: dict[str, Typed] = {}
+    raws = {
+        name: 'r."' + written.replace('"', '""') + '"' for name, written in mapping.items()
+    }
+    plain = _plain_columns(scan, spec, mapping, raws)
     for col in spec.columns:
         if col.name not in mapping:
             continue
         written = mapping[col.name]
-        raw = 'r."' + written.replace('"', '""') + '"'
+        raw = raws[col.name]
         dtype = scan.types[written]
+        if col.name in plain:
+            columns[col.name] = _plain_column(col, raw, dtype, mult.get(col.name, 1.0), limits)
+            continue
         columns[col.name] = _typed_column(
             scan, col, raw, dtype, mult.get(col.name, 1.0), joins, limits
         )
     return TypedTable(spec, scan, columns, mult, joins)
+
+
+def _plain_test(kind: str, raw: str) -> str | None:
+    """SQL true for a text cell that needs no parsing beyond a cast (None: kind always parsed)."""
+    if kind in ("id", "text"):
+        marker = f"(strlen({raw}) <= {_EMPTY_LEN} AND lower({raw}) IN ({_EMPTY_SQL}))"
+        return f"NOT ({raw} = '' OR {_padded(raw)} OR {marker})"
+    if kind == "month":
+        return f"regexp_full_match({raw}, '{_MONTH}')"
+    if kind in ("int", "float", "money"):
+        return f"regexp_full_match({raw}, '{_NUMBER}')"
+    if kind in ("date", "datetime"):
+        return f"(regexp_full_match({raw}, '{_DATE}') AND try_cast({raw} AS TIMESTAMP) IS NOT NULL)"
+    return None
+
+
+def _plain_columns(
+    scan: Scan, spec: Table, mapping: dict[str, str], raws: dict[str, str]
+) -> set[str]:
+    """Text columns every cell of which is NULL or already clean, found in one pass: their
+    typed value is a plain cast, so later passes cost what a bare scan costs."""
+    tests: dict[str, str] = {}
+    for col in spec.columns:
+        if col.name in mapping and scan.types[mapping[col.name]] == "VARCHAR":
+            test = _plain_test(col.kind, raws[col.name])
+            if test is not None:
+                tests[col.name] = test
+    if not tests:
+        return set()
+    parts = ", ".join(f"bool_and({raws[n]} IS NULL OR {t})" for n, t in tests.items())
+    row = scan.con.execute(f"SELECT {parts} FROM {scan.relation} r").fetchone()
+    if row is None:
+        return set()
+    return {n for n, ok in zip(tests, row, strict=True) if ok is None or ok}
+
+
+def _plain_column(col: Column, raw: str, dtype: str, mult: float, limits: Limits) -> Typed:
+    kind = col.kind
+    cast = {"int": "DOUBLE", "float": "DOUBLE", "money": "DOUBLE", "date": "TIMESTAMP"}
+    cast["datetime"] = "TIMESTAMP"
+    parsed = f"CAST({raw} AS {cast[kind]})" if kind in cast else raw
+    limit = limits.id_chars if kind == "id" else limits.text_chars
+    return Typed(col, raw, f"({raw} IS NULL)", parsed, dtype, mult, limit)
 
 
 def _typed_column(
