@@ -30,14 +30,38 @@ def validate(
             help="Check the tables of this playbook only (repeatable; default: every playbook).",
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="auto: whole tables checked in DuckDB where the source allows (flat memory); "
+            "pandas: the pandas loaders only (the reference path).",
+        ),
+    ] = "auto",
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Show which table is being checked (default: a bar when on a terminal).",
+        ),
+    ] = None,
 ) -> None:
     """Check every table of a data source against the contract and list all problems,
     the files read and ignored, and the tables each playbook lacks."""
+    import sys
+
+    if engine not in ("auto", "pandas"):
+        typer.secho(f"unknown --engine {engine!r}; expected auto or pandas", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     try:
         ds = open_dataset(path or None)
         if branch:
             ds = ds.branch(branch)
-        report = ds.validate(playbooks=playbook or None)
+        report = ds.validate(
+            playbooks=playbook or None,
+            engine=engine,
+            progress=sys.stderr.isatty() if progress is None else progress,
+        )
     except DataProblems as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None

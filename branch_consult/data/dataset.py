@@ -507,11 +507,22 @@ class Dataset:
 
     # ------------------------------------------------------------ validation
     def validate(
-        self, tables: Iterable[str] | None = None, playbooks: Iterable[str] | None = None
+        self,
+        tables: Iterable[str] | None = None,
+        playbooks: Iterable[str] | None = None,
+        *,
+        engine: str = "auto",
+        progress: bool = False,
     ) -> ValidationReport:
         """Read every table present and collect all problems (not just the first), list the
         files read and ignored, and say which playbooks lack which tables (`playbooks`:
-        the ones to check, default all)."""
+        the ones to check, default all).
+
+        `engine`: "auto" checks whole tables in DuckDB where the source allows it (memory
+        flat in the bank's size) and the rest with pandas; "pandas" uses pandas only (the
+        reference path). `progress`: a bar on a terminal, one line per table otherwise."""
+        if engine not in ("auto", "pandas"):
+            raise ValueError(f"unknown validation engine {engine!r}; expected auto or pandas")
         report = ValidationReport(self.label)
         report.problems += list(getattr(self.source, "conflicts", []))
         inputs = getattr(self.source, "inputs", None)
@@ -538,7 +549,19 @@ class Dataset:
                 report.unknown_branches = [b for b in self.branch_filter if b not in known]
             except DataProblems:
                 pass  # the branches table's own check reports it
-        for name in wanted:
+        sql = None
+        if engine == "auto" and self.branch_filter is None:
+            from branch_consult.data.validation import SqlValidation
+
+            sql = SqlValidation(self)
+        from branch_consult.data.validation.progress import table_progress
+
+        for name in table_progress(wanted, progress):
+            checked = sql.validate(name) if sql is not None and name in TABLES else None
+            if checked is not None:
+                report.rows[name], found = checked
+                report.problems += found
+                continue
             try:
                 frame, problems = self._load(name, self.branch_filter)
             except DataProblems as exc:

@@ -23,6 +23,8 @@ class Problem:
     rows: tuple[int, ...] = ()
     examples: tuple[str, ...] = ()
     severity: str = "error"  # "error" makes the table unusable; "warning" does not
+    #: rows in all when `rows` holds only the first of them (0: `rows` is complete)
+    total_rows: int = 0
 
     def describe(self, max_rows: int = 8) -> str:
         where = f"{self.source} › {self.table}"
@@ -31,8 +33,8 @@ class Problem:
         text = f"{where}: {self.message}"
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:max_rows])
-            more = len(self.rows) - max_rows
-            text += f" (row{'s' if len(self.rows) > 1 else ''} {shown}"
+            more = max(len(self.rows), self.total_rows) - max_rows
+            text += f" (row{'s' if max(len(self.rows), self.total_rows) > 1 else ''} {shown}"
             text += f" and {more} more)" if more > 0 else ")"
         if self.examples:
             text += "; found: " + ", ".join(self.examples[:5])

@@ -1,0 +1,152 @@
+"""Which tables DuckDB can validate in place, and the SQL relation that scans each one.
+
+A relation yields the source's columns as written plus `__bc_row`, the row number the
+pandas path reports (CSV: the line, header = line 1; Parquet and DuckDB: the 1-based
+record).  Only sources whose cells DuckDB reads exactly as the pandas loaders do are
+scanned: Parquet files, DuckDB tables, and plain CSVs (UTF-8 without BOM, contract
+names in the first line, no blank lines).  Everything else (GBK, title rows, Chinese
+headers with units, Excel) keeps the existing parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from branch_consult.data.contract import TABLES
+from branch_consult.data.parsing import INVISIBLE, detect_encoding
+from branch_consult.data.sources import DuckDBSource, FolderSource, Source
+
+ROW = "__bc_row"
+
+_counter = itertools.count()
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One table as DuckDB sees it: connection, relation, message label, column types."""
+
+    con: duckdb.DuckDBPyConnection
+    relation: str
+    label: str
+    #: column as written -> DuckDB type name
+    types: dict[str, str]
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(self.types)
+
+
+def connection(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+    """A private connection with a memory cap: big GROUP BYs spill to disk instead of growing."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _types(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    return {str(r[0]): str(r[1]) for r in rows if r[0] != ROW}
+
+
+def scan_table(source: Source, table: str, con: duckdb.DuckDBPyConnection) -> Scan | None:
+    """The scan of one table, or None when only the pandas loaders can read it faithfully."""
+    try:
+        if isinstance(source, FolderSource):
+            file = source.files.get(table)
+            if file is None:
+                return None
+            label = f"{source.label}/{file.name}"
+            suffix = file.suffix.lower()
+            if suffix == ".parquet":
+                relation = (
+                    f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS {ROW} "
+                    f"FROM read_parquet({_literal(str(file))}, file_row_number = true))"
+                )
+                return Scan(con, relation, label, _types(con, relation))
+            if suffix == ".csv" and plain_csv(file, table):
+                return _csv_scan(con, file, label)
+            return None
+        if isinstance(source, DuckDBSource):
+            if table not in source.tables():
+                return None
+            cursor = source.con().cursor()
+            relation = f'(SELECT *, rowid + 1 AS {ROW} FROM "{table}")'
+            return Scan(cursor, relation, f"{source.label}:{table}", _types(cursor, relation))
+    except duckdb.Error:
+        return None  # the pandas path reads it and says what is wrong
+    return None
+
+
+def _csv_scan(con: duckdb.DuckDBPyConnection, file: Path, label: str) -> Scan:
+    """A plain CSV copied into a temporary table (DuckDB has no CSV line numbers; the copy's
+    rowid is the record number, and it spills to disk beyond the memory cap)."""
+    name = f"_bc_csv_{next(_counter)}"
+    con.execute(
+        f"CREATE TEMP TABLE {name} AS SELECT * FROM read_csv({_literal(str(file))}, "
+        "all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"', "
+        "null_padding = true, strict_mode = true)"
+    )
+    columns = [str(r[0]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    blank = " AND ".join(f"coalesce(trim(\"{c}\"), '') = ''" for c in columns) or "FALSE"
+    relation = f"(SELECT *, rowid + 2 AS {ROW} FROM {name} WHERE NOT ({blank}))"
+    return Scan(con, relation, label, _types(con, relation))
+
+
+#: bytes read at a time when looking for blank lines in a CSV
+_CHUNK = 1 << 23
+
+
+def plain_csv(file: Path, table: str) -> bool:
+    """A UTF-8 CSV (no BOM) whose first line is contract column names and with no blank lines
+    (the pandas reader numbers blank lines, DuckDB skips them)."""
+    spec = TABLES[table]
+    with open(file, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head or detect_encoding(head) != "utf-8":
+        return False
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+    try:
+        header = next(csv.reader(io.StringIO(first)))
+    except (csv.Error, StopIteration):
+        return False
+    if not header or len(set(header)) != len(header):
+        return False
+    if any(h not in spec.names or INVISIBLE.search(h) for h in header):
+        return False
+    return not _has_blank_line(file)
+
+
+def _has_blank_line(file: Path) -> bool:
+    with open(file, "rb") as fh:
+        tail = b""
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                return False
+            data = tail + chunk
+            for pattern in (b"\n\n", b"\n\r\n"):
+                at = data.find(pattern)
+                if at >= 0 and not _rest_is_newlines(fh, data[at:]):
+                    return True
+            tail = data[-2:]
+
+
+def _rest_is_newlines(fh: io.BufferedReader, data: bytes) -> bool:
+    """Whether only line ends follow (a blank line at the very end is harmless: both readers drop it)."""
+    if data.strip(b"\r\n"):
+        return False
+    pos = fh.tell()
+    rest = fh.read()
+    fh.seek(pos)
+    return not rest.strip(b"\r\n")
