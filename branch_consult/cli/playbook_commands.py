@@ -272,8 +272,9 @@ DEMO_JOBS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
     ("workshop_handout", {"edition": "trainer"}, ("zh",)),
     ("workshop_results", {}, ("zh",)),
 ]
-#: what `demo` ends with: one small batch (playbook, items, jobs) into <out>/batch, with its index page
-DEMO_BATCH: tuple[str, str, int] = ("branch_diagnostic", "B001,B003,B005", 2)  # healthy, queue, owners
+#: what `demo` ends with: one small batch (playbook, items, jobs) into <out>/batch, with its index
+#: page; the healthy branch, the lunch-queue branch and the branch with unowned top customers
+DEMO_BATCH: tuple[str, str, int] = ("branch_diagnostic", "B001,B003,B005", 2)
 
 
 @app.command("demo")
