@@ -178,7 +178,7 @@ def run_batch(
                 scheduler=scheduler,
             )
         progress.close()
-        write_index(out, manifest, title=playbook.title(lang_w or "en"))
+        write_index(out, manifest, title=playbook.title(lang_w or first.values.get("lang") or "en"))
     return result
 
 

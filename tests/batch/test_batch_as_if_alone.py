@@ -7,6 +7,7 @@ provenance (parameters, data fingerprint, playbook hash) and the pseudonym key a
 Slow: 5 papermill runs on Dask workers and 5 `run` processes (docx + html).
 """
 
+import difflib
 import io
 import json
 import re
@@ -66,12 +67,19 @@ def normalised_docx(path: Path) -> str:
         return _text(docx.read("word/document.xml").decode("utf-8"), path.parent)
 
 
-def normalised(path: Path) -> object:
+def normalised(path: Path) -> str:
+    """The file as comparable text: JSON with sorted keys for notebooks, XML for Word, else text."""
     if path.suffix == ".ipynb":
-        return normalised_notebook(path)
+        return json.dumps(normalised_notebook(path), indent=1, sort_keys=True, ensure_ascii=False)
     if path.suffix == ".docx":
-        return normalised_docx(path)
+        return normalised_docx(path).replace("><", ">\n<")
     return _text(path.read_text(encoding="utf-8"), path.parent)
+
+
+def first_difference(a: str, b: str, context: int = 30) -> str:
+    """The first lines where two texts differ (the assertion message)."""
+    diff = difflib.unified_diff(a.splitlines(), b.splitlines(), "batch", "alone", lineterm="", n=2)
+    return "\n".join(line[:200] for line in list(diff)[:context])
 
 
 @pytest.mark.parametrize(("playbook", "items", "parameter", "lang"), CASES)
@@ -102,6 +110,8 @@ def test_batch_reports_equal_the_same_reports_run_alone(tmp_path, playbook, item
         assert {Path(f).suffix for f in files} >= {".ipynb", ".docx", ".html"}
         for name in files:
             assert (alone / name).is_file(), f"{item}: run alone wrote no {name}"
-            assert normalised(tmp_path / "batch" / name) == normalised(alone / name), (
-                f"{item}: {name} differs from the same report run alone"
+            in_batch, by_itself = normalised(tmp_path / "batch" / name), normalised(alone / name)
+            assert in_batch == by_itself, (
+                f"{item}: {name} differs from the same report run alone:\n"
+                + first_difference(in_batch, by_itself)
             )
