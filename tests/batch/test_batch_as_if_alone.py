@@ -3,7 +3,8 @@ one through `branch-consult run` give the same executed notebook, Word text and 
 
 Compared after removing only what differs between any two runs: timestamps, durations,
 papermill's per-run cell ids and the output folder's path. Execution counts, outputs,
-provenance (parameters, data fingerprint, playbook hash) and the pseudonym key are compared.
+provenance (parameters, data fingerprint, playbook hash, commit: do not commit while it runs)
+and the pseudonym key are compared.
 Slow: 5 papermill runs on Dask workers and 5 `run` processes (docx + html).
 """
 
