@@ -106,6 +106,7 @@ def memory_run(bank: Path, out: Path, jobs: int, every: float, cache: Path) -> N
         host="127.0.0.1",
         dashboard_address=None,
         silence_logs=40,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # not :8787, as the batch does
     )
     client = Client(cluster)
     samples: list[tuple[float, int, dict[str, tuple[int, int]]]] = []
