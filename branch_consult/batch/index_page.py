@@ -25,17 +25,66 @@ t.tHead.addEventListener('click',e=>{const th=e.target.closest('th');if(!th)retu
  const i=th.cellIndex,dir=th.dataset.dir==='asc'?-1:1;th.dataset.dir=dir>0?'asc':'desc';
  const rows=[...t.tBodies[0].rows],key=r=>r.cells[i].dataset.v??r.cells[i].textContent;
  rows.sort((a,b)=>{const x=key(a),y=key(b),nx=parseFloat(x),ny=parseFloat(y);
-  return dir*(!isNaN(nx)&&!isNaN(ny)?nx-ny:x.localeCompare(y));});
+  if(!isNaN(nx)&&!isNaN(ny))return dir*(nx-ny);if(!isNaN(nx)||!isNaN(ny))return isNaN(nx)?1:-1;
+  return dir*x.localeCompare(y,undefined,{numeric:true});});
  rows.forEach(r=>t.tBodies[0].appendChild(r));});
 """
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35em .6em;text-align:left}
-th{cursor:pointer;background:#f4f4f4;user-select:none}td.n{text-align:right}td.name{white-space:nowrap}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3em .45em;text-align:left}
+th{cursor:pointer;background:#f4f4f4;user-select:none;font-size:.9em}td.n{text-align:right}td.name{white-space:nowrap}
 .failed{color:#b00020}.done{color:#1b5e20}.pending{color:#777}input{padding:.3em;margin:.6em 0;width:20em}
-.err{font-size:.85em;color:#b00020;max-width:40em}
+.err{font-size:.85em;color:#b00020;max-width:40em}td.note{min-width:10em;max-width:32em}th,td.done,td.failed,td.pending{white-space:nowrap}
+td.zero{color:#bbb}td.alert{color:#b00020;font-weight:bold}
 """
+
+#: the page's words; the language is the items' report language (`lang` parameter), else English
+_WORDS = {
+    "en": {
+        "heads": [
+            "item",
+            "name",
+            "status",
+            *[f"findings: {s}" for s in SEVERITIES],
+            *[f"tiles: {s}" for s in STATUSES],
+            "top finding / error",
+            "seconds",
+            "files",
+        ],
+        "status": {},
+        "items": "{n} items: {line}.",
+        "comma": ", ",
+        "data": "Data: ",
+        "updated": "updated",
+        "filter": "filter",
+    },
+    "zh": {
+        "heads": [
+            "编号",
+            "名称",
+            "状态",
+            "发现·高",
+            "发现·中",
+            "发现·低",
+            "发现·提示",
+            "指标·红",
+            "指标·黄",
+            "指标·绿",
+            "首要发现 / 错误",
+            "用时（秒）",
+            "文件",
+        ],
+        "status": {"done": "完成", "failed": "失败", "pending": "待运行"},
+        "items": "共 {n} 项：{line}。",
+        "comma": "，",
+        "data": "数据：",
+        "updated": "更新于",
+        "filter": "筛选",
+    },
+}
+#: a non-zero count in these columns is what a reader looks for first
+_ALERT = {"findings": "high", "tiles": "red"}
 
 
 def _e(value: Any) -> str:
@@ -46,7 +95,22 @@ def _link(name: str, text: str) -> str:
     return f'<a href="{_e(quote(name))}">{_e(text)}</a>'
 
 
-def _row(item: str, entry: dict[str, Any]) -> str:
+def page_language(manifest: Manifest) -> str:
+    """The report language the items share (their `lang` parameter); English when none or mixed."""
+    langs = {
+        str((entry.get("parameters") or {}).get("lang") or "") for entry in manifest.items.values()
+    }
+    return langs.pop() if len(langs) == 1 and langs <= set(_WORDS) else "en"
+
+
+def _count(value: Any, alert: bool) -> str:
+    if value in ("", None):
+        return '<td class="n"></td>'
+    kind = "zero" if value == 0 else "alert" if alert else ""
+    return f'<td class="n {kind}">{_e(value)}</td>'
+
+
+def _row(item: str, entry: dict[str, Any], lang: str = "en") -> str:
     status = str(entry.get("status", "pending"))
     summary = entry.get("summary") or {}
     findings = summary.get("findings") or {}
@@ -60,42 +124,36 @@ def _row(item: str, entry: dict[str, Any]) -> str:
     cells = [
         f"<td>{_e(item)}</td>",
         f'<td class="name">{_e(label)}</td>',
-        f'<td class="{_e(status)}">{_e(status)}</td>',
+        f'<td class="{_e(status)}">{_e(_WORDS[lang]["status"].get(status, status))}</td>',
     ]
-    cells += [f'<td class="n">{_e(findings.get(s, ""))}</td>' for s in SEVERITIES]
-    cells += [f'<td class="n">{_e(tiles.get(s, ""))}</td>' for s in STATUSES]
+    cells += [_count(findings.get(s, ""), s == _ALERT["findings"]) for s in SEVERITIES]
+    cells += [_count(tiles.get(s, ""), s == _ALERT["tiles"]) for s in STATUSES]
     note = summary.get("top_finding", "") if status == "done" else entry.get("error", "")
-    cells.append(f'<td class="{"err" if status == "failed" else ""}">{_e(note)}</td>')
-    cells.append(
-        f'<td class="n" data-v="{_e(entry.get("seconds", ""))}">{_e(entry.get("seconds", ""))}</td>'
-    )
+    cells.append(f'<td class="note{" err" if status == "failed" else ""}">{_e(note)}</td>')
+    seconds = entry.get("seconds", "")
+    shown = f"{seconds:.1f}" if isinstance(seconds, int | float) else seconds
+    cells.append(f'<td class="n" data-v="{_e(seconds)}">{_e(shown)}</td>')
     cells.append(f"<td>{' '.join(links)}</td>")
     return "<tr>" + "".join(cells) + "</tr>"
 
 
 def render_index(manifest: Manifest, *, title: str) -> str:
     """The page as text (for tests and for `write_index`)."""
-    heads = [
-        "item",
-        "name",
-        "status",
-        *[f"findings: {s}" for s in SEVERITIES],
-        *[f"tiles: {s}" for s in STATUSES],
-        "top finding / error",
-        "seconds",
-        "files",
-    ]
+    lang = page_language(manifest)
+    words = _WORDS[lang]
     counts = manifest.counts()
-    line = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    rows = "\n".join(_row(item, manifest.items[item]) for item in sorted(manifest.items))
+    line = words["comma"].join(
+        f"{n} {words['status'].get(s, s)}" for s, n in sorted(counts.items())
+    )
+    rows = "\n".join(_row(item, manifest.items[item], lang) for item in sorted(manifest.items))
     return (
-        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{_STYLE}</style></head><body>"
-        f"<h1>{_e(title)}</h1><p>{_e(len(manifest.items))} items: {_e(line)}. "
-        f"Data: {_e(manifest.header.get('data', ''))} · updated {_e(utc_now())}</p>"
-        '<input id="q" type="search" placeholder="filter / 筛选" aria-label="filter">'
+        f"<h1>{_e(title)}</h1><p>{_e(words['items'].format(n=len(manifest.items), line=line))} "
+        f"{words['data']}{_e(manifest.header.get('data', ''))} · {words['updated']} {_e(utc_now())}</p>"
+        f'<input id="q" type="search" placeholder="{words["filter"]}" aria-label="{words["filter"]}">'
         '<table id="items"><thead><tr>'
-        + "".join(f"<th>{_e(h)}</th>" for h in heads)
+        + "".join(f"<th>{_e(h)}</th>" for h in words["heads"])
         + "</tr></thead>"
         f"<tbody>\n{rows}\n</tbody></table><script>{_SCRIPT}</script></body></html>\n"
     )

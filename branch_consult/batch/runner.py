@@ -64,6 +64,9 @@ def _cluster(jobs: int, scheduler: str | None) -> tuple[Any, Any]:
             host="127.0.0.1",
             dashboard_address=None,
             silence_logs=40,
+            # the scheduler's HTTP routes start even without a dashboard, on :8787 by default:
+            # a random loopback port, so two batches (or tests) on one machine never collide
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         )
     return Client(cluster), cluster
 
@@ -182,7 +185,7 @@ def run_batch(
                 scheduler=scheduler,
             )
         progress.close()
-        write_index(out, manifest, title=playbook.title(lang_w or "en"))
+        write_index(out, manifest, title=playbook.title(lang_w or first.values.get("lang") or "en"))
     return result
 
 

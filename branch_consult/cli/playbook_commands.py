@@ -272,6 +272,9 @@ DEMO_JOBS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
     ("workshop_handout", {"edition": "trainer"}, ("zh",)),
     ("workshop_results", {}, ("zh",)),
 ]
+#: what `demo` ends with: one small batch (playbook, items, jobs) into <out>/batch, with its index
+#: page; the healthy branch, the lunch-queue branch and the branch with unowned top customers
+DEMO_BATCH: tuple[str, str, int] = ("branch_diagnostic", "B001,B003,B005", 2)
 
 
 @app.command("demo")
@@ -295,8 +298,10 @@ def demo_command(
 
     The bank overview and a branch diagnostic in Chinese and English, the planted staff-fit
     case, the deposit-drive campaign plan and its review, both editions of a workshop
-    handout, and the sample class's quiz results.
+    handout, and the sample class's quiz results; then a small batch of branch diagnostics
+    (Word and HTML) into <out>/batch with its index page.
     """
+    from branch_consult.batch import run_batch
     from branch_consult.export.office import find_office
     from branch_consult.run import run_playbook
     from branch_consult.workspace import default_out
@@ -318,3 +323,15 @@ def demo_command(
             )
             for path in result.paths:
                 typer.echo(str(path))
+
+    playbook, items, jobs = DEMO_BATCH
+    batch = _guard(
+        lambda: run_batch(
+            playbook,
+            out_dir=out / "batch",
+            items=items,
+            formats=[f for f in _split_formats(formats) if f != "pdf"],
+            jobs=jobs,
+        )
+    )
+    typer.echo(f"batch of {playbook} over {items}: index page {batch.index}")

@@ -136,4 +136,5 @@ def test_wheel_installs_outside_the_checkout_and_runs_the_demo(tmp_path):
         len(langs) for _, _, langs in DEMO_JOBS
     )
     assert "sample" in done.stderr.lower()  # the demo says it runs on the embedded sample
+    assert (work / "out" / "batch" / "index.html").is_file()  # the demo ends with a small batch
     assert _tree_digest(site) == before  # nothing written into the installed package
