@@ -49,6 +49,7 @@ from branch_consult.privacy import KeyRecording
 from branch_consult.provenance import build_provenance, utc_now
 
 if TYPE_CHECKING:  # the data layer loads pandas and duckdb: imported when a run opens data
+    from branch_consult.batch.warm_kernel import WarmKernel
     from branch_consult.data.dataset import Dataset
 
 __all__ = [
@@ -534,6 +535,39 @@ def _failure_line(nb_path: Path, exc: Any) -> tuple[str, int | None]:
     return where, index
 
 
+def _execute(
+    playbook: Playbook,
+    running_path: Path,
+    values: Mapping[str, Any],
+    *,
+    env: Mapping[str, str],
+    kernel_name: str,
+    execution_timeout: int | None,
+    kernel: WarmKernel | None,
+) -> None:
+    """The execution step: papermill on a new kernel, or on a batch worker's warm one.
+
+    `env` reaches the kernel's environment only (database password, pseudonym key file):
+    at start for a new kernel, just before the notebook for a warm one.
+    """
+    import papermill
+
+    run = functools.partial(
+        papermill.execute_notebook,
+        str(playbook.path),
+        str(running_path),
+        parameters=dict(values),
+        kernel_name=kernel_name,
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=execution_timeout,
+    )
+    if kernel is not None:
+        kernel.execute(run, cwd=playbook.path.parent, env=env)
+        return
+    run(cwd=str(playbook.path.parent), kernel_manager_class=LocalKernelManager.with_env(env))
+
+
 def run_playbook(
     name: str | os.PathLike[str],
     *,
@@ -547,14 +581,16 @@ def run_playbook(
     execution_timeout: int | None = 600,
     force: bool = False,
     recover: bool = True,
+    kernel: WarmKernel | None = None,
 ) -> RunResult:
     """Validate, execute, keep the executed notebook with provenance, and export deliverables.
 
     An existing deliverable of the same name is replaced only with `force`. `recover=False`
     leaves other runs' staging folders alone: a batch on several hosts cannot tell by pid
     whether another host's run is alive, so it recovers the folder once before starting.
+    `kernel`: a batch worker's warm kernel to execute on instead of starting one (the
+    deliverables are the same; only the execution step differs).
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from branch_consult.data.db_url import mask_url
@@ -600,19 +636,16 @@ def run_playbook(
     try:
         running_path = staging / f"{stem}.ipynb"
         key = KeyRecording()  # tokens the kernel issues -> <stem>.key.csv beside the deliverables
-        kernels = LocalKernelManager.with_env({**resolved.kernel_env, **key.env})
         started_at = utc_now()
         try:
-            papermill.execute_notebook(
-                str(playbook.path),
-                str(running_path),
-                parameters={**values, **handed},
+            _execute(
+                playbook,
+                running_path,
+                {**values, **handed},
+                env={**resolved.kernel_env, **key.env},
                 kernel_name=kernel_name,
-                progress_bar=False,
-                log_output=False,
-                cwd=str(playbook.path.parent),
                 execution_timeout=execution_timeout,
-                kernel_manager_class=kernels,
+                kernel=kernel,
             )
         except PapermillExecutionError as exc:
             os.replace(running_path, failed_nb)
