@@ -454,8 +454,8 @@ def _document_meta(
 def _latest_month(dataset: Callable[[], Any]) -> str | None:
     """The report period when the playbook defaults to the latest month in the data."""
     try:
-        months = dataset().month_counts("holdings")  # counted once per run, handed to the kernel
-        return max(months) if months else None
+        months = dataset().months("holdings")  # counted by the preflight already, if it needed them
+        return months[-1] if months else None
     except Exception:  # cosmetic: the cover simply omits the period
         return None
 

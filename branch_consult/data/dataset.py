@@ -253,8 +253,17 @@ class Dataset:
         self._month_counts[name, column] = (version, counts)
         return dict(counts)
 
+    def months(self, name: str = "holdings", column: str = "month") -> list[str]:
+        """The months a table holds, sorted: from its month counts when they are already known
+        (counted, or handed over by the run's parent), else its distinct values."""
+        known = self._month_counts.get((name, column))
+        if known is not None and known[0] in (None, self.source.version()):
+            return sorted(known[1])
+        return self.distinct(name, column)
+
     def distinct(self, name: str, column: str) -> list[str]:
         """Distinct values of one column (e.g. the months of holdings), cheaply when the engine can."""
+        trace.record("distinct", f"{self.label} {name}.{column}")
         scan = self.scan(name) if name in self.tables() else None
         if scan is not None and column in TABLES[name].names:
             con, relation = scan

@@ -15,8 +15,9 @@ from collections import Counter
 from pathlib import Path
 
 ENV = "BRANCH_CONSULT_TRACE_FILE"
-#: what is recorded: a source opened, its fingerprint computed, a table's months counted
-EVENTS = ("open", "fingerprint", "months")
+#: what is recorded: a source opened, its fingerprint computed, a table's months counted,
+#: a column's distinct values read
+EVENTS = ("open", "fingerprint", "months", "distinct")
 
 
 def record(event: str, label: str) -> None:

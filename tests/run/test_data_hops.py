@@ -35,8 +35,15 @@ def test_handed_facts_are_not_learnt_again(tiny_csv, traced):
     assert kernel.fingerprint() == fingerprint
     assert kernel.branch("B001").month_counts("holdings") == months
     assert kernel.branch("B001").fingerprint() == fingerprint
+    assert kernel.months("holdings") == sorted(months)  # from the counts, no scan
     assert trace.counts(traced)[os.getpid()] == {"open": 2, "fingerprint": 1, "months": 1}
     assert open_dataset(tiny_csv).fingerprint() == fingerprint  # the same as learnt alone
+
+
+def test_months_without_counts_are_the_distinct_values(tiny_csv, traced):
+    ds = open_dataset(tiny_csv)
+    assert ds.months("holdings") == ds.distinct("holdings", "month")
+    assert trace.counts(traced)[os.getpid()] == {"open": 1, "distinct": 2}
 
 
 def test_months_are_counted_again_when_the_files_change(tiny_csv, traced):
@@ -86,7 +93,10 @@ def test_one_run_learns_the_data_once(tmp_path, traced, monkeypatch, hand_off):
     per_process = trace.counts(traced)
     parent = per_process.pop(os.getpid())
     (kernel,) = per_process.values()
-    assert parent == {"open": 1, "fingerprint": 1, "months": 1}
+    if hand_off:  # the preflight counts the months; the file name and the cover reuse them
+        assert parent == {"open": 1, "fingerprint": 1, "months": 1}
+    else:  # a copy under another name has no preflight: file name and cover read the months
+        assert parent == {"open": 1, "fingerprint": 1, "distinct": 2}
     if hand_off:
         assert kernel == {"open": 1}  # reads its branch's tables; fingerprint and months handed
     else:
