@@ -56,6 +56,7 @@ _WORDS = {
         "items": "{n} items: {line}.",
         "comma": ", ",
         "data": "Data: ",
+        "sample": "the embedded synthetic sample bank (not client data)",
         "updated": "updated",
         "filter": "filter",
     },
@@ -79,6 +80,7 @@ _WORDS = {
         "items": "共 {n} 项：{line}。",
         "comma": "，",
         "data": "数据：",
+        "sample": "内置合成示例数据（非客户数据）",
         "updated": "更新于",
         "filter": "筛选",
     },
@@ -101,6 +103,16 @@ def page_language(manifest: Manifest) -> str:
         str((entry.get("parameters") or {}).get("lang") or "") for entry in manifest.items.values()
     }
     return langs.pop() if len(langs) == 1 and langs <= set(_WORDS) else "en"
+
+
+def _data_line(location: Any, words: dict[str, Any]) -> str:
+    """The data source as a reader should see it: the sample named as such, a URL without password."""
+    from branch_consult.data.db_url import mask_url
+    from branch_consult.resources import is_sample_bank
+
+    if is_sample_bank(location):
+        return str(words["sample"])
+    return mask_url(str(location))
 
 
 def _count(value: Any, alert: bool) -> str:
@@ -150,7 +162,7 @@ def render_index(manifest: Manifest, *, title: str) -> str:
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{_STYLE}</style></head><body>"
         f"<h1>{_e(title)}</h1><p>{_e(words['items'].format(n=len(manifest.items), line=line))} "
-        f"{words['data']}{_e(manifest.header.get('data', ''))} · {words['updated']} {_e(utc_now())}</p>"
+        f"{words['data']}{_e(_data_line(manifest.header.get('data'), words))} · {words['updated']} {_e(utc_now())}</p>"
         f'<input id="q" type="search" placeholder="{words["filter"]}" aria-label="{words["filter"]}">'
         '<table id="items"><thead><tr>'
         + "".join(f"<th>{_e(h)}</th>" for h in words["heads"])

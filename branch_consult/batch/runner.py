@@ -92,8 +92,10 @@ def run_batch(
         EXPORTERS,
         _absolute,
         _apply_workspace,
+        _opener,
         _prepare_out,
         _resolve,
+        _sample_location,
         recover_staging,
     )
 
@@ -115,8 +117,9 @@ def run_batch(
 
     # validate everything once, with the first item, before any worker starts
     data_w, params_w, lang_w, _ = _apply_workspace(playbook, data, params, lang)
-    probe = _resolve(playbook, data_w, params_w, lang_w)  # data, types, rules files, months
-    available = list_items(spec, probe.dataset)
+    # the items first: the iterated parameter's default (the diagnostic's B003) need not exist
+    location = _absolute(str(data_w)) if data_w not in (None, "") else _sample_location()
+    available = list_items(spec, _opener(location))
     chosen = choose_items(spec, items, available)
     first = _resolve(playbook, data_w, {**params_w, spec.parameter: chosen[0]}, lang_w)
     fingerprint = first.dataset().fingerprint() if first.location is not None else None

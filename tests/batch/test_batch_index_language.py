@@ -78,3 +78,14 @@ def test_zh_page_sorts_ids_numerically_and_keeps_failed_rows_last_by_count(tmp_p
     )
     assert visible == 1
     page.close()
+
+
+def test_data_line_names_the_sample_and_hides_a_database_password(tmp_path):
+    from branch_consult.resources import sample_bank_dir
+
+    manifest = _manifest(tmp_path, "zh")
+    manifest.header["data"] = str(sample_bank_dir())
+    assert "数据：内置合成示例数据（非客户数据）" in render_index(manifest, title="t")
+    manifest.header["data"] = "postgresql://consultant:s3cret@db.bank/core"
+    page = render_index(manifest, title="t")
+    assert "s3cret" not in page and "postgresql://consultant:***@db.bank/core" in page
