@@ -138,8 +138,10 @@ _EMPTY_LEN = max(len(e) for e in _EMPTY)
 
 def _padded(raw: str) -> str:
     """Whether a cell starts or ends with whitespace (cheap: the full-set trim is slow)."""
-    ends = (f"ord({raw})", f"ord(right({raw}, 1))")
-    return "(" + " OR ".join(f"{e} <= 32 OR {e} IN ({_WIDE_WS})" for e in ends) + ")"
+    ends = (f"ord({raw})", f"ord(reverse({raw}))")
+    return (
+        "(" + " OR ".join(f"{e} <= 32 OR ({e} > 127 AND {e} IN ({_WIDE_WS}))" for e in ends) + ")"
+    )
 
 
 def _strip(raw: str) -> str:
