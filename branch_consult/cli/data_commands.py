@@ -51,7 +51,9 @@ def validate(
     import sys
 
     if engine not in ("auto", "pandas"):
-        typer.secho(f"unknown --engine {engine!r}; expected auto or pandas", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"unknown --engine {engine!r}; expected auto or pandas", fg=typer.colors.RED, err=True
+        )
         raise typer.Exit(2)
     try:
         ds = open_dataset(path or None)

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -32,6 +33,9 @@ from branch_consult.data.problems import DataProblems, Problem, examples_of, fir
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
 from branch_consult.data.sources import RawTable, Source, _duck, open_source
+
+if TYPE_CHECKING:
+    from branch_consult.data.validation import SqlValidation
 
 #: (source kind, location, version, table, branches, filters): what a loaded table depends on
 CacheKey = tuple[object, ...]
@@ -563,6 +567,16 @@ class Dataset:
             from branch_consult.data.validation import SqlValidation
 
             sql = SqlValidation(self)
+        try:
+            self._validate_tables(report, wanted, sql, progress)
+        finally:
+            if sql is not None:
+                sql.close()  # its temporary tables go with it
+        return report
+
+    def _validate_tables(
+        self, report: ValidationReport, wanted: list[str], sql: SqlValidation | None, progress: bool
+    ) -> None:
         from branch_consult.data.validation.progress import table_progress
 
         for name in table_progress(wanted, progress):
@@ -585,7 +599,6 @@ class Dataset:
                     DataProblems
                 ) as exc:  # a stray month elsewhere in the bank moves this branch's period too
                     report.problems += [p for p in exc.problems if p not in report.problems]
-        return report
 
     def _has_rows(self, name: str) -> bool:
         """Whether a table has data rows; an unreadable table counts as having some (reading it says why)."""

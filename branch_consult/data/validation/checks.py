@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from branch_consult.data.contract import Column
+from branch_consult.data.contract import Column, Table
 from branch_consult.data.limits import Limits
 from branch_consult.data.parsing import _EXPECTED
 from branch_consult.data.periods import stray_months, today
@@ -34,6 +34,16 @@ KeyLookup = Callable[[str, str], str | None]
 
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _says(before: str, after: str, thousands: bool = False) -> Callable[[int], str]:
+    """A message with the count between `before` and `after`."""
+    return lambda n: f"{before}{n:,}{after}" if thousands else f"{before}{n}{after}"
+
+
+def _schema_says(spec: Table, column: str, check: str) -> Callable[[int], str]:
+    """The pandas path's message for a failed schema check."""
+    return lambda n: _message(spec, column, check, n)
 
 
 @dataclass
@@ -153,7 +163,7 @@ class TableChecks:
                 _Rule(
                     name,
                     f"bad{i}",
-                    lambda n, k=col.kind: f"cannot read {n} value(s); expected {_EXPECTED[k]}",
+                    _says("cannot read ", f" value(s); expected {_EXPECTED[col.kind]}"),
                     f"raw{i}",
                 )
             )
@@ -223,7 +233,7 @@ class TableChecks:
                         _Rule(
                             name,
                             cond,
-                            lambda n, m=month, w=why: f"{n:,} row(s) dated {m}: {w}",
+                            _says("", f" row(s) dated {month}: {why}", thousands=True),
                             None,
                             (repr(month),),
                         ),
@@ -275,7 +285,7 @@ class TableChecks:
                     _Rule(
                         name,
                         f"v{i} IS NOT NULL AND v{i} NOT IN ({allowed})",
-                        lambda n, c=name: _message(spec, c, "allowed", n),
+                        _schema_says(spec, name, "allowed"),
                         f"v{i}",
                     )
                 )
@@ -284,7 +294,7 @@ class TableChecks:
                     _Rule(
                         name,
                         f"v{i} < {col.min!r}",
-                        lambda n, c=name: _message(spec, c, "min", n),
+                        _schema_says(spec, name, "min"),
                         f"v{i}",
                     )
                 )
@@ -293,7 +303,7 @@ class TableChecks:
                     _Rule(
                         name,
                         f"v{i} > {col.max!r}",
-                        lambda n, c=name: _message(spec, c, "max", n),
+                        _schema_says(spec, name, "max"),
                         f"v{i}",
                     )
                 )
@@ -370,8 +380,6 @@ class TableChecks:
             )
             target = f"{ref_table}.{ref_col}"
             rules.append(
-                _Rule(
-                    column, cond, lambda n, tg=target: f"{n} reference(s) to unknown {tg}", f"v{i}"
-                )
+                _Rule(column, cond, _says("", f" reference(s) to unknown {target}"), f"v{i}")
             )
         return self._run(rules)

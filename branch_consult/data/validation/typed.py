@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -34,8 +35,10 @@ _MONTH = r"\d{4}-(0[1-9]|1[0-2])"
 #: distinct messy values of one column beyond which the pandas path is used instead
 MAX_MESSY = 20_000
 
-_INTEGER = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
-_INTEGER += ("UINTEGER", "UBIGINT", "UHUGEINT")
+_INTEGER = (
+    *("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"),
+    *("UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"),
+)
 _FLOAT = ("FLOAT", "DOUBLE")
 _TIMESTAMP = ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 
@@ -135,8 +138,10 @@ _EMPTY_LEN = max(len(e) for e in _EMPTY)
 
 def _padded(raw: str) -> str:
     """Whether a cell starts or ends with whitespace (cheap: the full-set trim is slow)."""
-    ends = (f"ord({raw})", f"ord(right({raw}, 1))")
-    return "(" + " OR ".join(f"{e} <= 32 OR {e} IN ({_WIDE_WS})" for e in ends) + ")"
+    ends = (f"ord({raw})", f"ord(reverse({raw}))")
+    return (
+        "(" + " OR ".join(f"{e} <= 32 OR ({e} > 127 AND {e} IN ({_WIDE_WS}))" for e in ends) + ")"
+    )
 
 
 def _strip(raw: str) -> str:
@@ -178,13 +183,20 @@ def _messy(
             raise Unsupported(f"{col.name}: dates with a time zone")
         parsed = [None if pd.isna(s) else s.to_pydatetime() for s in stamps]
     elif col.kind in ("int", "float", "money"):
-        parsed = [None if v is None or pd.isna(v) else float(v) for v in parsed]  # type: ignore[arg-type]
+        parsed = [_number(v) for v in parsed]
     name = f"_bc_map_{next(_maps)}"
     table = pa.table({"k": pa.array(values), "v": pa.array(parsed, type=arrow_type)})
     scan.con.register(name, table)
     alias = f"m{len(joins)}"
     joins.append(f"LEFT JOIN {name} {alias} ON {raw} = {alias}.k")
     return f"{alias}.v"
+
+
+def _number(value: object) -> float | None:
+    """A parsed number as a float, None for a missing one."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not pd.isna(value):
+        return float(value)
+    return None
 
 
 def typed_table(
@@ -194,9 +206,7 @@ def typed_table(
     limits = Limits.from_env()
     joins: list[str] = []
     columns: dict[str, Typed] = {}
-    raws = {
-        name: 'r."' + written.replace('"', '""') + '"' for name, written in mapping.items()
-    }
+    raws = {name: 'r."' + written.replace('"', '""') + '"' for name, written in mapping.items()}
     plain = _plain_columns(scan, spec, mapping, raws)
     for col in spec.columns:
         if col.name not in mapping:
