@@ -112,8 +112,10 @@ def child(job: str, data: Path, cache: Path, *extra: str) -> dict[str, object]:
     )
     if done.returncode:
         raise SystemExit(f"{job} on {data} failed:\n{done.stderr[-3000:]}")
-    line = [x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT ")][-1]
-    result: dict[str, object] = json.loads(line.split(" ", 1)[1])
+    line = done.stdout.rsplit("BENCH-RESULT ", 1)[-1].splitlines()[
+        0
+    ]  # after DuckDB's progress bars
+    result: dict[str, object] = json.loads(line)
     return result
 
 
