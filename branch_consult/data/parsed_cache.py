@@ -145,7 +145,8 @@ def store(key: str, parsed: Parsed, sort_by: str | None = None) -> None:
             {**(table.schema.metadata or {}), _META: json.dumps(meta).encode()}
         )
         folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the results' folder too
+        folder.mkdir(exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
         os.close(fd)
         try:
