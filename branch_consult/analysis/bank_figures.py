@@ -29,6 +29,16 @@ from branch_consult.data.aggregate import contract_breaches
 from branch_consult.data.contract import DEPOSIT_PRODUCTS
 
 
+def _frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pd.DataFrame | None:
+    """The query's rows, None when DuckDB cannot run it (an odd column): pandas then judges."""
+    try:
+        return con.execute(sql, params or []).df()
+    except duckdb.Error:
+        return None
+
+
 def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
@@ -76,7 +86,7 @@ def customer_sums(
     active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
     con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
     con.register("_bc_staff_keys", pd.DataFrame({"k": staff["staff_id"].dropna().astype(str)}))
-    con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype=object)}))
+    con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype="str")}))
     try:
         breaches = [
             contract_breaches(
@@ -97,7 +107,8 @@ def customer_sums(
         ]
         if any(b is None or b > 0 for b in breaches):
             return None
-        frame = con.execute(
+        frame = _frame(
+            con,
             _CUSTOMER_SUMS.format(
                 customers=rel["customers"],
                 holdings=rel["holdings"],
@@ -108,7 +119,9 @@ def customer_sums(
                 else int(thresholds.top_contact_days),
             ),
             [month, comparison_month, as_of.date(), month, comparison_month, thresholds.top],
-        ).df()
+        )
+        if frame is None:
+            return None
     finally:
         for name in ("_bc_branch_keys", "_bc_staff_keys", "_bc_active_staff"):
             con.unregister(name)
@@ -186,7 +199,8 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
     ):
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
-    frame = con.execute(
+    frame = _frame(
+        con,
         f"""
         WITH w AS (
             SELECT branch_id,
@@ -218,7 +232,9 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         ORDER BY branch_id
         """,
         [float(threshold_min)],
-    ).df()
+    )
+    if frame is None:
+        return None
     out = frame.set_index(pd.Index(frame["branch_id"].astype("str"), name="branch_id", dtype="str"))
     out = out.drop(columns="branch_id").astype("float64").astype({"tickets": "int64"})
     other = out["other_median_wait"]
@@ -258,13 +274,16 @@ def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | N
         if breaches != 0:
             return None
         sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
-        frame = con.execute(
+        frame = _frame(
+            con,
             f"""SELECT branch_id,
                        CAST(count(*) FILTER (WHERE stage IN ({_sql_list(tuple(sold))})) AS DOUBLE)
                        / count(*) AS referral_conversion
                 FROM {rel["referrals"]} WHERE branch_id IS NOT NULL
-                GROUP BY branch_id ORDER BY branch_id"""
-        ).df()
+                GROUP BY branch_id ORDER BY branch_id""",
+        )
+        if frame is None:
+            return None
     finally:
         con.unregister("_bc_branch_keys")
     frame["branch_id"] = frame["branch_id"].astype("str")
@@ -293,7 +312,8 @@ def target_completion(
         return None
     end = int(month[:4]) * 12 + int(month[5:7]) - 1
     start = end - end % 12
-    frame = con.execute(
+    frame = _frame(
+        con,
         f"""
         WITH t AS (
             SELECT id, metric, target, actual,
@@ -319,7 +339,9 @@ def target_completion(
         FROM c GROUP BY id ORDER BY id
         """,
         [end, start, start + 12, main_metric],
-    ).df()
+    )
+    if frame is None:
+        return None
     frame["branch_id"] = frame["branch_id"].astype("str")
     frame["target_completion"] = frame["target_completion"].astype("float64")
     return frame
