@@ -22,10 +22,21 @@ import pandas as pd
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes
 from branch_consult.analysis.peers import KPI_SUMS
+from branch_consult.analysis.referrals import _REACH
 from branch_consult.analysis.tiers import TierThresholds
 from branch_consult.data import Dataset
 from branch_consult.data.aggregate import contract_breaches
 from branch_consult.data.contract import DEPOSIT_PRODUCTS
+
+
+def _frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pd.DataFrame | None:
+    """The query's rows, None when DuckDB cannot run it (an odd column): pandas then judges."""
+    try:
+        return con.execute(sql, params or []).df()
+    except duckdb.Error:
+        return None
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -75,7 +86,7 @@ def customer_sums(
     active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
     con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
     con.register("_bc_staff_keys", pd.DataFrame({"k": staff["staff_id"].dropna().astype(str)}))
-    con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype=object)}))
+    con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype="str")}))
     try:
         breaches = [
             contract_breaches(
@@ -96,7 +107,8 @@ def customer_sums(
         ]
         if any(b is None or b > 0 for b in breaches):
             return None
-        frame = con.execute(
+        frame = _frame(
+            con,
             _CUSTOMER_SUMS.format(
                 customers=rel["customers"],
                 holdings=rel["holdings"],
@@ -107,7 +119,9 @@ def customer_sums(
                 else int(thresholds.top_contact_days),
             ),
             [month, comparison_month, as_of.date(), month, comparison_month, thresholds.top],
-        ).df()
+        )
+        if frame is None:
+            return None
     finally:
         for name in ("_bc_branch_keys", "_bc_staff_keys", "_bc_active_staff"):
             con.unregister(name)
@@ -185,7 +199,8 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
     ):
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
-    frame = con.execute(
+    frame = _frame(
+        con,
         f"""
         WITH w AS (
             SELECT branch_id,
@@ -217,7 +232,9 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         ORDER BY branch_id
         """,
         [float(threshold_min)],
-    ).df()
+    )
+    if frame is None:
+        return None
     out = frame.set_index(pd.Index(frame["branch_id"].astype("str"), name="branch_id", dtype="str"))
     out = out.drop(columns="branch_id").astype("float64").astype({"tickets": "int64"})
     other = out["other_median_wait"]
@@ -237,3 +254,94 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
             "lunch_ratio",
         ]
     ]
+
+
+def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | None:
+    """Per branch: referrals sold / referred (`referrals.referral_kpis` conversion), or None."""
+    found = _scans(ds, "referrals")
+    if found is None:
+        return None
+    con, rel = found
+    con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
+    try:
+        breaches = contract_breaches(
+            con,
+            rel["referrals"],
+            "referrals",
+            ("branch_id", "stage"),
+            {"branch_id": "_bc_branch_keys"},
+        )
+        if breaches != 0:
+            return None
+        sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
+        frame = _frame(
+            con,
+            f"""SELECT branch_id,
+                       CAST(count(*) FILTER (WHERE stage IN ({_sql_list(tuple(sold))})) AS DOUBLE)
+                       / count(*) AS referral_conversion
+                FROM {rel["referrals"]} WHERE branch_id IS NOT NULL
+                GROUP BY branch_id ORDER BY branch_id""",
+        )
+        if frame is None:
+            return None
+    finally:
+        con.unregister("_bc_branch_keys")
+    frame["branch_id"] = frame["branch_id"].astype("str")
+    frame["referral_conversion"] = frame["referral_conversion"].astype("float64")
+    return frame
+
+
+def target_completion(
+    ds: Dataset, month: str, main_metric: str = "deposits"
+) -> pd.DataFrame | None:
+    """Per branch: year-to-date completion of the main metric's annual target
+    (`targets.target_kpis` target_completion), from branch-level rows, or None."""
+    found = _scans(ds, "targets")
+    if found is None:
+        return None
+    con, rel = found
+    branch_rows = "level = 'branch'"
+    breaches = contract_breaches(
+        con,
+        rel["targets"],
+        "targets",
+        ("level", "id", "month", "metric", "target", "actual"),
+        rows=branch_rows,
+    )
+    if breaches != 0:
+        return None
+    end = int(month[:4]) * 12 + int(month[5:7]) - 1
+    start = end - end % 12
+    frame = _frame(
+        con,
+        f"""
+        WITH t AS (
+            SELECT id, metric, target, actual,
+                   CAST(substr(month, 1, 4) AS BIGINT) * 12 + CAST(substr(month, 6, 2) AS BIGINT) - 1 AS idx
+            FROM {rel["targets"]} WHERE {branch_rows}
+        ), p AS (
+            SELECT id, metric,
+                   coalesce(sum(CASE WHEN idx <= ? THEN actual ELSE 0 END), 0) AS actual_ytd,
+                   coalesce(sum(target), 0) AS target_all,
+                   count(target) AS months_with_target
+            FROM t WHERE idx >= ? AND idx < ?
+            GROUP BY id, metric
+        ), c AS (
+            SELECT id, metric, actual_ytd,
+                   CASE WHEN months_with_target >= 12 THEN target_all
+                        WHEN months_with_target > 0 THEN target_all / months_with_target * 12
+                   END AS annual_target
+            FROM p
+        )
+        SELECT id AS branch_id,
+               max(CASE WHEN metric = ? AND annual_target > 0 THEN actual_ytd / annual_target END)
+                   AS target_completion
+        FROM c GROUP BY id ORDER BY id
+        """,
+        [end, start, start + 12, main_metric],
+    )
+    if frame is None:
+        return None
+    frame["branch_id"] = frame["branch_id"].astype("str")
+    frame["target_completion"] = frame["target_completion"].astype("float64")
+    return frame

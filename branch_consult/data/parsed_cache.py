@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from branch_consult.data.limits import Limits
@@ -109,10 +110,18 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
         schema = pq.read_schema(path)
         meta = json.loads((schema.metadata or {})[_META])
         dtypes: dict[str, str] = meta["dtypes"]
-        # string columns filter in Arrow, before any row becomes Python; others in pandas
+        # string columns filter in Arrow, before any row becomes Python; others in pandas.
+        # The key range prunes row groups (rows are stored sorted by the slicing column);
+        # the exact membership test then runs on the few rows read.
         arrow_where = [(c, v) for c, v in where if dtypes.get(c) == "str"]
-        filters = [(c, "in", [str(x) for x in v]) for c, v in arrow_where] or None
-        table = pq.read_table(path, filters=filters)
+        ranges: list[tuple[str, str, str]] = []
+        for column, values in arrow_where:
+            keys = [str(x) for x in values]
+            ranges += [(column, ">=", min(keys)), (column, "<=", max(keys))] if keys else []
+        table = pq.read_table(path, filters=ranges or None)
+        for column, values in arrow_where:
+            wanted = pa.array([str(x) for x in values], pa.string())
+            table = table.filter(pc.is_in(table[column].cast(pa.string()), value_set=wanted))
         frame = table.sort_by(_ORDER).drop_columns([_ORDER]).to_pandas()
     except (OSError, KeyError, ValueError, pa.ArrowException):
         return None  # absent, or written by other code: parse again
@@ -145,7 +154,8 @@ def store(key: str, parsed: Parsed, sort_by: str | None = None) -> None:
             {**(table.schema.metadata or {}), _META: json.dumps(meta).encode()}
         )
         folder = cache_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the results' folder too
+        folder.mkdir(exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
         os.close(fd)
         try:

@@ -261,8 +261,8 @@ def frame_from_cells(
     body.columns = [match.columns[c] for c in match.columns]
     body.index = pd.RangeIndex(match.row + 2, match.row + 2 + len(body))
     # trailing and interleaved blank rows carry no data
-    blank = body.map(
-        lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+    blank = pd.DataFrame(
+        {i: _blank_cells(body.iloc[:, i]) for i in range(body.shape[1])}, index=body.index
     )
     body = body.loc[~blank.all(axis=1)]
     body.attrs["headers"] = match.raw
@@ -271,6 +271,15 @@ def frame_from_cells(
         body, found = _formula_problems(body, table, source)
         problems += found
     return body, match.multipliers, problems
+
+
+def _blank_cells(values: pd.Series) -> pd.Series:
+    """Cells holding nothing (None, NaN, only spaces); a CSV's string column in one pass."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.isna() | values.str.strip().eq("").fillna(False).astype(bool)
+    return values.map(
+        lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+    ).astype(bool)
 
 
 def header_warnings(

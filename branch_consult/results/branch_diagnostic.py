@@ -338,28 +338,29 @@ def _lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
 
 
 def _referral_and_target_kpis(ds: Dataset, month: str) -> list[pd.DataFrame]:
-    """Per-branch referral conversion and target completion, when those tables exist."""
+    """Per-branch referral conversion and target completion, when those tables exist
+    (added up in DuckDB where they can be, else through pandas)."""
     out: list[pd.DataFrame] = []
-    refs = _optional(ds, "referrals")
-    if refs is not None:
-        rk = referrals.referral_kpis(refs).reset_index()
-        out.append(
-            pd.DataFrame(
+    if "referrals" in ds.tables():
+        conversion = bank_figures.referral_conversion(ds, ds.table("branches"))
+        if conversion is None:
+            rk = referrals.referral_kpis(ds.table("referrals")).reset_index()
+            conversion = pd.DataFrame(
                 {"branch_id": rk["branch_id"].astype(str), "referral_conversion": rk["conversion"]}
             )
-        )
-    # branch-level rows only: the KPI uses no other, so staff rows are neither read nor checked
-    tg = ds.table("targets", level="branch") if "targets" in ds.tables() else None
-    if tg is not None:
-        tk = targets.target_kpis(tg, month).reset_index()
-        out.append(
-            pd.DataFrame(
+        out.append(conversion)
+    if "targets" in ds.tables():
+        completion = bank_figures.target_completion(ds, month)
+        if completion is None:
+            # branch-level rows only: the KPI uses no other, so staff rows are neither read nor checked
+            tk = targets.target_kpis(ds.table("targets", level="branch"), month).reset_index()
+            completion = pd.DataFrame(
                 {
                     "branch_id": tk["branch_id"].astype(str),
                     "target_completion": tk["target_completion"],
                 }
             )
-        )
+        out.append(completion)
     return out
 
 

@@ -68,10 +68,12 @@ def code_version() -> str:
 def data_identity(ds: Dataset) -> dict[str, object]:
     """The data a result was computed from: source kind and location, fingerprint, branch slice."""
     source = ds.source
-    location = getattr(source, "path", None) or ds.label
+    path = getattr(source, "path", None)
+    # resolved: the sample bank reached through the package's link is the same data
+    location = str(Path(path).resolve()) if path is not None else ds.label
     return {
         "kind": source.kind,
-        "location": str(location),
+        "location": location,
         "fingerprint": ds.fingerprint(),
         "branches": list(ds.branch_filter or ()),
     }

@@ -29,6 +29,11 @@ def _both(folder, **kwargs):
     clear_cache()
     fast_ds = Dataset(FolderSource(folder))
     assert bank_figures.scannable(fast_ds, "customers", "holdings", "queue_tickets")
+    # every figure of the context is added up in DuckDB here, none falls back to pandas
+    month = kwargs.get("month") or max(fast_ds.distinct("holdings", "month"))
+    assert bank_figures.referral_conversion(fast_ds, fast_ds.table("branches")) is not None
+    assert bank_figures.target_completion(fast_ds, month) is not None
+    assert bank_figures.lobby_kpis(fast_ds, 15.0) is not None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fast = bank_context(fast_ds, **kwargs)

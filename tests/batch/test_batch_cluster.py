@@ -86,7 +86,11 @@ def test_one_failing_item_does_not_stop_the_others_and_a_rerun_resumes(tmp_path)
     assert sorted(third.ran) == ["B001", "B002", "B003"] and third.skipped == []
 
 
-def test_branch_diagnostic_batch_on_a_local_cluster(tmp_path):
+def test_branch_diagnostic_batch_on_a_local_cluster(tmp_path, monkeypatch):
+    from branch_consult.results import ResultCache
+
+    cache_dir = tmp_path.with_name(tmp_path.name + "-cache")  # not inside the batch's folder
+    monkeypatch.setenv("BRANCH_CONSULT_CACHE_DIR", str(cache_dir))
     result = run_batch(
         "branch_diagnostic",
         out_dir=tmp_path,
@@ -106,6 +110,10 @@ def test_branch_diagnostic_batch_on_a_local_cluster(tmp_path):
         )  # the diagnostic's findings, read from its outputs
     html = (tmp_path / items["B001"]["outputs"]["html"]).read_text(encoding="utf-8")
     assert 'src="plotly.min.js"' in html and len(html) < 2_000_000
+    # the parent computed the bank context once; the three kernels read it
+    cache = ResultCache(cache_dir)
+    assert len(cache.computations("bank_context")) == 1
+    assert len(cache.computations("branch_diagnostic")) == 3
 
 
 def _stop(proc: subprocess.Popen) -> None:
