@@ -204,9 +204,12 @@ class WarmKernel:
         The item's working folder and environment variables are set in the kernel first,
         and the kernel's state is restored afterwards, so the item sees a fresh kernel.
         """
+        # what a kernel started now would inherit (a run may have set e.g. the workspace variable
+        # in this process since the kernel started), then the item's own variables
+        environment = {**os.environ, **dict(env)}
         prepare = (
             "import branch_consult.kernel_state as _bc_state_prep\n"
-            f"_bc_state_prep.prepare({str(Path(cwd))!r}, {dict(env)!r})\n"
+            f"_bc_state_prep.prepare({str(Path(cwd))!r}, {environment!r})\n"
             "del _bc_state_prep\n"
         )
         return self._call(self._execute, runner, prepare)

@@ -88,6 +88,15 @@ def _seen(nb) -> dict:
     return json.loads(nb.cells[-1].outputs[0]["text"])
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _stop_resource_tracker():
+    """The batch test's LocalCluster starts multiprocessing's resource tracker: stop it after."""
+    yield
+    from multiprocessing import resource_tracker
+
+    resource_tracker._resource_tracker._stop()
+
+
 @pytest.fixture
 def kernel():
     k = WarmKernel(recycle_every=10)
@@ -134,3 +143,31 @@ def test_a_kernel_that_dies_is_reported_and_the_next_item_gets_a_new_one(tmp_pat
         _run(kernel, crash, tmp_path / "crash-out.ipynb")
     nb = _run(kernel, _notebook(tmp_path / "ok.ipynb", "print('alive')"), tmp_path / "ok-out.ipynb")
     assert nb.cells[0].outputs[0]["text"] == "alive\n" and kernel.started == 2
+
+
+def test_an_item_whose_kernel_crashes_is_retried_once_on_a_new_kernel(tmp_path):
+    """In a real batch: the warm kernel dies under the item, the worker lives on, the item is redone."""
+    from branch_consult.batch import run_batch
+
+    fixture = Path(__file__).parent / "notebooks" / "per_branch.ipynb"
+    nb = nbformat.read(fixture, as_version=4)
+    marker = tmp_path / "crashed-once"
+    nb.cells.insert(
+        1,
+        nbformat.v4.new_code_cell(
+            "import os\nfrom pathlib import Path\n"
+            f"if not Path({str(marker)!r}).exists():\n"
+            f"    Path({str(marker)!r}).touch()\n"
+            "    os._exit(1)  # the kernel dies, not the worker"
+        ),
+    )
+    playbook = tmp_path / "crashes_once.ipynb"
+    nbformat.write(nb, playbook)
+    out = tmp_path / "out"
+    result = run_batch(
+        str(playbook), out_dir=out, items="B001,B002", formats=["html"], jobs=1, live=False
+    )
+    assert marker.exists() and sorted(result.ran) == ["B001", "B002"] and not result.failed
+    items = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"]
+    assert [i.get("retried") for i in items.values()].count("kernel died") == 1
+    assert all((out / f).is_file() for entry in items.values() for f in entry["files"])
