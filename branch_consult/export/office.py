@@ -106,8 +106,12 @@ class SpareOffice:
                 return False
             time.sleep(0.05)
 
-    def stop(self) -> None:
-        """End the spare (if still running) and remove its folder."""
+    def stop(self, grace: float = 0.0) -> None:
+        """End the spare (after `grace` seconds to exit by itself) and remove its folder."""
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -166,7 +170,7 @@ def docx_to_pdf(docx_bytes: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
         return _convert(program, docx_bytes, timeout, spare)
     finally:
         if spare is not None:
-            spare.stop()  # it exits after its conversion; this also removes its folder
+            spare.stop(grace=5)  # it exits after its conversion; this also removes its folder
         _next_spare(program)
 
 
