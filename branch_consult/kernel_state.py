@@ -1,6 +1,6 @@
 """Inside a warm kernel: remember the state of a fresh kernel, and put it back between items.
 
-A batch worker keeps one kernel for many items (`batch/warm_kernel.py`). What one item's
+A batch worker keeps one kernel for many items (`warm_kernel.py`). What one item's
 notebook can leave behind in the process — variables, working folder, environment
 variables, `sys.path`, modules of its own, the display language, plotly's default
 template, pandas options, matplotlib settings and open figures, warning filters and the

@@ -21,7 +21,7 @@ SEVERITIES = ("high", "medium", "low", "info")
 def _kernel_died() -> tuple[type[BaseException], ...]:
     from nbclient.exceptions import DeadKernelError
 
-    from branch_consult.batch.warm_kernel import KernelUnusable
+    from branch_consult.warm_kernel import KernelUnusable
 
     return (DeadKernelError, KernelUnusable)
 

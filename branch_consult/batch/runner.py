@@ -24,7 +24,7 @@ from branch_consult.provenance import utc_now
 
 #: a worker that dies while running an item: the item is tried once more, then recorded as failed
 ALLOWED_FAILURES = 1
-#: items a worker's warm kernel runs before it is replaced (`batch.warm_kernel`)
+#: items a worker's warm kernel runs before it is replaced (`warm_kernel.py`)
 RECYCLE_EVERY = 25
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from branch_consult.batch.warm_kernel import RECYCLE_EVERY, WarmKernel
+from branch_consult.warm_kernel import RECYCLE_EVERY, WarmKernel
 
 #: the plugin's name on the cluster (one batch's settings at a time per worker)
 PLUGIN_NAME = "branch-consult-warm"

@@ -16,7 +16,7 @@ import pytest
 from nbclient.exceptions import DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from branch_consult.batch.warm_kernel import WarmKernel
+from branch_consult.warm_kernel import WarmKernel
 
 pytestmark = pytest.mark.slow
 
