@@ -133,8 +133,8 @@ def restore() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             matplotlib.rcParams.update(matplotlib.rcParamsOrig)
-    warnings.filters[:] = _BASE["warnings"]
-    warnings._filters_mutated()  # every module's "already shown" registry is stale
+    warnings.filters[:] = _BASE["warnings"]  # type: ignore[index]  # a list at run time
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # every "already shown" registry is stale
     getattr(warnings, "_onceregistry", {}).clear()
     random.seed()
     numpy = sys.modules.get("numpy")
