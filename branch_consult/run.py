@@ -49,8 +49,8 @@ from branch_consult.privacy import KeyRecording
 from branch_consult.provenance import build_provenance, utc_now
 
 if TYPE_CHECKING:  # the data layer loads pandas and duckdb: imported when a run opens data
-    from branch_consult.batch.warm_kernel import WarmKernel
     from branch_consult.data.dataset import Dataset
+    from branch_consult.warm_kernel import WarmKernel
 
 __all__ = [
     "EXPORTERS",

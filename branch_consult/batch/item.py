@@ -16,6 +16,18 @@ from typing import Any
 from branch_consult.provenance import utc_now
 
 SEVERITIES = ("high", "medium", "low", "info")
+
+
+def _kernel_died() -> tuple[type[BaseException], ...]:
+    from nbclient.exceptions import DeadKernelError
+
+    from branch_consult.warm_kernel import KernelUnusable
+
+    return (DeadKernelError, KernelUnusable)
+
+
+#: a kernel that died under an item or could not be reset: the item is run once more
+KERNEL_DIED = _kernel_died()
 STATUSES = ("red", "amber", "green")
 
 
@@ -66,13 +78,15 @@ def run_item(
     plotlyjs: str,
 ) -> dict[str, Any]:
     """Run one item into the shared folder; the manifest entry (status, timings, files, error)."""
+    from branch_consult.batch.worker import current_kernel
     from branch_consult.errors import BranchConsultError, PlaybookFailed
     from branch_consult.run import run_playbook
 
     started, clock = utc_now(), time.perf_counter()
     entry: dict[str, Any] = {"item": item, "started": started}
-    try:
-        result = run_playbook(
+
+    def attempt() -> Any:
+        return run_playbook(
             playbook_path,
             data=data,
             out_dir=out,
@@ -81,8 +95,16 @@ def run_item(
             formats=formats,
             plotlyjs=plotlyjs,
             force=True,
-            recover=False,
-        )  # the batch recovered the folder once, before any item
+            recover=False,  # the batch recovered the folder once, before any item
+            kernel=current_kernel(),  # the worker's warm kernel; None: a new kernel per run
+        )
+
+    try:
+        try:
+            result = attempt()
+        except KERNEL_DIED:  # the kernel crashed (or could not be reset): once more on a new one
+            entry["retried"] = "kernel died"
+            result = attempt()
     except PlaybookFailed as exc:
         failed = exc.failed_notebook
         entry.update(

@@ -24,6 +24,8 @@ from branch_consult.provenance import utc_now
 
 #: a worker that dies while running an item: the item is tried once more, then recorded as failed
 ALLOWED_FAILURES = 1
+#: items a worker's warm kernel runs before it is replaced (`warm_kernel.py`)
+RECYCLE_EVERY = 25
 
 
 @dataclass
@@ -63,6 +65,8 @@ def _cluster(jobs: int, scheduler: str | None) -> tuple[Any, Any]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # the scheduler's HTTP endpoint on a free loopback port: 8787 may be another cluster's
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=40,
             # the scheduler's HTTP routes start even without a dashboard, on :8787 by default:
             # a random loopback port, so two batches (or tests) on one machine never collide
@@ -84,8 +88,13 @@ def run_batch(
     scheduler: str | None = None,
     stream: TextIO | None = None,
     live: bool | None = None,
+    recycle_every: int = RECYCLE_EVERY,
 ) -> BatchResult:
-    """Run the playbook once per item into `out_dir`; resume what a previous batch left undone."""
+    """Run the playbook once per item into `out_dir`; resume what a previous batch left undone.
+
+    Each worker runs its items on one warm kernel, replaced every `recycle_every` items
+    (0: every item starts a kernel of its own, as `run` does).
+    """
     from branch_consult.export.html_exporter import write_shared_plotlyjs
     from branch_consult.playbooks import get_playbook
     from branch_consult.run import (
@@ -107,6 +116,8 @@ def run_batch(
         )
     if jobs < 1:
         raise ParameterError([f"--jobs {jobs}: give at least 1"])
+    if recycle_every < 0:
+        raise ParameterError([f"--recycle-every {recycle_every}: give 0 or more"])
     playbook = get_playbook(playbook_name)
     spec = batch_spec(playbook)
     params = dict(params or {})
@@ -186,6 +197,7 @@ def run_batch(
                 formats=formats,
                 jobs=jobs,
                 scheduler=scheduler,
+                recycle_every=recycle_every,
             )
         progress.close()
         write_index(out, manifest, title=playbook.title(lang_w or first.values.get("lang") or "en"))
@@ -208,11 +220,16 @@ def _dispatch(
     formats: list[str],
     jobs: int,
     scheduler: str | None,
+    recycle_every: int = RECYCLE_EVERY,
 ) -> None:
     from distributed import as_completed
 
+    from branch_consult.batch.worker import PLUGIN_NAME, WarmWorker
+
     client, cluster = _cluster(jobs, scheduler)
     try:
+        # every worker (and any the nanny restarts) keeps a warm kernel and renderer
+        client.register_plugin(WarmWorker(recycle_every=recycle_every))
         futures = {}
         for item in todo:
             future = client.submit(
@@ -253,6 +270,10 @@ def _dispatch(
             (result.ran if entry["status"] == "done" else result.failed).append(item)
             progress.update(item, entry)
     finally:
+        try:  # kernels and renderers stop; an existing cluster's workers are left as found
+            client.unregister_worker_plugin(PLUGIN_NAME)
+        except Exception:  # a worker already gone has nothing left to stop
+            pass
         try:
             client.run(stop_renderers)
         except Exception:  # a worker already gone has no renderer left to stop

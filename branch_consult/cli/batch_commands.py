@@ -54,6 +54,13 @@ def batch_command(
         Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
+    recycle_every: Annotated[
+        int,
+        typer.Option(
+            "--recycle-every",
+            help="Items a worker's warm kernel runs before it is replaced; 0: a new kernel per item.",
+        ),
+    ] = 25,
 ) -> None:
     """Run a playbook for every item; skip items already done with the same inputs; write an index page."""
     from branch_consult.batch import run_batch
@@ -75,6 +82,7 @@ def batch_command(
             formats=_split_formats(formats),
             jobs=jobs,
             scheduler=scheduler,
+            recycle_every=recycle_every,
         )
     )
     typer.echo(

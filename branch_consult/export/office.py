@@ -11,8 +11,11 @@ import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 #: the programs tried, in order (Debian's ``soffice``; ``libreoffice`` on some systems)
@@ -48,16 +51,135 @@ def missing_message() -> str:
     )
 
 
+def _die_with_parent() -> None:
+    """In a spare LibreOffice's launcher: stop when the process that started it dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class SpareOffice:
+    """A LibreOffice started before it is needed, in its own fresh profile, for one conversion.
+
+    Starting LibreOffice costs seconds; a batch worker converts one document per item. The
+    worker starts a spare while an item executes; the conversion command, run with the
+    spare's profile, hands its document to the running spare (LibreOffice's own
+    one-instance-per-profile forwarding), which converts it and exits. Same program, same
+    filter, a fresh profile each time: the PDF is the one a cold conversion makes, only
+    LibreOffice's start is off the item's path. A spare not ready in time is not used.
+    """
+
+    def __init__(self, program: str) -> None:
+        self.work = Path(tempfile.mkdtemp(prefix="bc-office-"))
+        self.name = f"bc-office-{os.getpid()}-{self.work.name.rsplit('-', 1)[-1]}"
+        self.profile = (self.work / "profile").as_uri()
+        self.proc = subprocess.Popen(
+            [
+                program,
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nolockcheck",
+                f"-env:UserInstallation={self.profile}",
+                f"--accept=pipe,name={self.name};urp;",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "HOME": str(self.work)},
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call, no locks taken
+        )
+
+    def ready(self, wait: float = 0.0) -> bool:
+        """Listening (its pipe exists) and alive, waiting up to `wait` seconds."""
+        pipes = [Path(d) / f"OSL_PIPE_{os.getuid()}_{self.name}" for d in ("/tmp", "/var/tmp")]
+        deadline = time.monotonic() + wait
+        while True:
+            if self.proc.poll() is not None:
+                return False
+            if any(p.exists() for p in pipes):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+    def stop(self, grace: float = 0.0) -> None:
+        """End the spare (after `grace` seconds to exit by itself) and remove its folder."""
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+#: this process's spare LibreOffice, when spares are on (`keep_spare`)
+_SPARES: dict[str, SpareOffice | None] = {}
+_SPARE_LOCK = threading.Lock()
+#: how long a conversion waits for a spare still starting before converting cold
+SPARE_WAIT_SECONDS = 20.0
+
+
+def keep_spare(on: bool = True) -> None:
+    """Keep a spare LibreOffice in this process from the next conversion on (batch workers)."""
+    with _SPARE_LOCK:
+        if on:
+            _SPARES.setdefault("spare", None)
+            return
+        spare = _SPARES.pop("spare", None)
+    if spare is not None:
+        spare.stop()
+
+
+def _take_spare(program: str) -> SpareOffice | None:
+    """The ready spare (removed from the slot), or None; a dead one is cleared away."""
+    with _SPARE_LOCK:
+        if "spare" not in _SPARES:
+            return None
+        spare, _SPARES["spare"] = _SPARES["spare"], None
+    if spare is not None and spare.ready(SPARE_WAIT_SECONDS):
+        return spare
+    if spare is not None:
+        spare.stop()
+    return None
+
+
+def _next_spare(program: str) -> None:
+    """Start the spare for the next conversion (only when spares are on)."""
+    with _SPARE_LOCK:
+        if "spare" in _SPARES and _SPARES["spare"] is None:
+            _SPARES["spare"] = SpareOffice(program)
+
+
 def docx_to_pdf(docx_bytes: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """Convert a .docx (bytes) to PDF bytes; OfficeMissing or ConversionFailed otherwise."""
     program = find_office()
     if program is None:
         raise OfficeMissing(missing_message())
+    spare = _take_spare(program)
+    try:
+        return _convert(program, docx_bytes, timeout, spare)
+    finally:
+        if spare is not None:
+            spare.stop(grace=5)  # it exits after its conversion; this also removes its folder
+        _next_spare(program)
+
+
+def _convert(program: str, docx_bytes: bytes, timeout: float, spare: SpareOffice | None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="bc-office-") as tmp:
         work = Path(tmp)
         source = work / "report.docx"
         source.write_bytes(docx_bytes)
-        profile = (work / "profile").as_uri()
+        profile = spare.profile if spare is not None else (work / "profile").as_uri()
         cmd = [
             program,
             "--headless",
@@ -146,8 +268,10 @@ def pdf_page_texts(pdf_bytes: bytes) -> list[str]:
 __all__ = [
     "ConversionFailed",
     "OfficeMissing",
+    "SpareOffice",
     "docx_to_pdf",
     "find_office",
+    "keep_spare",
     "missing_message",
     "pdf_outline",
     "pdf_page_texts",

@@ -1,6 +1,6 @@
 """Inside a warm kernel: remember the state of a fresh kernel, and put it back between items.
 
-A batch worker keeps one kernel for many items (`batch/warm_kernel.py`). What one item's
+A batch worker keeps one kernel for many items (`warm_kernel.py`). What one item's
 notebook can leave behind in the process — variables, working folder, environment
 variables, `sys.path`, modules of its own, the display language, plotly's default
 template, pandas options, matplotlib settings and open figures, warning filters and the
@@ -133,8 +133,8 @@ def restore() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             matplotlib.rcParams.update(matplotlib.rcParamsOrig)
-    warnings.filters[:] = _BASE["warnings"]
-    warnings._filters_mutated()  # every module's "already shown" registry is stale
+    warnings.filters[:] = _BASE["warnings"]  # type: ignore[index]  # a list at run time
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # every "already shown" registry is stale
     getattr(warnings, "_onceregistry", {}).clear()
     random.seed()
     numpy = sys.modules.get("numpy")

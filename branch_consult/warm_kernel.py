@@ -14,7 +14,6 @@ sockets belong to that thread's event loop, whichever thread the caller is.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import os
 import tempfile
@@ -96,7 +95,7 @@ class WarmKernel:
         self.started = 0  # kernels started so far
         self._home = tempfile.mkdtemp(prefix="bc-warm-")  # the kernel's folder between items
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bc-warm-kernel")
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: Any = None
 
     # ---------------------------------------------------------------- in the kernel's thread
 
@@ -104,13 +103,16 @@ class WarmKernel:
         return self._pool.submit(fn, *args, **kwargs).result()
 
     def _run(self, coro: Any) -> Any:
-        if self._loop is None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)  # nbclient's run_sync uses this thread's loop
+        from jupyter_core.utils import ensure_event_loop
+
+        # the loop nbclient's own calls use in this thread: one loop for every socket of the client
+        self._loop = ensure_event_loop()
         return self._loop.run_until_complete(coro)
 
     def _start(self) -> None:
         km = LocalKernelManager(kernel_name=self.kernel_name)
+        # sockets of its own: a replacement kernel never reuses the paths of the one it replaces
+        km.ip = f"{km.ip}-{os.getpid()}-{self.started + 1}"
         self._run(km.start_kernel(cwd=self._home))
         kc = km.client()
         kc.start_channels()
@@ -124,7 +126,7 @@ class WarmKernel:
         self.started += 1
         imports = "\n".join(f"import {name}" for name in WARM_IMPORTS)
         self._exec(
-            f"{imports}\nimport branch_consult.batch.kernel_state as _bc_state\n"
+            f"{imports}\nimport branch_consult.kernel_state as _bc_state\n"
             "_bc_state.snapshot()\n_bc_state.restore()\n"
         )
 
@@ -155,6 +157,11 @@ class WarmKernel:
                 self._run(km.shutdown_kernel(now=True))
             except Exception:  # already dead: nothing left to stop
                 pass
+        if self._loop is not None:
+            # a new loop for the next kernel: readers of the closed sockets stay with this one
+            # (a new socket reusing a file descriptor would otherwise never be woken)
+            self._loop.close()
+            self._loop = None
 
     def _execute(self, runner: Callable[..., Any], prepare: str) -> Any:
         if self.km is None:
@@ -197,9 +204,12 @@ class WarmKernel:
         The item's working folder and environment variables are set in the kernel first,
         and the kernel's state is restored afterwards, so the item sees a fresh kernel.
         """
+        # what a kernel started now would inherit (a run may have set e.g. the workspace variable
+        # in this process since the kernel started), then the item's own variables
+        environment = {**os.environ, **dict(env)}
         prepare = (
-            "import branch_consult.batch.kernel_state as _bc_state_prep\n"
-            f"_bc_state_prep.prepare({str(Path(cwd))!r}, {dict(env)!r})\n"
+            "import branch_consult.kernel_state as _bc_state_prep\n"
+            f"_bc_state_prep.prepare({str(Path(cwd))!r}, {environment!r})\n"
             "del _bc_state_prep\n"
         )
         return self._call(self._execute, runner, prepare)
@@ -208,8 +218,6 @@ class WarmKernel:
         """Shut the kernel down and end the thread (idempotent)."""
         try:
             self._call(self._stop)
-            if self._loop is not None:
-                self._call(self._loop.close)
         finally:
             self._pool.shutdown(wait=True)
             import shutil
@@ -219,7 +227,7 @@ class WarmKernel:
 
 _RESTORE = textwrap.dedent(
     """\
-    import branch_consult.batch.kernel_state as _bc_state_post
+    import branch_consult.kernel_state as _bc_state_post
     _bc_state_post.restore()
     """
 )

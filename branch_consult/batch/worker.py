@@ -1,0 +1,81 @@
+"""What a Dask worker keeps warm for a batch: one kernel, one Chromium, a LibreOffice started early.
+
+Registered by the batch on its client (a `distributed.WorkerPlugin`), so every worker —
+local, remote, or one the nanny restarted after a crash — sets itself up the same way:
+the kernel and the chart renderer start in the background as soon as the worker joins,
+a spare LibreOffice is started after each Word contents' layout for the next one
+(`export.office.SpareOffice`), and all stop when the batch unregisters the plugin or
+the worker closes. Items find the
+kernel with `current_kernel()`; outside a worker (tests, `run`) there is none and each
+run starts its own, as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from distributed import WorkerPlugin
+
+from branch_consult.warm_kernel import RECYCLE_EVERY, WarmKernel
+
+#: the plugin's name on the cluster (one batch's settings at a time per worker)
+PLUGIN_NAME = "branch-consult-warm"
+
+
+class WarmWorker(WorkerPlugin):
+    """One warm kernel (recycled every `recycle_every` items) and a warm renderer per worker."""
+
+    name = PLUGIN_NAME
+
+    def __init__(self, recycle_every: int = RECYCLE_EVERY, renderer: bool = True) -> None:
+        self.recycle_every = recycle_every
+        self.renderer = renderer
+        self.kernel: WarmKernel | None = None
+
+    def __getstate__(self) -> dict[str, Any]:  # sent to workers before setup: settings only
+        return {"recycle_every": self.recycle_every, "renderer": self.renderer, "kernel": None}
+
+    def setup(self, worker: Any) -> None:
+        if self.recycle_every > 0:  # 0: every item starts a kernel of its own
+            self.kernel = WarmKernel(recycle_every=self.recycle_every)
+            self.kernel.warm_up()  # in the kernel's thread: the worker's event loop is not held
+        if self.renderer:
+            threading.Thread(target=_start_renderer, name="bc-renderer-start", daemon=True).start()
+        from branch_consult.export.office import keep_spare
+
+        keep_spare(True)  # from the first Word contents' layout on, the next LibreOffice is started early
+
+    def teardown(self, worker: Any) -> None:
+        from branch_consult.batch.item import stop_renderers
+
+        kernel, self.kernel = self.kernel, None
+        try:
+            if kernel is not None:
+                kernel.close()
+        finally:
+            from branch_consult.export.office import keep_spare
+
+            keep_spare(False)
+            stop_renderers()
+
+
+def _start_renderer() -> None:
+    from branch_consult.export.chart_renderer import get_renderer
+
+    try:
+        get_renderer().start()
+    except Exception:  # the first chart tries again and reports a real failure on its item
+        pass
+
+
+def current_kernel() -> WarmKernel | None:
+    """This worker's warm kernel, or None outside a batch worker."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return None
+    plugin = worker.plugins.get(PLUGIN_NAME)
+    return getattr(plugin, "kernel", None)
