@@ -65,8 +65,6 @@ def _cluster(jobs: int, scheduler: str | None) -> tuple[Any, Any]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-            # the scheduler's HTTP endpoint on a free loopback port: 8787 may be another cluster's
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=40,
             # the scheduler's HTTP routes start even without a dashboard, on :8787 by default:
             # a random loopback port, so two batches (or tests) on one machine never collide
