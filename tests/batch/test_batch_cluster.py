@@ -139,6 +139,8 @@ def test_batch_on_a_separate_scheduler_and_worker(tmp_path):
             "--port",
             "0",
             "--no-dashboard",
+            "--dashboard-address",  # its HTTP routes start anyway: never on another's :8787
+            "127.0.0.1:0",
             "--scheduler-file",
             str(address_file),
         ],
