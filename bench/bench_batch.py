@@ -76,7 +76,9 @@ def naive(branches: list[str], out: Path, data: str) -> float:
     return time.perf_counter() - started
 
 
-def batch(branches: list[str], out: Path, jobs: int, data: str, recycle: int | None = None) -> float:
+def batch(
+    branches: list[str], out: Path, jobs: int, data: str, recycle: int | None = None
+) -> float:
     started = time.perf_counter()
     subprocess.run(
         [

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
-from branch_consult.analysis.lobby import LUNCH, _clock_minutes
+from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import KPI_SUMS
 from branch_consult.analysis.referrals import _REACH
 from branch_consult.analysis.tiers import TierThresholds
@@ -241,19 +241,7 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
     out["lunch_ratio"] = (out["lunch_median_wait"] / other).where(other > 0)
     share_col = f"share_over_{threshold_min:g}"
     out = out.rename(columns={"share_over": share_col})
-    return out[
-        [
-            "tickets",
-            "walk_away_rate",
-            "median_wait",
-            "p90_wait",
-            "mean_wait",
-            share_col,
-            "lunch_median_wait",
-            "other_median_wait",
-            "lunch_ratio",
-        ]
-    ]
+    return out[lobby_kpi_columns(threshold_min)]
 
 
 def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | None:

@@ -311,6 +311,21 @@ def counter_requirement(
 # ------------------------------------------------------------------ all branches
 
 
+def lobby_kpi_columns(threshold_min: float = 15.0) -> list[str]:
+    """The columns of `lobby_kpis`, in order: one list for the pandas and the DuckDB paths."""
+    return [
+        "tickets",
+        "walk_away_rate",
+        "median_wait",
+        "p90_wait",
+        "mean_wait",
+        f"share_over_{threshold_min:g}",
+        "lunch_median_wait",
+        "other_median_wait",
+        "lunch_ratio",
+    ]
+
+
 def lobby_kpis(
     tickets: pd.DataFrame,
     threshold_min: float = 15.0,
@@ -323,17 +338,7 @@ def lobby_kpis(
     other_median_wait, lunch_ratio.  Same rules as `wait_summary` and `lunchtime_ratio`.
     """
     share_col = f"share_over_{threshold_min:g}"
-    columns = [
-        "tickets",
-        "walk_away_rate",
-        "median_wait",
-        "p90_wait",
-        "mean_wait",
-        share_col,
-        "lunch_median_wait",
-        "other_median_wait",
-        "lunch_ratio",
-    ]
+    columns = lobby_kpi_columns(threshold_min)
     t = ticket_times(tickets)
     if t.empty:
         index = pd.Index([], name="branch_id", dtype="str")

@@ -44,7 +44,8 @@ class WarmWorker(WorkerPlugin):
             threading.Thread(target=_start_renderer, name="bc-renderer-start", daemon=True).start()
         from branch_consult.export.office import keep_spare
 
-        keep_spare(True)  # from the first Word contents' layout on, the next LibreOffice is started early
+        # from the first Word contents' layout on, the next LibreOffice is started early
+        keep_spare(True)
 
     def teardown(self, worker: Any) -> None:
         from branch_consult.batch.item import stop_renderers

@@ -29,7 +29,14 @@ from branch_consult.data.parsed_cache import load as load_parsed
 from branch_consult.data.parsed_cache import store as store_parsed
 from branch_consult.data.parsing import EMPTY_DTYPE, coerce_frame, settle_dtypes
 from branch_consult.data.periods import stray_months, today
-from branch_consult.data.problems import DataProblems, Problem, examples_of, first_line, rows_of
+from branch_consult.data.problems import (
+    DataProblems,
+    Problem,
+    empty_table_problem,
+    examples_of,
+    first_line,
+    rows_of,
+)
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
 from branch_consult.data.sources import RawTable, Source, _duck, open_source
@@ -196,7 +203,9 @@ class Dataset:
         known: dict[str, object] = {"fingerprint": self.fingerprint()}
         counted = self._month_counts.get(("holdings", "month"))
         if counted is not None:
-            known["holdings_months"] = dict(counted[1])
+            known["holdings_months"] = dict(
+                sorted(counted[1].items())
+            )  # one order, whoever counted
         return known
 
     def branch(self, branch_id: str | Sequence[str]) -> Dataset:
@@ -381,14 +390,7 @@ class Dataset:
             if whole_table_empty is None:
                 whole_table_empty = not where or not self._has_rows(name)
             if whole_table_empty:
-                problems.append(
-                    Problem(
-                        label,
-                        name,
-                        "the table has a header but no data rows; "
-                        "fill it, or remove it if the data is not available",
-                    )
-                )
+                problems.append(empty_table_problem(label, name))
         if not filters:
             problems += _stray_month_problems(typed, name, label)
         problems += _future_date_problems(typed, name, label)
@@ -623,14 +625,7 @@ class Dataset:
         ]
         for name in (*needs.required, *needs.optional):
             if name in present and not self._has_rows(name):
-                problems.append(
-                    Problem(
-                        self.label,
-                        name,
-                        "the table has a header but no data rows; "
-                        "fill it, or remove it if the data is not available",
-                    )
-                )
+                problems.append(empty_table_problem(self.label, name))
         if problems:
             raise DataProblems(problems, headline=f"the data cannot be used for {playbook}")
         if "holdings" in (*needs.required, *needs.optional) and "holdings" in present:

@@ -58,6 +58,15 @@ def rows_of(index: Iterable[object]) -> tuple[int, ...]:
     return tuple(sorted(set(out)))
 
 
+def empty_table_problem(source: str, table: str) -> Problem:
+    """A table with a header and no rows: one wording wherever it is found (parent, kernel, SQL)."""
+    return Problem(
+        source,
+        table,
+        "the table has a header but no data rows; fill it, or remove it if the data is not available",
+    )
+
+
 def examples_of(values: Iterable[object], limit: int = 5) -> tuple[str, ...]:
     """A few distinct offending values, quoted and shortened for a message."""
     seen: list[str] = []

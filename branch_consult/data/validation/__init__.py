@@ -16,7 +16,7 @@ import pandas as pd
 
 from branch_consult.data.contract import TABLES
 from branch_consult.data.parsing import header_lookup, header_warnings, match_headers
-from branch_consult.data.problems import DataProblems, Problem
+from branch_consult.data.problems import DataProblems, Problem, empty_table_problem
 from branch_consult.data.sources import DuckDBSource
 from branch_consult.data.validation.checks import TableChecks
 from branch_consult.data.validation.scan import connection, scan_table
@@ -95,14 +95,7 @@ class SqlValidation:
             problems += checks.reading()
             rows = checks.row_count()
             if rows == 0:
-                problems.append(
-                    Problem(
-                        label,
-                        name,
-                        "the table has a header but no data rows; "
-                        "fill it, or remove it if the data is not available",
-                    )
-                )
+                problems.append(empty_table_problem(label, name))
             problems += checks.stray_months()
             problems += checks.future_dates()
             if not missing:
