@@ -8,6 +8,7 @@ and filter (type in the box); without JS the table is still complete.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,10 +40,25 @@ th{cursor:pointer;background:#f4f4f4;user-select:none;font-size:.9em}td.n{text-a
 td.zero{color:#bbb}td.alert{color:#b00020;font-weight:bold}
 """
 
+
+@dataclass(frozen=True)
+class _PageWords:
+    """The page's words in one language."""
+
+    heads: list[str]
+    status: dict[str, str]
+    items: str
+    comma: str
+    data: str
+    sample: str
+    updated: str
+    filter: str
+
+
 #: the page's words; the language is the items' report language (`lang` parameter), else English
 _WORDS = {
-    "en": {
-        "heads": [
+    "en": _PageWords(
+        heads=[
             "item",
             "name",
             "status",
@@ -52,16 +68,16 @@ _WORDS = {
             "seconds",
             "files",
         ],
-        "status": {},
-        "items": "{n} items: {line}.",
-        "comma": ", ",
-        "data": "Data: ",
-        "sample": "the embedded synthetic sample bank (not client data)",
-        "updated": "updated",
-        "filter": "filter",
-    },
-    "zh": {
-        "heads": [
+        status={},
+        items="{n} items: {line}.",
+        comma=", ",
+        data="Data: ",
+        sample="the embedded synthetic sample bank (not client data)",
+        updated="updated",
+        filter="filter",
+    ),
+    "zh": _PageWords(
+        heads=[
             "编号",
             "名称",
             "状态",
@@ -76,14 +92,14 @@ _WORDS = {
             "用时（秒）",
             "文件",
         ],
-        "status": {"done": "完成", "failed": "失败", "pending": "待运行"},
-        "items": "共 {n} 项：{line}。",
-        "comma": "，",
-        "data": "数据：",
-        "sample": "内置合成示例数据（非客户数据）",
-        "updated": "更新于",
-        "filter": "筛选",
-    },
+        status={"done": "完成", "failed": "失败", "pending": "待运行"},
+        items="共 {n} 项：{line}。",
+        comma="，",
+        data="数据：",
+        sample="内置合成示例数据（非客户数据）",
+        updated="更新于",
+        filter="筛选",
+    ),
 }
 #: a non-zero count in these columns is what a reader looks for first
 _ALERT = {"findings": "high", "tiles": "red"}
@@ -105,13 +121,13 @@ def page_language(manifest: Manifest) -> str:
     return langs.pop() if len(langs) == 1 and langs <= set(_WORDS) else "en"
 
 
-def _data_line(location: Any, words: dict[str, Any]) -> str:
+def _data_line(location: Any, words: _PageWords) -> str:
     """The data source as a reader should see it: the sample named as such, a URL without password."""
     from branch_consult.data.db_url import mask_url
     from branch_consult.resources import is_sample_bank
 
     if is_sample_bank(location):
-        return str(words["sample"])
+        return str(words.sample)
     return mask_url(str(location))
 
 
@@ -136,7 +152,7 @@ def _row(item: str, entry: dict[str, Any], lang: str = "en") -> str:
     cells = [
         f"<td>{_e(item)}</td>",
         f'<td class="name">{_e(label)}</td>',
-        f'<td class="{_e(status)}">{_e(_WORDS[lang]["status"].get(status, status))}</td>',
+        f'<td class="{_e(status)}">{_e(_WORDS[lang].status.get(status, status))}</td>',
     ]
     cells += [_count(findings.get(s, ""), s == _ALERT["findings"]) for s in SEVERITIES]
     cells += [_count(tiles.get(s, ""), s == _ALERT["tiles"]) for s in STATUSES]
@@ -154,18 +170,16 @@ def render_index(manifest: Manifest, *, title: str) -> str:
     lang = page_language(manifest)
     words = _WORDS[lang]
     counts = manifest.counts()
-    line = words["comma"].join(
-        f"{n} {words['status'].get(s, s)}" for s, n in sorted(counts.items())
-    )
+    line = words.comma.join(f"{n} {words.status.get(s, s)}" for s, n in sorted(counts.items()))
     rows = "\n".join(_row(item, manifest.items[item], lang) for item in sorted(manifest.items))
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{_STYLE}</style></head><body>"
-        f"<h1>{_e(title)}</h1><p>{_e(words['items'].format(n=len(manifest.items), line=line))} "
-        f"{words['data']}{_e(_data_line(manifest.header.get('data'), words))} · {words['updated']} {_e(utc_now())}</p>"
-        f'<input id="q" type="search" placeholder="{words["filter"]}" aria-label="{words["filter"]}">'
+        f"<h1>{_e(title)}</h1><p>{_e(words.items.format(n=len(manifest.items), line=line))} "
+        f"{words.data}{_e(_data_line(manifest.header.get('data'), words))} · {words.updated} {_e(utc_now())}</p>"
+        f'<input id="q" type="search" placeholder="{words.filter}" aria-label="{words.filter}">'
         '<table id="items"><thead><tr>'
-        + "".join(f"<th>{_e(h)}</th>" for h in words["heads"])
+        + "".join(f"<th>{_e(h)}</th>" for h in words.heads)
         + "</tr></thead>"
         f"<tbody>\n{rows}\n</tbody></table><script>{_SCRIPT}</script></body></html>\n"
     )

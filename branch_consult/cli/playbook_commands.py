@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -312,7 +313,8 @@ def demo_command(
     for name, params, langs in DEMO_JOBS:
         for lang in langs:
             result = _guard(
-                lambda name=name, params=params, lang=lang: run_playbook(
+                partial(
+                    run_playbook,
                     name,
                     out_dir=out,
                     params=params,

@@ -35,6 +35,7 @@ from branch_consult.analysis import (
 )
 from branch_consult.analysis.balances import month_end
 from branch_consult.analysis.report_period import PeriodChoice, choose_months
+from branch_consult.analysis.tiers import TierMigration
 from branch_consult.data import DataProblems, Dataset
 from branch_consult.data.dataset import empty_table
 from branch_consult.findings import FiredRule, evaluate, load_rules
@@ -144,7 +145,7 @@ class DiagnosticTables:
     # tiers
     tiers: pd.DataFrame | None = None  # one row per customer with tier and AUM
     tier_distribution: pd.DataFrame | None = None
-    migration: pd.DataFrame | None = None  # tier then → tier now
+    migration: TierMigration | None = None  # tier then → tier now
     claim_coverage: pd.DataFrame | None = None
     contact_compliance: pd.DataFrame | None = None
     unattended: pd.DataFrame | None = None  # top-tier customers unclaimed or overdue
@@ -206,6 +207,16 @@ class BranchDiagnostic:
     @property
     def comparison_month(self) -> str:
         return self.bank.comparison_month
+
+
+def _one_row(row: pd.Series | pd.DataFrame) -> pd.Series:
+    """A `.loc` by branch id as one row: ids are unique (the contract's key), so a frame has one."""
+    return row.iloc[0] if isinstance(row, pd.DataFrame) else row
+
+
+def _kpis_row(kpis: pd.DataFrame, branch_id: str) -> pd.Series:
+    """One branch's KPI row from the bank's KPI table."""
+    return _one_row(kpis.set_index("branch_id").loc[branch_id])
 
 
 def _median(values: pd.Series) -> float:
@@ -415,7 +426,9 @@ def diagnose(
             [],
             headline=f"unknown branch {b!r}; branches: {', '.join(sorted(branches['branch_id']))}",
         )
-    branch = branches.set_index("branch_id").loc[b].to_dict() | {"branch_id": b}
+    row = branches.set_index("branch_id").loc[b]
+    own = _kpis_row(bank.kpis, b)
+    branch = {str(k): v for k, v in _one_row(row).items()} | {"branch_id": b}
     group = peers.peer_group(branches, bank.kpis, b, settings.peer_rule)
     kpis = bank.kpis.set_index("branch_id")
     # fewer peers than the rule's minimum support no comparison: no peer medians, no statuses
@@ -429,7 +442,7 @@ def diagnose(
         settings,
         bank,
         kpis.reindex(compared),
-        kpis.loc[b],
+        own,
         ds.table("customers", b),
         ds.table("staff", b),
         ds.table("holdings", b),
@@ -512,6 +525,8 @@ def _cross_sell_and_channel(r: _Run) -> None:
     """Products per customer, penetration, the 1+N lead list; mobile adoption."""
     month, choices, metrics = r.bank.month, r.settings, r.metrics
     tiered = r.tables.tiers
+    if tiered is None:  # `_tiers` runs before this step and always sets it
+        raise RuntimeError("the tiers step must run before cross-sell")
     active = r.active
     counts = cross_sell.products_per_customer(active, r.holdings, month)
     leads = cross_sell.lead_list(r.customers, r.holdings, month, choices.lead_min_deposits)
