@@ -37,7 +37,7 @@ from branch_consult.display import (
     severity_label,
     source_line,
 )
-from branch_consult.export import docx_xml as X
+from branch_consult.export import docx_xml
 from branch_consult.export.docx_reference import DEFAULT_PATH, SEVERITY_COLORS, build_reference
 from branch_consult.export.docx_widths import CELL_MARGIN_TWIPS, column_widths
 from branch_consult.export.outline import Outline
@@ -158,7 +158,7 @@ class DocxBuilder:
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
-        X.set_east_asian_defaults(self.doc)  # also for a firm's own reference document
+        docx_xml.set_east_asian_defaults(self.doc)  # also for a firm's own reference document
         self.lang = lang if lang in WORDS else "zh"
         self.words = WORDS[self.lang]
         self.latin, self.east_asia = latin_font, east_asia_font
@@ -256,9 +256,9 @@ class DocxBuilder:
             r.italic = True
         if strike:
             r.font.strike = True
-        X.set_fonts(r._r, "Consolas" if code else self.latin, self.east_asia)
+        docx_xml.set_fonts(r._r, "Consolas" if code else self.latin, self.east_asia)
         if code:
-            X.shade(r._r.get_or_add_rPr(), "F1F3F5")
+            docx_xml.shade(r._r.get_or_add_rPr(), "F1F3F5")
         if color:
             r.font.color.rgb = RGBColor.from_string(color)
         if size:
@@ -283,8 +283,8 @@ class DocxBuilder:
         if not re.match(r"^(https?|mailto):", url or ""):
             self.run(paragraph, text)
             return
-        run = X.add_hyperlink(paragraph, url, text)
-        X.set_fonts(
+        run = docx_xml.add_hyperlink(paragraph, url, text)
+        docx_xml.set_fonts(
             run.get_or_add_rPr() if hasattr(run, "get_or_add_rPr") else run.find(qn("w:rPr")),
             self.latin,
             self.east_asia,
@@ -511,9 +511,9 @@ class DocxBuilder:
         p = self.paragraph(style="TOC Heading")
         self.run(p, self.words["contents"])
         p = self.paragraph(style="TOC 1")
-        result = X.add_field(p, 'TOC \\o "1-3" \\h \\z \\u', self.words["toc_hint"])
+        result = docx_xml.add_field(p, 'TOC \\o "1-3" \\h \\z \\u', self.words["toc_hint"])
         self._toc = (p, result)
-        X.set_update_fields_on_open(self.doc)
+        docx_xml.set_update_fields_on_open(self.doc)
         self.page_break()
 
     def finish_toc(self) -> None:
@@ -563,7 +563,7 @@ class DocxBuilder:
         if self._toc is not None:
             for mark in self._toc[0]._p.iter(qn("w:fldChar")):
                 mark.attrib.pop(qn("w:dirty"), None)  # the cached result is current
-        X.clear_update_fields_on_open(self.doc)
+        docx_xml.clear_update_fields_on_open(self.doc)
 
     def header_footer(self, meta: Mapping[str, Any]) -> None:
         """Fill the reference document's header and footer placeholders ({{title}} and the like).
@@ -602,16 +602,16 @@ class DocxBuilder:
             for key, value in values.items():
                 if key in run.text:
                     run.text = run.text.replace(key, value)
-                    X.set_fonts(run._r, self.latin, self.east_asia)
+                    docx_xml.set_fonts(run._r, self.latin, self.east_asia)
 
     def _page_x_of_y(self, p) -> None:
         for r in list(p.runs):
             r._r.getparent().remove(r._r)
         before, middle, after = PAGE_WORDS[self.lang]
         self.run(p, before)
-        X.add_field(p, "PAGE", "1")
+        docx_xml.add_field(p, "PAGE", "1")
         self.run(p, middle)
-        X.add_field(p, "NUMPAGES", "1")
+        docx_xml.add_field(p, "NUMPAGES", "1")
         if after:
             self.run(p, after)
 
@@ -632,10 +632,10 @@ class DocxBuilder:
         label = self.words[kind]
         self.run(p, f"{label} " if self.lang == "en" else label + " ")
         seq = "Figure" if kind == "figure" else "Table"
-        r = X.add_field(p, f"SEQ {seq} \\* ARABIC", str(number))
-        X.set_fonts(r._r, self.latin, self.east_asia)
+        r = docx_xml.add_field(p, f"SEQ {seq} \\* ARABIC", str(number))
+        docx_xml.set_fonts(r._r, self.latin, self.east_asia)
         self.run(p, "  " + clean_text(text))
-        X.keep_with_next(
+        docx_xml.keep_with_next(
             p
         )  # a table caption stays with its table, a figure caption with its source
 
@@ -667,8 +667,8 @@ class DocxBuilder:
         if self.has_style("BC Table"):
             t.style = self.doc.styles["BC Table"]
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        X.table_width_pct(t, 100)
-        X.table_borders(t)
+        docx_xml.table_width_pct(t, 100)
+        docx_xml.table_borders(t)
         return t
 
     def _set_widths(self, table, texts: Sequence[Sequence[str]]) -> None:
@@ -677,7 +677,7 @@ class DocxBuilder:
         widths = column_widths(texts, total)
         if not widths:
             return
-        X.table_layout(table, widths, CELL_MARGIN_TWIPS)
+        docx_xml.table_layout(table, widths, CELL_MARGIN_TWIPS)
         for row in table.rows:
             for c, cell in enumerate(row.cells):
                 cell.width = Emu(widths[c] * 635)
@@ -729,11 +729,11 @@ class DocxBuilder:
         t = self._table(len(rows) + 1, len(header))
         marked = set(highlight)
         hdr = t.rows[0]
-        X.repeat_header(hdr)
-        X.cant_split(hdr)
+        docx_xml.repeat_header(hdr)
+        docx_xml.cant_split(hdr)
         for c, text in enumerate(header):
             cell = hdr.cells[c]
-            X.shade(cell, self.head_fill)
+            docx_xml.shade(cell, self.head_fill)
             self._cell_text(
                 cell,
                 text,
@@ -744,13 +744,13 @@ class DocxBuilder:
             )
         for r, values in enumerate(rows):
             row = t.rows[r + 1]
-            X.cant_split(row)
+            docx_xml.cant_split(row)
             for c, text in enumerate(values):
                 cell = row.cells[c]
                 if r in marked:
-                    X.shade(cell, HIGHLIGHT_FILL)
+                    docx_xml.shade(cell, HIGHLIGHT_FILL)
                 elif r % 2 == 1:
-                    X.shade(cell, STRIPE_FILL)
+                    docx_xml.shade(cell, STRIPE_FILL)
                 self._cell_text(
                     cell,
                     text,
@@ -765,7 +765,7 @@ class DocxBuilder:
             ) in t.rows:  # short tables do not split; the last row holds on to the source line
                 for cell in row.cells:
                     for para in cell.paragraphs:
-                        X.keep_with_next(para)
+                        docx_xml.keep_with_next(para)
         return t
 
     def markdown_table(
@@ -828,10 +828,10 @@ class DocxBuilder:
     # -- boxes -------------------------------------------------------------------------
     def _box(self, accent: str, fill: str):
         t = self._table(1, 1)
-        X.cant_split(t.rows[0])  # a finding or callout is read as one piece: never split it
+        docx_xml.cant_split(t.rows[0])  # a finding or callout is read as one piece: never split it
         cell = t.cell(0, 0)
-        X.shade(cell, fill)
-        X.cell_borders(cell, left=(accent, 24), top=None, bottom=None, right=None)
+        docx_xml.shade(cell, fill)
+        docx_xml.cell_borders(cell, left=(accent, 24), top=None, bottom=None, right=None)
         tcpr = cell._tc.get_or_add_tcPr()
         mar = OxmlElement("w:tcMar")
         for side, w in (("top", 100), ("bottom", 100), ("left", 180), ("right", 180)):
@@ -921,24 +921,26 @@ class DocxBuilder:
         if s.caption:
             cap = self.paragraph(style="Caption")
             self.run(cap, s.caption)
-            X.keep_with_next(cap)
+            docx_xml.keep_with_next(cap)
         n_rows = -(-len(tiles) // 4)
         per_row = -(-len(tiles) // n_rows)  # 5 tiles → 3 + 2, 6 → 3 + 3, 8 → 4 + 4
         t = self._table(n_rows, per_row)
         for row in t.rows:
-            X.cant_split(row)
+            docx_xml.cant_split(row)
         tblpr = t._tbl.tblPr
         for b in tblpr.findall(qn("w:tblBorders")):
             tblpr.remove(b)
         for i in range(n_rows * per_row):
             cell = t.cell(i // per_row, i % per_row)
-            X.cell_borders(cell, left=("FFFFFF", 24), right=("FFFFFF", 24), bottom=("FFFFFF", 24))
+            docx_xml.cell_borders(
+                cell, left=("FFFFFF", 24), right=("FFFFFF", 24), bottom=("FFFFFF", 24)
+            )
             if i >= len(tiles):
                 continue
             tile = tiles[i]
             status = tile.status if tile.status in STATUS_COLORS else "none"
-            X.shade(cell, "F4F6F8")
-            X.cell_borders(cell, top=(STATUS_COLORS[status], 24))
+            docx_xml.shade(cell, "F4F6F8")
+            docx_xml.cell_borders(cell, top=(STATUS_COLORS[status], 24))
             self._cell_text(cell, tile.label or "", style="BC Tile Label")
             value = self.paragraph(style="BC Tile Value", container=cell)
             self.run(
@@ -950,7 +952,7 @@ class DocxBuilder:
                 self.run(self.paragraph(style="BC Tile Label", container=cell), tile.note)
             if i // per_row < n_rows - 1:
                 for para in cell.paragraphs:
-                    X.keep_with_next(para)
+                    docx_xml.keep_with_next(para)
         self._spacer()
 
     # -- pictures ----------------------------------------------------------------------
@@ -1021,12 +1023,12 @@ class DocxBuilder:
         lines = clean_text(text).split("\n")
         for i, line in enumerate(lines):
             p = self.paragraph(style="BC Code")
-            X.shade(p._p.get_or_add_pPr(), "F4F6F8")
+            docx_xml.shade(p._p.get_or_add_pPr(), "F4F6F8")
             self.run(p, line.replace("\t", "    ") or " ", code=False)
             for r in p.runs:
-                X.set_fonts(r._r, "Consolas", self.east_asia)
+                docx_xml.set_fonts(r._r, "Consolas", self.east_asia)
             if i < len(lines) - 1:
-                X.keep_with_next(p)
+                docx_xml.keep_with_next(p)
 
     def image(self, data: bytes, mime: str) -> bool:
         """A picture from an image output or attachment; SVG is converted to PNG first.

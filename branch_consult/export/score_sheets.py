@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from branch_consult.atomic import atomic_write
-from branch_consult.export import docx_xml as X
+from branch_consult.export import docx_xml
 from branch_consult.export.docx_builder import HEAD_FILL, HIGHLIGHT_FILL, STRIPE_FILL, DocxBuilder
 from branch_consult.export.docx_properties import set_core_properties
 from branch_consult.reports.training.results_words import rword
@@ -131,20 +131,20 @@ def _table(
     """The house table look (navy header, stripes, highlighted rows or cells) without per-cell style scans."""
     t = b._table(len(rows) + 1, len(header))
     marked = set(highlight)
-    X.repeat_header(t.rows[0])
+    docx_xml.repeat_header(t.rows[0])
     for r, values in enumerate([header, *rows]):
         row = t.rows[r]
-        X.cant_split(row)
+        docx_xml.cant_split(row)
         cells = row.cells  # python-docx rebuilds this list on every access
         for c, text in enumerate(values):
             cell = cells[c]
             head = r == 0
             if head:
-                X.shade(cell, HEAD_FILL)
+                docx_xml.shade(cell, HEAD_FILL)
             elif r - 1 in marked or (r - 1, c) in cells_marked:
-                X.shade(cell, HIGHLIGHT_FILL)
+                docx_xml.shade(cell, HIGHLIGHT_FILL)
             elif r % 2 == 0:
-                X.shade(cell, STRIPE_FILL)
+                docx_xml.shade(cell, STRIPE_FILL)
             para = cell.paragraphs[0]
             st.apply(para, "BC Table Head" if head else "BC Table Text")
             if numeric[c]:

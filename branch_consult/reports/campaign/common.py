@@ -14,7 +14,7 @@ from branch_consult.display import Figure, Table
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports.blocks import Spec, chart_figure, spec_table
-from branch_consult.reports.campaign import words as W
+from branch_consult.reports.campaign import words as campaign_words
 
 Objects = list[Any]
 #: a column to show: (frame column, label key, format)
@@ -25,7 +25,7 @@ MAX_STAFF_ROWS = 300
 
 def heading(key: str, lang: str) -> Markdown:
     """A heading: fixed wording only."""
-    return Markdown(W.heading(key, lang))
+    return Markdown(campaign_words.heading(key, lang))
 
 
 def fmt(value: Any, kind: str, lang: str) -> str:
@@ -52,7 +52,7 @@ def table(
         frame,
         caption,
         spec,
-        lambda key: W.label(key, lang),
+        lambda key: campaign_words.label(key, lang),
         source=source,
         note=note,
         highlight=highlight,
@@ -73,13 +73,13 @@ def base_fig(height: int) -> go.Figure:
 def group_labels(plan: Any, lang: str) -> dict[str, str]:
     """Group id → its label in `lang` (plus the union row)."""
     out = {g.id: g.label.get(lang) for g in plan.target_groups}
-    out["_any"] = W.code("_any", lang)
+    out["_any"] = campaign_words.code("_any", lang)
     return out
 
 
 def channel_labels(plan: Any, lang: str) -> dict[str, str]:
     out = {c.id: c.label.get(lang) for c in plan.channels}
-    out["_total"] = W.code("_total", lang)
+    out["_total"] = campaign_words.code("_total", lang)
     return out
 
 
@@ -116,5 +116,5 @@ def shown_staff(frame: pd.DataFrame, lang: str, pseudonymise: bool) -> pd.DataFr
     pseud = Pseudonymiser(lang=lang, enabled=pseudonymise)
     return frame.assign(
         id=pseud.series(frame["id"], "staff"),
-        role=frame["role"].map(lambda c: W.code(c, lang)),
+        role=frame["role"].map(lambda c: campaign_words.code(c, lang)),
     )

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from branch_consult import charts
 from branch_consult.campaign import CampaignPlanResult
 from branch_consult.display import Callout, Scorecard, Table, Tile
-from branch_consult.reports.campaign import words as W
+from branch_consult.reports.campaign import words as campaign_words
 from branch_consult.reports.campaign.common import (
     Objects,
     base_fig,
@@ -33,7 +33,7 @@ def _goals_text(r: CampaignPlanResult, lang: str) -> str:
     sep = "；" if lang == "zh" else "; "
     colon = "" if lang == "zh" else " "
     return sep.join(
-        f"{W.code(s.metric, lang)}{colon}{fmt(s.goal, metric_format(s.metric), lang)}"
+        f"{campaign_words.code(s.metric, lang)}{colon}{fmt(s.goal, metric_format(s.metric), lang)}"
         for s in r.splits
     )
 
@@ -42,7 +42,7 @@ def summary_section(r: CampaignPlanResult, lang: str) -> Objects:
     """One paragraph and the key numbers of the plan."""
     plan = r.plan
     anyg = keyed_row(r.group_totals, "group", "_any")
-    text = W.text(
+    text = campaign_words.text(
         "summary",
         lang,
         name=plan.name.get(lang),
@@ -54,13 +54,17 @@ def summary_section(r: CampaignPlanResult, lang: str) -> Objects:
         goals=_goals_text(r, lang),
     )
     tiles = [
-        Tile(label=W.text("tile_customers", lang), value=int(anyg["customers"]), format="int"),
-        Tile(label=W.text("tile_aum", lang), value=float(anyg["aum"]), format="wan"),
+        Tile(
+            label=campaign_words.text("tile_customers", lang),
+            value=int(anyg["customers"]),
+            format="int",
+        ),
+        Tile(label=campaign_words.text("tile_aum", lang), value=float(anyg["aum"]), format="wan"),
     ]
     if r.media is not None:
         planned = keyed_row(r.media.planned, "channel", "_total")
         best = keyed_row(r.media.optimised, "channel", "_total")
-        text += " " + W.text(
+        text += " " + campaign_words.text(
             "summary_media",
             lang,
             budget=fmt(r.media.total_budget, "yuan", lang),
@@ -69,22 +73,30 @@ def summary_section(r: CampaignPlanResult, lang: str) -> Objects:
             best=fmt(best["conversions"], "int", lang),
         )
         tiles += [
-            Tile(label=W.text("tile_budget", lang), value=r.media.total_budget, format="wan"),
             Tile(
-                label=W.text("tile_conv", lang), value=float(planned["conversions"]), format="int"
+                label=campaign_words.text("tile_budget", lang),
+                value=r.media.total_budget,
+                format="wan",
+            ),
+            Tile(
+                label=campaign_words.text("tile_conv", lang),
+                value=float(planned["conversions"]),
+                format="int",
             ),
         ]
     size = r.test.size
     tiles.append(
         Tile(
-            label=W.text("tile_n", lang),
+            label=campaign_words.text("tile_n", lang),
             value=size.n_treatment_needed,
             format="int",
             note=f"{fmt(size.n_treatment_needed, 'int', lang)} / {fmt(size.n_control_needed, 'int', lang)}",
         )
     )
     if r.test.mde is not None:
-        tiles.append(Tile(label=W.text("tile_mde", lang), value=r.test.mde, format="pct1"))
+        tiles.append(
+            Tile(label=campaign_words.text("tile_mde", lang), value=r.test.mde, format="pct1")
+        )
     return [
         heading("summary", lang),
         Callout(style="note", text=text),
@@ -95,7 +107,7 @@ def summary_section(r: CampaignPlanResult, lang: str) -> Objects:
 def groups_section(r: CampaignPlanResult, lang: str) -> Objects:
     """Group sizes across the network and per branch; a customer in two groups counts once in 'any group'."""
     names = group_labels(r.plan, lang)
-    src = W.text("source_plan_bank", lang)
+    src = campaign_words.text("source_plan_bank", lang)
     totals = r.group_totals.assign(group=r.group_totals["group"].map(names))
     spec = [
         ("group", "group", "text"),
@@ -131,31 +143,33 @@ def groups_section(r: CampaignPlanResult, lang: str) -> Objects:
         heading("groups", lang),
         Callout(
             style="note",
-            text=W.text("groups_note", lang, as_of=r.as_of, overlap=fmt(r.overlap, "int", lang)),
+            text=campaign_words.text(
+                "groups_note", lang, as_of=r.as_of, overlap=fmt(r.overlap, "int", lang)
+            ),
         ),
         table(
             totals,
-            W.text("groups_table", lang),
+            campaign_words.text("groups_table", lang),
             spec,
             lang,
             source=src,
             highlight=[len(totals) - 1],
         ),
-        figure(fig, W.text("groups_chart", lang), src),
-        table(per_branch, W.text("groups_branch", lang), bspec, lang, source=src),
+        figure(fig, campaign_words.text("groups_chart", lang), src),
+        table(per_branch, campaign_words.text("groups_branch", lang), bspec, lang, source=src),
     ]
 
 
 def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True) -> Objects:
     """Each goal by branch; the first goal by staff; weekly milestones of every goal."""
     plan = r.plan
-    by = W.text("by_aum" if plan.split.potential_by == "aum" else "by_customers", lang)
+    by = campaign_words.text("by_aum" if plan.split.potential_by == "aum" else "by_customers", lang)
     out: Objects = [heading("targets", lang)]
     first = r.splits[0]
     out.append(
         Callout(
             style="note",
-            text=W.text(
+            text=campaign_words.text(
                 "targets_note",
                 lang,
                 by=by,
@@ -165,7 +179,7 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True)
             ),
         )
     )
-    src = W.text("source_plan_bank", lang)
+    src = campaign_words.text("source_plan_bank", lang)
     for s in r.splits:
         f = metric_format(s.metric)
         frame = s.branches.copy()
@@ -191,10 +205,10 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True)
         out.append(
             table(
                 frame,
-                W.text(
+                campaign_words.text(
                     "targets_branch",
                     lang,
-                    metric=W.code(s.metric, lang),
+                    metric=campaign_words.code(s.metric, lang),
                     total=fmt(s.goal, f, lang),
                 ),
                 spec,
@@ -215,7 +229,9 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True)
         out.append(
             table(
                 staff,
-                W.text("targets_staff", lang, metric=W.code(first.metric, lang)),
+                campaign_words.text(
+                    "targets_staff", lang, metric=campaign_words.code(first.metric, lang)
+                ),
                 sspec,
                 lang,
                 source=src,
@@ -224,22 +240,22 @@ def targets_section(r: CampaignPlanResult, lang: str, pseudonymise: bool = True)
         )
     out.append(heading("milestones", lang))
     ms = r.splits[0].milestones[["week", "week_end", "phase"]].copy()
-    ms["phase"] = ms["phase"].map(lambda c: W.code(c, lang))
+    ms["phase"] = ms["phase"].map(lambda c: campaign_words.code(c, lang))
     spec = [("week", "week", "int"), ("week_end", "week_end", "date"), ("phase", "phase", "text")]
     for s in r.splits:
         ms[s.metric] = s.milestones["cumulative"].to_numpy()
-    labels = {s.metric: W.code(s.metric, lang) for s in r.splits}
+    labels = {s.metric: campaign_words.code(s.metric, lang) for s in r.splits}
     t = Table.from_frame(  # labels here are metric names, not label keys
         ms,
-        caption=W.text("milestones", lang),
+        caption=campaign_words.text("milestones", lang),
         formats={
             "week": "int",
             "week_end": "date",
             "phase": "text",
             **{s.metric: metric_format(s.metric) for s in r.splits},
         },
-        labels={**{k: W.label(lab, lang) for k, lab, _ in spec}, **labels},
-        source=W.text("source_plan", lang),
+        labels={**{k: campaign_words.label(lab, lang) for k, lab, _ in spec}, **labels},
+        source=campaign_words.text("source_plan", lang),
     )
     out.append(t)
     return out
@@ -251,12 +267,12 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
         return []
     m = r.media
     names = channel_labels(r.plan, lang)
-    src = W.text("source_plan", lang)
+    src = campaign_words.text("source_plan", lang)
     units = m.planned.set_index("channel")[["cpm", "cpc", "cpa"]]
     mult = m.multipliers.join(units, on="channel")
     mult = mult.assign(
         channel=mult["channel"].map(names),
-        form=mult["form"].map(lambda c: W.code(c, lang) if c else "–"),
+        form=mult["form"].map(lambda c: campaign_words.code(c, lang) if c else "–"),
     )
     mspec = [
         ("channel", "channel", "text"),
@@ -285,7 +301,7 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
     bt = keyed_row(m.optimised, "channel", "_total")["conversions"]
     tor = m.tornado.head(10)
     ylabels = [
-        f"{names[c]} · {W.code(a, lang)}"
+        f"{names[c]} · {campaign_words.code(a, lang)}"
         for c, a in zip(tor["channel"], tor["assumption"], strict=True)
     ]
     base = float(tor["base_conversions"].iloc[0]) if len(tor) else 0.0
@@ -312,10 +328,10 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
     )
     fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.15))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=W.label("conversions", lang))
+    fig.update_xaxes(title_text=campaign_words.label("conversions", lang))
     tt = tor.assign(
         channel=tor["channel"].map(names),
-        assumption=tor["assumption"].map(lambda a: W.code(a, lang)),
+        assumption=tor["assumption"].map(lambda a: campaign_words.code(a, lang)),
     )
     tspec = [
         ("channel", "channel", "text"),
@@ -328,11 +344,11 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
     swing = fmt(r.plan.sensitivity, "pct0", lang)
     return [
         heading("media", lang),
-        Callout(style="note", text=W.text("media_note", lang)),
-        table(mult, W.text("media_mult", lang), mspec, lang, source=src),
+        Callout(style="note", text=campaign_words.text("media_note", lang)),
+        table(mult, campaign_words.text("media_mult", lang), mspec, lang, source=src),
         table(
             planned,
-            W.text("media_planned", lang),
+            campaign_words.text("media_planned", lang),
             fspec,
             lang,
             source=src,
@@ -340,12 +356,12 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
         ),
         table(
             best,
-            W.text("media_best", lang, budget=fmt(m.total_budget, "yuan", lang)),
+            campaign_words.text("media_best", lang, budget=fmt(m.total_budget, "yuan", lang)),
             fspec,
             lang,
             source=src,
             highlight=[len(best) - 1],
-            note=W.text(
+            note=campaign_words.text(
                 "media_best_note",
                 lang,
                 plan=fmt(pt, "int", lang),
@@ -353,8 +369,8 @@ def media_section(r: CampaignPlanResult, lang: str) -> Objects:
                 gain=fmt(bt - pt, "int", lang),
             ),
         ),
-        figure(fig, W.text("tornado", lang, swing=swing), src),
-        table(tt, W.text("tornado_table", lang), tspec, lang, source=src),
+        figure(fig, campaign_words.text("tornado", lang, swing=swing), src),
+        table(tt, campaign_words.text("tornado_table", lang), tspec, lang, source=src),
     ]
 
 
@@ -364,7 +380,7 @@ def options_section(r: CampaignPlanResult, lang: str) -> Objects:
     if a is None or stated is None:
         return []
     cap = stated.caption.get(lang)
-    src = W.text("source_plan", lang)
+    src = campaign_words.text("source_plan", lang)
     rspec = [
         ("option", "option", "text"),
         ("item", "item", "text"),
@@ -386,10 +402,12 @@ def options_section(r: CampaignPlanResult, lang: str) -> Objects:
     net_best = float(best.iloc[0]["net"])
     return [
         heading("options", lang),
-        table(a.rows, W.text("options_rows", lang, caption=cap), rspec, lang, source=src),
+        table(
+            a.rows, campaign_words.text("options_rows", lang, caption=cap), rspec, lang, source=src
+        ),
         table(
             best,
-            W.text("options_sum", lang, caption=cap),
+            campaign_words.text("options_sum", lang, caption=cap),
             ospec,
             lang,
             source=src,
@@ -397,7 +415,7 @@ def options_section(r: CampaignPlanResult, lang: str) -> Objects:
         ),
         Callout(
             style="tip",
-            text=W.text(
+            text=campaign_words.text(
                 "options_pick",
                 lang,
                 best=a.preferred,
@@ -415,29 +433,29 @@ def design_section(r: CampaignPlanResult, lang: str) -> Objects:
     size = r.test.size
     metric = td.metric.get(lang)
     rows = [
-        (W.text("p_control", lang, metric=metric), fmt(td.baseline, "pct1", lang)),
-        (W.text("p_treatment", lang, metric=metric), fmt(td.expected, "pct1", lang)),
-        (W.text("n_treatment", lang), fmt(size.n_treatment_needed, "int", lang)),
-        (W.text("n_control", lang), fmt(size.n_control_needed, "int", lang)),
+        (campaign_words.text("p_control", lang, metric=metric), fmt(td.baseline, "pct1", lang)),
+        (campaign_words.text("p_treatment", lang, metric=metric), fmt(td.expected, "pct1", lang)),
+        (campaign_words.text("n_treatment", lang), fmt(size.n_treatment_needed, "int", lang)),
+        (campaign_words.text("n_control", lang), fmt(size.n_control_needed, "int", lang)),
     ]
     if td.audience:
         rows += [
-            (W.text("audience", lang), fmt(td.audience, "int", lang)),
+            (campaign_words.text("audience", lang), fmt(td.audience, "int", lang)),
             (
-                W.text("mde", lang),
+                campaign_words.text("mde", lang),
                 fmt(r.test.mde, "pct1", lang)
                 if r.test.mde is not None and not math.isnan(r.test.mde)
                 else "–",
             ),
-            (W.text("power_at", lang), fmt(r.test.power_at_audience, "pct0", lang)),
+            (campaign_words.text("power_at", lang), fmt(r.test.power_at_audience, "pct0", lang)),
         ]
     frame = pd.DataFrame(rows, columns=["parameter", "value"])
-    src = W.text("source_plan", lang)
-    method = W.text(
+    src = campaign_words.text("source_plan", lang)
+    method = campaign_words.text(
         "design_method",
         lang,
-        method=W.code(size.method, lang),
-        cc=W.text("design_cc", lang) if size.continuity else "",
+        method=campaign_words.code(size.method, lang),
+        cc=campaign_words.text("design_cc", lang) if size.continuity else "",
         ratio=fmt(td.ratio, "float1", lang),
         alpha=fmt(td.alpha, "float2", lang),
         power=fmt(td.power, "pct0", lang),
@@ -447,7 +465,7 @@ def design_section(r: CampaignPlanResult, lang: str) -> Objects:
         Callout(style="note", text=method),
         table(
             frame,
-            W.text("design_table", lang),
+            campaign_words.text("design_table", lang),
             [("parameter", "parameter", "text"), ("value", "value", "text")],
             lang,
             source=src,
@@ -458,7 +476,7 @@ def design_section(r: CampaignPlanResult, lang: str) -> Objects:
         out.append(
             Callout(
                 style="warning",
-                text=W.text(
+                text=campaign_words.text(
                     "obf_note",
                     lang,
                     looks=td.looks,
@@ -478,12 +496,12 @@ def design_section(r: CampaignPlanResult, lang: str) -> Objects:
                 lambda p: f"{p:.4f}" if p >= 1e-4 else "<0.0001"
             )
         )
-        out.append(table(b, W.text("obf_table", lang), bspec, lang, source=src))
+        out.append(table(b, campaign_words.text("obf_table", lang), bspec, lang, source=src))
     else:
         out.append(
             Callout(
                 style="warning",
-                text=W.text(
+                text=campaign_words.text(
                     "descriptive_note",
                     lang,
                     looks=max(td.looks, 5),
@@ -504,7 +522,7 @@ def _naive(looks: int, alpha: float) -> float:
 def schedule_section(r: CampaignPlanResult, lang: str) -> Objects:
     """Gantt chart of the phases with the weekly milestones marked, and the phase table."""
     ph = r.phases
-    labels = [W.code(k, lang) for k in ph["phase"]]
+    labels = [campaign_words.code(k, lang) for k in ph["phase"]]
     fig = base_fig(120 + 50 * len(ph))
     ms_per_day = 86_400_000
     for i, (_, row) in enumerate(ph.iterrows()):
@@ -523,7 +541,7 @@ def schedule_section(r: CampaignPlanResult, lang: str) -> Objects:
     fig.add_trace(
         go.Scatter(
             x=[pd.Timestamp(d).isoformat() for d in weeks["week_end"]],
-            y=[W.code(p, lang) if p else labels[-1] for p in weeks["phase"]],
+            y=[campaign_words.code(p, lang) if p else labels[-1] for p in weeks["phase"]],
             mode="markers",
             marker=dict(symbol="diamond", size=9, color=charts.HIGHLIGHT_COLOR),
             showlegend=False,
@@ -539,11 +557,11 @@ def schedule_section(r: CampaignPlanResult, lang: str) -> Objects:
         ("days", "days", "int"),
         ("share", "share", "pct0"),
     ]
-    src = W.text("source_plan", lang)
+    src = campaign_words.text("source_plan", lang)
     return [
         heading("schedule", lang),
-        figure(fig, W.text("gantt", lang), src),
-        table(frame, W.text("phases", lang), spec, lang, source=src),
+        figure(fig, campaign_words.text("gantt", lang), src),
+        table(frame, campaign_words.text("phases", lang), spec, lang, source=src),
     ]
 
 
@@ -567,10 +585,12 @@ def blank_leaderboard(r: CampaignPlanResult, lang: str) -> Objects:
         heading("leaderboard", lang),
         table(
             frame,
-            W.text("board", lang, metric=W.code(s.metric, lang), start=_d(start)),
+            campaign_words.text(
+                "board", lang, metric=campaign_words.code(s.metric, lang), start=_d(start)
+            ),
             spec,
             lang,
-            note=W.text("board_note", lang),
+            note=campaign_words.text("board_note", lang),
         ),
     ]
 

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from branch_consult import charts
 from branch_consult.campaign import CampaignReviewResult
 from branch_consult.display import Callout, Scorecard, Tile
-from branch_consult.reports.campaign import words as W
+from branch_consult.reports.campaign import words as campaign_words
 from branch_consult.reports.campaign.common import (
     Objects,
     base_fig,
@@ -52,7 +52,7 @@ def review_summary(r: CampaignReviewResult, lang: str) -> Objects:
     conv = _row(r, "converted")
     amt = _row(r, "amount")
     pct = "pct1"
-    text = W.text(
+    text = campaign_words.text(
         "review_summary",
         lang,
         cid=r.campaign_id,
@@ -63,7 +63,7 @@ def review_summary(r: CampaignReviewResult, lang: str) -> Objects:
         diff=pp(conv["difference"], lang),
         low=pp(conv["low"], lang),
         high=pp(conv["high"], lang),
-        verdict=W.text(f"verdict_word_{conv['verdict']}", lang),
+        verdict=campaign_words.text(f"verdict_word_{conv['verdict']}", lang),
         inc=fmt(conv["incremental"], "int", lang),
         inc_amt=_amount_text(amt["incremental"], lang),
     )
@@ -76,16 +76,24 @@ def review_summary(r: CampaignReviewResult, lang: str) -> Objects:
     )
     tiles = [
         Tile(
-            label=W.text("tile_uplift", lang),
+            label=campaign_words.text("tile_uplift", lang),
             value=float(conv["difference"]),
             format="pct1",
             status=status,
             note=f"{fmt(conv['low'], pct, lang)} – {fmt(conv['high'], pct, lang)}",
         ),
-        Tile(label=W.text("tile_inc", lang), value=float(conv["incremental"]), format="int"),
-        Tile(label=W.text("tile_inc_amt", lang), value=float(amt["incremental"]), format="wan"),
         Tile(
-            label=W.text("tile_completion", lang),
+            label=campaign_words.text("tile_inc", lang),
+            value=float(conv["incremental"]),
+            format="int",
+        ),
+        Tile(
+            label=campaign_words.text("tile_inc_amt", lang),
+            value=float(amt["incremental"]),
+            format="wan",
+        ),
+        Tile(
+            label=campaign_words.text("tile_completion", lang),
             value=total_actual / total_target if total_target else None,
             format="pct0",
         ),
@@ -103,7 +111,7 @@ def _contamination(r: CampaignReviewResult, lang: str) -> Callout:
     if r.contaminated:
         return Callout(
             style="warning",
-            text=W.text(
+            text=campaign_words.text(
                 "contaminated",
                 lang,
                 n=fmt(r.contaminated, "int", lang),
@@ -111,15 +119,16 @@ def _contamination(r: CampaignReviewResult, lang: str) -> Callout:
             ),
         )
     return Callout(
-        style="note", text=W.text("clean_control", lang, total=fmt(r.control_size, "int", lang))
+        style="note",
+        text=campaign_words.text("clean_control", lang, total=fmt(r.control_size, "int", lang)),
     )
 
 
 def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = True) -> Objects:
     """Actual against plan per branch (with Wilson intervals on the conversion rate) and per staff."""
     f = metric_format(r.goal)
-    metric = W.code(r.goal, lang)
-    src = W.text("source_results", lang)
+    metric = campaign_words.code(r.goal, lang)
+    src = campaign_words.text("source_results", lang)
     bp = r.branch_progress.sort_values("id")
     spec = [
         ("id", "branch", "text"),
@@ -135,14 +144,18 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
     ]
     out: Objects = [
         heading("progress", lang),
-        table(bp, W.text("progress_branch", lang, metric=metric), spec, lang, source=src),
+        table(
+            bp, campaign_words.text("progress_branch", lang, metric=metric), spec, lang, source=src
+        ),
     ]
     if r.boundary_z is not None:
-        passed = W.text("passed" if abs(r.final_z) >= r.boundary_z else "not_passed", lang)
+        passed = campaign_words.text(
+            "passed" if abs(r.final_z) >= r.boundary_z else "not_passed", lang
+        )
         out.append(
             Callout(
                 style="note",
-                text=W.text(
+                text=campaign_words.text(
                     "progress_obf",
                     lang,
                     z=fmt(r.final_z, "float2", lang),
@@ -152,7 +165,7 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
             )
         )
     else:
-        out.append(Callout(style="note", text=W.text("progress_desc", lang)))
+        out.append(Callout(style="note", text=campaign_words.text("progress_desc", lang)))
     if len(r.staff_progress):
         sp = shown_staff(r.staff_progress, lang, pseudonymise)
         sspec = [
@@ -168,7 +181,11 @@ def progress_section(r: CampaignReviewResult, lang: str, pseudonymise: bool = Tr
             ("high", "high", "pct0"),
         ]
         sp, cut = trim_staff(sp.sort_values(["branch_id", "id"]), lang)
-        out.append(table(sp, W.text("progress_staff", lang), sspec, lang, source=src, note=cut))
+        out.append(
+            table(
+                sp, campaign_words.text("progress_staff", lang), sspec, lang, source=src, note=cut
+            )
+        )
     return out
 
 
@@ -176,7 +193,7 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
     """Branches ranked by completion (chart and table) and the top of the staff ranking."""
     f = metric_format(r.goal)
     bp = r.branch_progress.sort_values(["rank", "id"])
-    src = W.text("source_results", lang)
+    src = campaign_words.text("source_results", lang)
     shown = (
         bp if len(bp) <= 2 * CHART_ENDS else pd.concat([bp.head(CHART_ENDS), bp.tail(CHART_ENDS)])
     )
@@ -197,14 +214,14 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
         ("completion", "completion", "pct0"),
     ]
     caption = (
-        W.text("board_chart", lang)
+        campaign_words.text("board_chart", lang)
         if len(shown) == len(bp)
-        else W.text("board_chart_ends", lang, n=CHART_ENDS)
+        else campaign_words.text("board_chart_ends", lang, n=CHART_ENDS)
     )
     out: Objects = [
         heading("review_board", lang),
         figure(fig, caption, src),
-        table(bp, W.text("board_chart", lang), spec, lang, source=src),
+        table(bp, campaign_words.text("board_chart", lang), spec, lang, source=src),
     ]
     if len(r.staff_progress):
         sp = r.staff_progress.sort_values(["rank", "id"]).head(STAFF_ROWS)
@@ -217,13 +234,17 @@ def leaderboard_section(r: CampaignReviewResult, lang: str, pseudonymise: bool =
             ("actual", "actual", f),
             ("completion", "completion", "pct0"),
         ]
-        out.append(table(sp, W.text("board_staff", lang, n=STAFF_ROWS), sspec, lang, source=src))
+        out.append(
+            table(
+                sp, campaign_words.text("board_staff", lang, n=STAFF_ROWS), sspec, lang, source=src
+            )
+        )
     return out
 
 
 def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
     """Response, conversion and amount uplift with intervals, overall and by target group."""
-    src = W.text("source_results", lang)
+    src = campaign_words.text("source_results", lang)
     u = r.uplift.copy()
     rates = u[u["measure"] != "amount"]
     amount = u[u["measure"] == "amount"]
@@ -252,15 +273,21 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
 
     def word(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(
-            measure=frame["measure"].map(lambda c: W.code(c, lang)),
-            verdict=frame["verdict"].map(lambda c: W.code(c, lang)),
+            measure=frame["measure"].map(lambda c: campaign_words.code(c, lang)),
+            verdict=frame["verdict"].map(lambda c: campaign_words.code(c, lang)),
         )
 
     draws = r.planned.plan.review.bootstrap if r.planned.plan.review else 0
     out: Objects = [
         heading("uplift", lang),
-        table(word(rates), W.text("uplift_table", lang, draws=draws), spec_r, lang, source=src),
-        table(word(amount), W.code("amount", lang), spec_a, lang, source=src),
+        table(
+            word(rates),
+            campaign_words.text("uplift_table", lang, draws=draws),
+            spec_r,
+            lang,
+            source=src,
+        ),
+        table(word(amount), campaign_words.code("amount", lang), spec_a, lang, source=src),
     ]
     names = group_labels(r.planned.plan, lang)
     conv = (
@@ -268,7 +295,9 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
         if len(r.uplift_by_group)
         else pd.DataFrame()
     )
-    labels = [W.text("tile_uplift", lang)] + [names.get(g, g) for g in conv.get("group", [])]
+    labels = [campaign_words.text("tile_uplift", lang)] + [
+        names.get(g, g) for g in conv.get("group", [])
+    ]
     overall = _row(r, "converted")
     diffs = [overall["difference"], *conv.get("difference", [])]
     lows = [overall["low"], *conv.get("low", [])]
@@ -294,9 +323,11 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
     fig.add_vline(x=0, line_dash="dash", line_color=charts.PALETTE[4])
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(
-        title_text=W.label("difference", lang) + " (pp)" if lang == "en" else "增量（百分点）"
+        title_text=campaign_words.label("difference", lang) + " (pp)"
+        if lang == "en"
+        else "增量（百分点）"
     )
-    out.append(figure(fig, W.text("uplift_chart", lang), src))
+    out.append(figure(fig, campaign_words.text("uplift_chart", lang), src))
     if len(r.uplift_by_group):
         g = r.uplift_by_group.copy()
         g["group"] = g["group"].map(lambda x: names.get(x, x))
@@ -305,11 +336,11 @@ def uplift_section(r: CampaignReviewResult, lang: str) -> Objects:
         out.append(
             table(
                 gr,
-                W.text("uplift_groups", lang),
+                campaign_words.text("uplift_groups", lang),
                 gspec,
                 lang,
                 source=src,
-                note=W.text("no_score", lang),
+                note=campaign_words.text("no_score", lang),
             )
         )
     if r.contaminated:  # the summary states it either way; repeated here only as a warning
@@ -347,7 +378,8 @@ def next_time_section(r: CampaignReviewResult, lang: str) -> Objects:
         )
         out.append(
             Callout(
-                style=style, text=W.text(f"lesson_{lesson}", lang, **_formatted(values, lang, r))
+                style=style,
+                text=campaign_words.text(f"lesson_{lesson}", lang, **_formatted(values, lang, r)),
             )
         )
     return out
