@@ -2,8 +2,8 @@
 
 A batch worker keeps one kernel for many items (`warm_kernel.py`). What one item's
 notebook can leave behind in the process — variables, working folder, environment
-variables, `sys.path`, modules of its own, the display language, plotly's default
-template, pandas options, matplotlib settings and open figures, warning filters and the
+variables, `sys.path`, modules of its own, rebound globals of library modules, the
+display language, plotly's default template, pandas options, matplotlib settings and open figures, warning filters and the
 "shown once" registries, random seeds, locale, logging handlers, IPython's execution
 counter — is recorded once after the kernel's warm-up imports and restored after every
 item, so the next item runs as in a kernel just started. Libraries imported by an item
@@ -24,10 +24,24 @@ import logging
 import os
 import random
 import sys
+import types
 import warnings
 from typing import Any
 
 _BASE: dict[str, Any] = {}
+_MISSING = object()
+
+#: the kernel's own machinery and what `restore` puts back by other means: their globals
+#: change as the kernel runs, and are not a notebook's to leave behind
+_MACHINERY = frozenset(
+    {
+        "__main__", "builtins", "sys", "os", "posixpath", "warnings", "logging", "locale",
+        "random", "asyncio", "threading", "concurrent", "selectors", "socket", "ssl",
+        "signal", "io", "gc", "importlib", "encodings", "tornado", "zmq", "ipykernel",
+        "IPython", "jupyter_client", "jupyter_core", "traitlets", "comm", "debugpy",
+        "prompt_toolkit", "kernel_state",
+    }
+)  # fmt: skip
 
 
 def _library_module(module: Any) -> bool:
@@ -64,6 +78,35 @@ def _set_pandas_options(saved: Any) -> None:
     live.update(copy.deepcopy(saved))
 
 
+def _module_globals() -> dict[str, dict[str, Any]]:
+    """Each library module's globals as they are now (references, not copies)."""
+    saved: dict[str, dict[str, Any]] = {}
+    for name, module in list(sys.modules.items()):
+        parts = name.split(".")
+        if not isinstance(module, types.ModuleType) or name.startswith("_"):
+            continue
+        if parts[0] in _MACHINERY or parts[-1] in _MACHINERY:
+            continue
+        saved[name] = dict(vars(module))
+    return saved
+
+
+def _restore_module_globals(saved: dict[str, dict[str, Any]]) -> None:
+    """Put back every global an item rebound or deleted (``string.ascii_uppercase = ...``).
+
+    Objects changed in place (a cache filled, a list appended to) are left as they are:
+    that is how the data layer's table cache outlives an item, on purpose.
+    """
+    for name, before in saved.items():
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        live = vars(module)
+        for key, value in before.items():
+            if live.get(key, _MISSING) is not value:
+                live[key] = value
+
+
 def _display_lang() -> str | None:
     words = sys.modules.get("branch_consult.display.words")
     return words.get_display_lang() if words is not None else None
@@ -89,6 +132,7 @@ def snapshot() -> None:
         log_handlers=list(root.handlers),
         log_level=root.level,
         recursion=sys.getrecursionlimit(),
+        globals=_module_globals(),
     )
 
 
@@ -117,6 +161,7 @@ def restore() -> None:
     for name in [n for n in sys.modules if n not in _BASE["modules"]]:
         if not _library_module(sys.modules[name]):
             del sys.modules[name]
+    _restore_module_globals(_BASE["globals"])
     words = sys.modules.get("branch_consult.display.words")
     if words is not None and _BASE["lang"] is not None:
         words.set_display_lang(_BASE["lang"])

@@ -197,6 +197,15 @@ class Dataset:
         text = f"{self.source.kind}:{Path(str(ident)).name if self.source.kind != 'sql' else self.label}:{self.source.version()}"
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def pinned(self) -> Dataset:
+        """This view with its fingerprint learnt now and then fixed: one computation that keys
+        several results (a diagnostic and its bank context) looks at the source once."""
+        if self._given_fingerprint is not None:
+            return self
+        view = Dataset(self.source, self.branch_filter, fingerprint=self.fingerprint())
+        view._month_counts = self._month_counts
+        return view
+
     def facts(self) -> dict[str, object]:
         """What a run's parent learnt of the source, so its kernel need not learn it again:
         keyword arguments of `open_dataset` (the fingerprint; holdings rows per month, if counted)."""

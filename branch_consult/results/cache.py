@@ -200,6 +200,7 @@ def cached_diagnose(
     """`diagnose`, computed once per data, settings, rules and code across runs and languages;
     without a `bank`, the bank context is the cached one (computed once per bank)."""
     store = cache or ResultCache()
+    ds = ds.pinned()  # both keys below from one look at the source
     return store.get_or_compute(
         "branch_diagnostic",
         diagnostic_key(ds, settings),
