@@ -8,6 +8,7 @@ and filter (type in the box); without JS the table is still complete.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,11 @@ _WORDS = {
 _ALERT = {"findings": "high", "tiles": "red"}
 
 
+def _natural(item: str) -> list[tuple[int, int | str]]:
+    """A sort key that reads the digits in an id as a number."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", item)]
+
+
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -171,7 +177,8 @@ def render_index(manifest: Manifest, *, title: str) -> str:
     words = _WORDS[lang]
     counts = manifest.counts()
     line = words.comma.join(f"{n} {words.status.get(s, s)}" for s, n in sorted(counts.items()))
-    rows = "\n".join(_row(item, manifest.items[item], lang) for item in sorted(manifest.items))
+    ordered = sorted(manifest.items, key=_natural)  # B2 before B10, as the page's own sort
+    rows = "\n".join(_row(item, manifest.items[item], lang) for item in ordered)
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{_STYLE}</style></head><body>"

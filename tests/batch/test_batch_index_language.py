@@ -66,8 +66,9 @@ def test_zh_page_sorts_ids_numerically_and_keeps_failed_rows_last_by_count(tmp_p
             "#items tbody tr", "rs => rs.map(r => r.cells[0].textContent)"
         )
 
+    assert items() == ["B2", "B10"]  # numeric from the start: B2 before B10
     page.click("th:has-text('编号')")
-    assert items() == ["B2", "B10"]  # numeric: B2 before B10
+    assert items() == ["B2", "B10"]
     page.click("th:has-text('发现·高')")
     assert items() == ["B10", "B2"]  # a count before an empty cell, either direction
     page.click("th:has-text('发现·高')")
