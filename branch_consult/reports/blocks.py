@@ -8,6 +8,7 @@ out.  Each playbook's `common.py` binds its label function, so sections read ali
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,6 +40,49 @@ def spec_table(
         formats={c: fmt for c, _, fmt in cols},
         labels={c: label(key) for c, key, _ in cols},
     )
+
+
+class LabelledTable(Protocol):
+    """`table(frame, caption, spec, lang, ...)`: a report family's table with its own words."""
+
+    def __call__(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        spec: Spec,
+        lang: str,
+        *,
+        source: str | None = None,
+        note: str | None = None,
+        highlight: Sequence[int] = (),
+    ) -> Table: ...
+
+
+def labelled_table(words: Callable[[str, str], str]) -> LabelledTable:
+    """The `table` helper of one report family, its headers worded by `words(key, lang)`."""
+
+    def table(
+        frame: pd.DataFrame,
+        caption: str,
+        spec: Spec,
+        lang: str,
+        *,
+        source: str | None = None,
+        note: str | None = None,
+        highlight: Sequence[int] = (),
+    ) -> Table:
+        """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
+        return spec_table(
+            frame,
+            caption,
+            spec,
+            lambda key: words(key, lang),
+            source=source,
+            note=note,
+            highlight=highlight,
+        )
+
+    return table
 
 
 def chart_figure(fig: go.Figure, caption: str, source: str, height: int | None = None) -> Figure:

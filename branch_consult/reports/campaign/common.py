@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -10,10 +9,10 @@ import plotly.graph_objects as go
 from IPython.display import Markdown
 
 from branch_consult import charts
-from branch_consult.display import Figure, Table
+from branch_consult.display import Figure
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
-from branch_consult.reports.blocks import Spec, chart_figure, spec_table
+from branch_consult.reports.blocks import chart_figure, labelled_table
 from branch_consult.reports.campaign import words as campaign_words
 
 Objects = list[Any]
@@ -37,26 +36,8 @@ def metric_format(metric: str) -> str:
     return "wan" if metric in MONEY_METRICS else "int"
 
 
-def table(
-    frame: pd.DataFrame,
-    caption: str,
-    spec: Spec,
-    lang: str,
-    *,
-    source: str | None = None,
-    note: str | None = None,
-    highlight: Sequence[int] = (),
-) -> Table:
-    """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
-    return spec_table(
-        frame,
-        caption,
-        spec,
-        lambda key: campaign_words.label(key, lang),
-        source=source,
-        note=note,
-        highlight=highlight,
-    )
+#: a Table of the spec's columns that exist in `frame`, labelled in `lang`
+table = labelled_table(campaign_words.label)
 
 
 def figure(fig: go.Figure, caption: str, source: str) -> Figure:

@@ -7,7 +7,7 @@ inside Markdown, so exporters can escape them for HTML and sanitise them for Wor
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, SupportsFloat, SupportsIndex
@@ -23,7 +23,7 @@ from branch_consult.findings import WordedFinding
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels
-from branch_consult.reports.blocks import Spec, chart_figure, spec_table
+from branch_consult.reports.blocks import chart_figure, labelled_table
 from branch_consult.results import (
     BankContext,
     BranchDiagnostic,
@@ -144,26 +144,8 @@ def tier_labels(series: pd.Series, lang: str) -> list[str]:
     return [labels.label(labels.TIER_LABELS, t, lang) for t in series.astype(str)]
 
 
-def table(
-    frame: pd.DataFrame,
-    caption: str,
-    spec: Spec,
-    lang: str,
-    *,
-    source: str | None = None,
-    note: str | None = None,
-    highlight: Sequence[int] = (),
-) -> Table:
-    """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
-    return spec_table(
-        frame,
-        caption,
-        spec,
-        lambda key: labels.text(key, lang),
-        source=source,
-        note=note,
-        highlight=highlight,
-    )
+#: a Table of the spec's columns that exist in `frame`, labelled in `lang`
+table = labelled_table(labels.text)
 
 
 def figure(fig: go.Figure, caption: str, source: str, height: int | None = None) -> Figure:

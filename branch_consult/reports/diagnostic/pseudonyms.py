@@ -16,11 +16,11 @@ import pandas as pd
 from branch_consult.display import Callout
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels
+from branch_consult.reports.blocks import Spec
 from branch_consult.reports.diagnostic.common import (
     MAX_LIST_ROWS,
     DiagnosticReport,
     Objects,
-    Spec,
     report_lang,
     section_frame,
     table,

@@ -21,11 +21,11 @@ from IPython.display import Markdown
 
 from branch_consult import charts
 from branch_consult.analysis.staff_review import PersonReview, StaffReview
-from branch_consult.display import Figure, Table
+from branch_consult.display import Figure
 from branch_consult.formats import format_value
 from branch_consult.privacy import Pseudonymiser
 from branch_consult.reports import labels as DL
-from branch_consult.reports.blocks import Spec, chart_figure, spec_table
+from branch_consult.reports.blocks import chart_figure, labelled_table
 from branch_consult.reports.staff_review import labels as L
 
 Objects = list[Any]
@@ -92,26 +92,8 @@ def day(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def table(
-    frame: pd.DataFrame,
-    caption: str,
-    spec: Spec,
-    lang: str,
-    *,
-    source: str | None = None,
-    note: str | None = None,
-    highlight: Sequence[int] = (),
-) -> Table:
-    """A Table of the spec's columns that exist in `frame`, labelled in `lang`."""
-    return spec_table(
-        frame,
-        caption,
-        spec,
-        lambda key: L.text(key, lang),
-        source=source,
-        note=note,
-        highlight=highlight,
-    )
+#: a Table of the spec's columns that exist in `frame`, labelled in `lang`
+table = labelled_table(L.text)
 
 
 def figure(fig: go.Figure, caption: str, source: str) -> Figure:
