@@ -452,10 +452,14 @@ def _document_meta(
 
 
 def _latest_month(dataset: Callable[[], Any]) -> str | None:
-    """The report period when the playbook defaults to the latest month in the data."""
+    """The report period when the playbook defaults to it: the month the analysis itself
+    picks (`choose_months`: the latest *complete* month), so the cover, the file name and
+    the report's own period sentence never disagree when the last month is partial."""
+    from branch_consult.analysis.report_period import choose_months
+
     try:
-        months = dataset().months("holdings")  # counted by the preflight already, if it needed them
-        return months[-1] if months else None
+        counts = dataset().month_counts("holdings")  # counted once; handed to the kernel
+        return choose_months(counts).month if counts else None
     except Exception:  # cosmetic: the cover simply omits the period
         return None
 
