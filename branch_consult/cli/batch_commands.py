@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from branch_consult.cli.app import app
-from branch_consult.cli.playbook_commands import _guard, _pairs, _split_formats
+from branch_consult.cli.options import DataOption, ParamsFileOption, ReportLangOption
+from branch_consult.cli.playbook_commands import _given_values, _guard, _split_formats
 
 
 @app.command("batch", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -25,10 +26,7 @@ def batch_command(
         Path,
         typer.Option("--out", help="Folder for the deliverables, manifest.json and index.html."),
     ],
-    data: Annotated[
-        str | None,
-        typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample."),
-    ] = None,
+    data: DataOption = None,
     items: Annotated[
         str, typer.Option("--items", help="all, ID,ID,... or a file of ids (one a line).")
     ] = "all",
@@ -50,10 +48,8 @@ def batch_command(
             "-p", "--param", metavar="NAME VALUE", help="A parameter for every item (repeatable)."
         ),
     ] = None,
-    params_file: Annotated[
-        Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")
-    ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
+    params_file: ParamsFileOption = None,
+    lang: ReportLangOption = None,
     recycle_every: Annotated[
         int,
         typer.Option(
@@ -65,12 +61,8 @@ def batch_command(
     """Run a playbook for every item; skip items already done with the same inputs; write an index page."""
     from branch_consult.batch import run_batch
     from branch_consult.errors import RUN_FAILED
-    from branch_consult.params import load_params_file, merge_params
 
-    cli_values = _pairs(param or [], list(ctx.args))
-    values = _guard(
-        lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values)
-    )
+    values = _given_values(param, list(ctx.args), params_file)
     result = _guard(
         lambda: run_batch(
             playbook,

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from branch_consult.cli.app import app
+from branch_consult.cli.options import DataOption, ParamsFileOption, ReportLangOption
 
 T = TypeVar("T")
 USER_ERROR = 2
@@ -129,10 +130,7 @@ def _split_formats(text: str) -> list[str]:
 def run_command(
     ctx: typer.Context,
     playbook: Annotated[str, typer.Argument(help="Playbook name or path to a notebook.")],
-    data: Annotated[
-        str | None,
-        typer.Option("--data", help="Data source (folder, workbook, DB URL); default the sample."),
-    ] = None,
+    data: DataOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -148,10 +146,8 @@ def run_command(
             help="A parameter (repeatable): -p month 2026-10 (or -p month=2026-10).",
         ),
     ] = None,
-    params_file: Annotated[
-        Path | None, typer.Option("--params", help="YAML file of parameters (-p wins).")
-    ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Report language: zh or en.")] = None,
+    params_file: ParamsFileOption = None,
+    lang: ReportLangOption = None,
     formats: Annotated[
         str,
         typer.Option("--formats", help="Comma-separated: docx,html,pdf (pdf needs LibreOffice)."),
@@ -164,13 +160,9 @@ def run_command(
     ] = False,
 ) -> None:
     """Run a playbook and write its deliverables; prints the written paths."""
-    from branch_consult.params import load_params_file, merge_params
     from branch_consult.run import run_playbook
 
-    cli_values = _pairs(param or [], list(ctx.args))
-    values = _guard(
-        lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values)
-    )
+    values = _given_values(param, list(ctx.args), params_file)
     from branch_consult.workspace import default_out
 
     result = _guard(
@@ -187,6 +179,18 @@ def run_command(
     )
     for path in result.paths:
         typer.echo(str(path))
+
+
+def _given_values(
+    param: list[str] | None, extra: list[str], params_file: Path | None
+) -> dict[str, Any]:
+    """The parameters a user gave: the --params YAML file, overridden by -p pairs."""
+    from branch_consult.params import load_params_file, merge_params
+
+    cli_values = _pairs(param or [], extra)
+    return _guard(
+        lambda: merge_params(load_params_file(str(params_file)) if params_file else {}, cli_values)
+    )
 
 
 def _pairs(items: list[str], extra: list[str]) -> dict[str, Any]:
