@@ -8,13 +8,18 @@ nbconvert --to consult_docx` and `--to consult_html` as separate processes; (b) 
 `branch-consult batch` command (LocalCluster start, workers, manifest and index page
 included). `--cold` adds (c): the same batch with `--recycle-every 0` (a new kernel per
 item, as before warm kernels). Each arm gets an empty result cache of its own, so no arm
-reuses another's analysis. Prints wall times, the time per branch and the ratios.
+reuses another's analysis. Prints wall times, the time per branch and the ratios, and
+for each arm the CPU seconds of all its processes (kernels, workers, Chromium, LibreOffice:
+every process the arm starts is waited for, so `RUSAGE_CHILDREN` holds the whole tree) and
+the load average around it: on a shared machine the arms run under different loads, and
+the CPU ratio is the one that load does not skew.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -104,6 +109,29 @@ def batch(
     return time.perf_counter() - started
 
 
+class Arm:
+    """Wall and CPU time (all descendant processes) of one arm, and the load around it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.wall = self.cpu = 0.0
+        self.load = (0.0, 0.0)
+
+    def __enter__(self) -> Arm:
+        self._cpu0 = _children_cpu()
+        self._load0 = os.getloadavg()[0]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cpu = _children_cpu() - self._cpu0
+        self.load = (self._load0, os.getloadavg()[0])
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--branches", type=int, default=4)
@@ -115,22 +143,30 @@ def main() -> None:
 
     data = str(Path(args.data).resolve())
     branches = open_dataset(data).branch_ids()[: args.branches]
+    arms: list[Arm] = []
     with tempfile.TemporaryDirectory() as tmp:
-        t_naive = naive(branches, Path(tmp) / "naive", data)
-        t_cold = batch(branches, Path(tmp) / "cold", args.jobs, data, 0) if args.cold else None
-        t_batch = batch(branches, Path(tmp) / "batch", args.jobs, data)
+        with Arm("naive loop (papermill + 2 nbconvert)") as arm:
+            arm.wall = naive(branches, Path(tmp) / "naive", data)
+        arms.append(arm)
+        if args.cold:
+            with Arm("batch, new kernel per item") as arm:
+                arm.wall = batch(branches, Path(tmp) / "cold", args.jobs, data, 0)
+            arms.append(arm)
+        with Arm(f"branch-consult batch --jobs {args.jobs}") as arm:
+            arm.wall = batch(branches, Path(tmp) / "batch", args.jobs, data)
+        arms.append(arm)
     n = len(branches)
     print(f"branches: {n} (docx + html), jobs: {args.jobs}, data: {data}")
-    print(f"naive loop (papermill + 2 nbconvert):  {t_naive:7.1f} s  ({t_naive / n:5.1f} s/branch)")
-    if t_cold is not None:
+    base = arms[0]
+    for arm in arms:
         print(
-            f"batch, new kernel per item:           {t_cold:7.1f} s  ({t_cold / n:5.1f} s/branch)"
-            f"  ratio {t_naive / t_cold:.2f}x"
+            f"{arm.name:40s} wall {arm.wall:7.1f} s ({arm.wall / n:5.1f} s/branch, "
+            f"x{base.wall / arm.wall:.2f})  CPU {arm.cpu:7.1f} s ({arm.cpu / n:5.1f} s/branch, "
+            f"x{base.cpu / arm.cpu:.2f})  load {arm.load[0]:.1f}->{arm.load[1]:.1f}"
         )
     print(
-        f"branch-consult batch --jobs {args.jobs}:        {t_batch:7.1f} s  ({t_batch / n:5.1f} s/branch)"
+        f"ratio naive / batch: wall {base.wall / arms[-1].wall:.2f}x, CPU {base.cpu / arms[-1].cpu:.2f}x"
     )
-    print(f"ratio naive / batch: {t_naive / t_batch:.2f}x")
 
 
 if __name__ == "__main__":
