@@ -293,6 +293,11 @@ def test_layout_copy_swaps_pictures_for_one_pixel_and_keeps_everything_else():
     assert media and all(zc.read(n) == TINY_PNG for n in media)
     assert all(zf.read(n) == zc.read(n) for n in zf.namelist() if n not in media)
     assert len(cheap) < len(full)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(TINY_PNG)) as tiny:
+        tiny.load()  # a valid PNG, not only a header
+        assert tiny.size == (1, 1)
 
 
 @pytest.mark.slow
