@@ -131,3 +131,23 @@ def test_compact_layout_trims_the_title_band_only_without_a_title():
     titled = charts.figure_json(charts.bar_chart(["A", "B"], [1, 2], title="Deposits"))
     assert "margin" not in charts.compact_layout(titled)["layout"]
     assert "margin" not in plain["layout"]  # the input is not modified
+
+
+@pytest.mark.slow
+def test_one_page_load_per_document_gives_the_same_pngs():
+    """A document's charts rendered on one page load equal the ones rendered a reload apart."""
+    figs = [
+        charts.bar_chart(["城东支行", "城西支行"], [1.0, 2.0], title="存款", highlight="城西支行"),
+        charts.line_chart(["2026-01", "2026-02"], {"a": [1, 2], "b": [2, 3]}),
+        charts.funnel_chart(["推荐", "成交"], [10, 3]),
+        charts.bar_chart(["A", "B"], [3.0, 1.0]),
+    ]
+    with StaticRenderer() as r:
+        apart = [r.to_png(f, 680, 340, 3) for f in figs]
+        with r.document():
+            assert r._tab is not None  # the block really holds one page
+            together = [r.to_png(f, 680, 340, 3) for f in figs]
+        assert r._tab is None
+        again = r.to_png(figs[0], 680, 340, 3)  # the page is usable after the block
+    assert together == apart
+    assert again == apart[0]

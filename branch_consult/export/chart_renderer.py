@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from branch_consult.formats import clean_text
@@ -60,6 +61,9 @@ class StaticRenderer:
         self._kaleido: Any = None
         self._lock = threading.Lock()
         self.renders = 0
+        #: the tab held by the open `document` (None: every render borrows and reloads one)
+        self._tab: Any = None
+        self._tab_owner: int | None = None
 
     @property
     def running(self) -> bool:
@@ -114,10 +118,63 @@ class StaticRenderer:
             self.start()
         assert self._loop is not None
         opts = {"format": "png", "width": width, "height": height, "scale": scale}
-        coro = self._kaleido.calc_fig(_fig_for_kaleido(fig), opts=opts)
+        if self._tab is not None and self._tab_owner == threading.get_ident():
+            coro = self._render_on_held_tab(_fig_for_kaleido(fig), opts)
+        else:
+            coro = self._kaleido.calc_fig(_fig_for_kaleido(fig), opts=opts)
         data = asyncio.run_coroutine_threadsafe(coro, self._loop).result(self.timeout)
         self.renders += 1
         return bytes(data)
+
+    async def _render_on_held_tab(self, spec: dict[str, Any], opts: dict[str, Any]) -> bytes:
+        from kaleido import _profiler
+        from kaleido._utils import fig_tools
+
+        full = fig_tools.coerce_for_js(spec, None, opts)
+        profile = _profiler.RenderTaskProfile(full, None, self._tab.tab.target_id)
+        return bytes(
+            await asyncio.wait_for(
+                self._tab._calc_fig(full, topojson=None, render_prof=profile, stepper=False),
+                self.timeout,
+            )
+        )
+
+    @contextlib.contextmanager
+    def document(self) -> Iterator[StaticRenderer]:
+        """Render one document's charts on one page, reloaded once at the end, not after each.
+
+        kaleido reloads its page (parsing plotly.js again) after every figure, which costs
+        Chromium about three times the render itself. Inside this block the renders of the
+        calling thread share one page load; the PNGs are byte-identical (tested). The page
+        is reloaded when the block ends, so no document sees another's page. Without
+        kaleido's tab API (another kaleido version) every render borrows a tab as before.
+        """
+        if not self.running:
+            self.start()
+        assert self._loop is not None
+        k = self._kaleido
+        if self._tab is not None or not all(
+            hasattr(k, name) for name in ("_get_kaleido_tab", "_return_kaleido_tab")
+        ):
+            yield self  # nested, or a kaleido without the tab API: renders as usual
+            return
+        tab = asyncio.run_coroutine_threadsafe(k._get_kaleido_tab(), self._loop).result(
+            self.timeout
+        )
+        if not hasattr(tab, "_calc_fig"):
+            asyncio.run_coroutine_threadsafe(k._return_kaleido_tab(tab), self._loop).result(
+                self.timeout
+            )
+            yield self
+            return
+        self._tab, self._tab_owner = tab, threading.get_ident()
+        try:
+            yield self
+        finally:
+            self._tab = self._tab_owner = None
+            asyncio.run_coroutine_threadsafe(k._return_kaleido_tab(tab), self._loop).result(
+                self.timeout
+            )
 
     def __enter__(self) -> StaticRenderer:
         return self.start()

@@ -175,6 +175,10 @@ class DocxBuilder:
         self._toc: tuple[Any, Any] | None = None
         self._break_pending = False
         self._toc_page_runs: list[Any] = []
+        #: style name -> whether the reference has it / its id, looked up once per document
+        #: (python-docx searches every style for each lookup: most of a table's build time)
+        self._has_style: dict[str, bool] = {}
+        self._style_ids: dict[tuple[str, Any], str | None] = {}
         sec = self.doc.sections[-1]
         page, left, right = sec.page_width, sec.left_margin, sec.right_margin
         if page is None or left is None or right is None:
@@ -199,11 +203,29 @@ class DocxBuilder:
         -------
         bool
         """
-        try:
-            self.doc.styles[name]
-            return True
-        except KeyError:
-            return False
+        if name not in self._has_style:
+            try:
+                self.doc.styles[name]
+                self._has_style[name] = True
+            except KeyError:
+                self._has_style[name] = False
+        return self._has_style[name]
+
+    def set_style(self, target: Paragraph | DocxTable, name: str) -> None:
+        """Give a paragraph or table style `name` (which must exist), as python-docx's setter does.
+
+        The same style id is written; only the look-up is done once per document.
+        """
+        from docx.enum.style import WD_STYLE_TYPE
+
+        kind = WD_STYLE_TYPE.TABLE if isinstance(target, DocxTable) else WD_STYLE_TYPE.PARAGRAPH
+        key = (name, kind)
+        if key not in self._style_ids:
+            self._style_ids[key] = self.doc.part.get_style_id(self.doc.styles[name], kind)
+        if isinstance(target, DocxTable):
+            target._tbl.tblStyle_val = self._style_ids[key]
+        else:
+            target._p.style = self._style_ids[key]
 
     def paragraph(self, style: str | None = None, container: _Cell | None = None) -> Paragraph:
         """A new paragraph at the end of the body or of `container` (a table cell, a box).
@@ -222,7 +244,7 @@ class DocxBuilder:
         target = container if container is not None else self.doc
         p = target.add_paragraph()
         if style and self.has_style(style):
-            p.style = self.doc.styles[style]
+            self.set_style(p, style)
         if self._break_pending and container is None:
             self._break_pending = False
             p.paragraph_format.page_break_before = True  # the page starts here
@@ -542,7 +564,7 @@ class DocxBuilder:
                 current = Paragraph(new, p._parent)
             style = f"TOC {level}"
             if self.has_style(style):
-                current.style = self.doc.styles[style]
+                self.set_style(current, style)
             current.paragraph_format.tab_stops.add_tab_stop(
                 Emu(self.text_width), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
             )
@@ -665,7 +687,7 @@ class DocxBuilder:
             anchor.paragraph_format.space_after = Pt(0)
         t = self.doc.add_table(rows=n_rows, cols=n_cols)
         if self.has_style("BC Table"):
-            t.style = self.doc.styles["BC Table"]
+            self.set_style(t, "BC Table")
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         docx_xml.table_width_pct(t, 100)
         docx_xml.table_borders(t)
@@ -694,7 +716,7 @@ class DocxBuilder:
     ) -> None:
         p = cell.paragraphs[0]
         if self.has_style(style):
-            p.style = self.doc.styles[style]
+            self.set_style(p, style)
         if align is not None:
             p.alignment = align
         self.run(p, text, bold=bold, color=color)
@@ -867,7 +889,7 @@ class DocxBuilder:
         head = cell.paragraphs[0]
         style = f"BC Finding {sev.capitalize()}"
         if self.has_style(style):
-            head.style = self.doc.styles[style]
+            self.set_style(head, style)
         self.run(
             head,
             f"【{severity_label(sev, self.lang)}】"
@@ -898,7 +920,7 @@ class DocxBuilder:
         cell = self._box(accent, fill)
         first = cell.paragraphs[0]
         if self.has_style("BC Callout"):
-            first.style = self.doc.styles["BC Callout"]
+            self.set_style(first, "BC Callout")
         if c.title:
             self.run(first, c.title, bold=True, color=accent)
             first = self.paragraph(style="BC Callout", container=cell)

@@ -9,6 +9,7 @@ from the plotly JSON by one warm kaleido renderer per process.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 from collections.abc import Mapping
@@ -144,6 +145,26 @@ def _write_raw(builder: DocxBuilder, md: MarkdownWriter, cell: Any, warn: Any) -
         builder.preformatted(text)
 
 
+def _write_cells(builder: DocxBuilder, md: MarkdownWriter, nb: Any, warn: Any) -> None:
+    """Every cell into the document, in order (markdown, raw cells, code cells' outputs)."""
+    for index, cell in enumerate(nb.get("cells", [])):
+        tags = set((cell.get("metadata") or {}).get("tags") or [])
+        if PAGE_BREAK in tags:
+            builder.page_break()
+        md.where = cell_label(index, cell)
+        kind = cell.get("cell_type")
+        if kind == "markdown":
+            md.write(_source(cell), cell.get("attachments"))
+        elif kind == "raw":
+            _write_raw(builder, md, cell, warn)
+        elif kind == "code":
+            for out in cell.get("outputs") or []:
+                if ((out.get("metadata") or {}).get("branch_consult") or {}).get("page_break"):
+                    builder.page_break()  # an output that starts a page (a handout's lecture)
+                for item in output_items(out):
+                    _write_item(builder, md, item, warn)
+
+
 def _fill_toc_pages(builder: DocxBuilder, warn: Any) -> bytes:
     """The document with the contents' page numbers, laid out once by LibreOffice.
 
@@ -156,13 +177,14 @@ def _fill_toc_pages(builder: DocxBuilder, warn: Any) -> bytes:
         docx_to_pdf,
         pdf_outline,
     )
-    from branch_consult.export.toc_pages import heading_pages
+    from branch_consult.export.toc_pages import heading_pages, layout_copy
 
     data = builder.save()
     if not builder.headings:
         return data
     try:
-        pages = heading_pages(pdf_outline(docx_to_pdf(data)), builder.headings)
+        # laid out with 1-pixel pictures of the same extent: the same pages, a third of the work
+        pages = heading_pages(pdf_outline(docx_to_pdf(layout_copy(data))), builder.headings)
     except (OfficeMissing, ConversionFailed) as exc:
         warn(f"contents page numbers not filled ({exc}); Word will offer to update them on opening")
         return data
@@ -222,22 +244,10 @@ def notebook_to_docx(
     builder.outline = plan_outline(headings, meta.get("title"))
     builder.cover(meta)
     builder.toc()
-    for index, cell in enumerate(nb.get("cells", [])):
-        tags = set((cell.get("metadata") or {}).get("tags") or [])
-        if PAGE_BREAK in tags:
-            builder.page_break()
-        md.where = cell_label(index, cell)
-        kind = cell.get("cell_type")
-        if kind == "markdown":
-            md.write(_source(cell), cell.get("attachments"))
-        elif kind == "raw":
-            _write_raw(builder, md, cell, warn)
-        elif kind == "code":
-            for out in cell.get("outputs") or []:
-                if ((out.get("metadata") or {}).get("branch_consult") or {}).get("page_break"):
-                    builder.page_break()  # an output that starts a page (a handout's lecture)
-                for item in output_items(out):
-                    _write_item(builder, md, item, warn)
+    # one page load for all of the document's charts when the renderer offers it
+    document = getattr(renderer, "document", None) if _has_figures(nb) else None
+    with document() if callable(document) else contextlib.nullcontext():
+        _write_cells(builder, md, nb, warn)
     builder.finish_toc()
     builder.header_footer(meta)
     set_core_properties(builder.doc, meta)

@@ -275,3 +275,61 @@ def test_html_title_is_the_report_title():
     html = notebook_to_html(_report(1, 1, title="城西支行网点诊断报告 <2026-10>"))
     assert "<title>城西支行网点诊断报告 &lt;2026-10&gt;</title>" in html
     assert "<title>Notebook</title>" not in html
+
+
+def test_layout_copy_swaps_pictures_for_one_pixel_and_keeps_everything_else():
+    import zipfile
+
+    from branch_consult.export.toc_pages import TINY_PNG, layout_copy
+
+    b = DocxBuilder(lang="en")
+    b.paragraph().add_run("a picture follows")
+    b.picture((ROOT / "tests" / "corpus" / "corpus_figure.png").read_bytes(), width_emu=3_000_000)
+    full = b.save()
+    cheap = layout_copy(full)
+    zf, zc = zipfile.ZipFile(io.BytesIO(full)), zipfile.ZipFile(io.BytesIO(cheap))
+    assert zf.namelist() == zc.namelist()
+    media = [n for n in zf.namelist() if n.startswith("word/media/")]
+    assert media and all(zc.read(n) == TINY_PNG for n in media)
+    assert all(zf.read(n) == zc.read(n) for n in zf.namelist() if n not in media)
+    assert len(cheap) < len(full)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(TINY_PNG)) as tiny:
+        tiny.load()  # a valid PNG, not only a header
+        assert tiny.size == (1, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.office
+@pytest.mark.skipif(not HAS_OFFICE, reason="LibreOffice not installed")
+def test_layout_copy_finds_the_same_heading_pages_as_the_full_diagnostic(tmp_path):
+    """The sample's diagnostics (B001, B003, B005, zh and en), laid out in full and cheaply."""
+    from branch_consult.export.toc_pages import layout_copy
+    from branch_consult.run import run_playbook
+    from branch_consult.warm_kernel import WarmKernel
+
+    kernel = WarmKernel()
+    try:
+        for branch in ("B001", "B003", "B005"):
+            for lang in ("zh", "en"):
+                result = run_playbook(
+                    "branch_diagnostic",
+                    out_dir=tmp_path / f"{branch}-{lang}",
+                    params={"branch_id": branch},
+                    lang=lang,
+                    formats=["docx"],
+                    kernel=kernel,
+                )
+                data = result.outputs["docx"].read_bytes()
+                full = office.pdf_outline(office.docx_to_pdf(data))
+                cheap = office.pdf_outline(office.docx_to_pdf(layout_copy(data)))
+                assert len(full) > 8
+                assert cheap == full, (branch, lang)
+                entries = [
+                    p.text for p in _body(data).paragraphs if p.style.name.startswith("TOC ")
+                ]
+                shown = [int(e.rsplit("\t", 1)[1]) for e in entries if "\t" in e]
+                assert shown == [page for _title, page in full], (branch, lang)
+    finally:
+        kernel.close()
