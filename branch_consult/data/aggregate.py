@@ -56,11 +56,13 @@ def _pushdown_checks(
     return problems
 
 
-def branch_balances(ds: Dataset, month: str) -> pd.DataFrame:
-    """Deposits, AUM and customers holding anything, per branch, for one month (yuan)."""
+def branch_balances(ds: Dataset, month: str, *, pushdown: bool = True) -> pd.DataFrame:
+    """Deposits, AUM and customers holding anything, per branch, for one month (yuan);
+    `pushdown=False` reads the validated pandas tables even where DuckDB could scan."""
     holdings_scan, customers_scan = (
-        ds.source.duckdb_scan("holdings"),
-        ds.source.duckdb_scan("customers"),
+        (ds.source.duckdb_scan("holdings"), ds.source.duckdb_scan("customers"))
+        if pushdown
+        else (None, None)
     )
     if holdings_scan is not None and customers_scan is not None:
         con, holdings_sql = holdings_scan
