@@ -341,8 +341,8 @@ def branch_balances(
     """`aggregate.branch_balances` of each month in one scan (deposits, AUM, customers holding
     anything, per branch), or None: the caller then takes the pandas path, which reports the problem.
 
-    The contract's rules for the columns read are checked first over the whole tables, as
-    the pandas path validates them: customers (customer_id, branch_id, a known branch) and
+    The contract's rules for the columns read are checked first over the rows the pandas
+    path validates: customers (customer_id, branch_id, a known branch) and the months'
     holdings (customer_id of a known customer, month, product, balance).
     """
     found = _scans(ds, "customers", "holdings")
@@ -365,6 +365,7 @@ def branch_balances(
                 "holdings",
                 ("customer_id", "month", "product", "balance"),
                 {"customer_id": f"(SELECT customer_id AS k FROM {rel['customers']})"},
+                rows=f"month IN ({_sql_list(months)})",  # as the pandas path reads
             ),
         ]
         if any(b is None or b > 0 for b in breaches):

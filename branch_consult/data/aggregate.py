@@ -81,8 +81,7 @@ def branch_balances(ds: Dataset, month: str, *, pushdown: bool = True) -> pd.Dat
             [month],
         ).df()
         return frame.fillna({"deposits": 0.0, "aum": 0.0})
-    holdings = ds.table("holdings")
-    holdings = holdings[holdings["month"] == month]
+    holdings = ds.table("holdings", month=[month])  # only the month's rows are read and judged
     customers = ds.table("customers")[["customer_id", "branch_id"]]
     merged = holdings.merge(customers, on="customer_id")
     merged["deposits"] = merged["balance"].where(merged["product"].isin(DEPOSIT_PRODUCTS), 0.0)
