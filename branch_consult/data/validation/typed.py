@@ -240,8 +240,12 @@ def _plain_test(kind: str, raw: str) -> str | None:
 def _plain_columns(
     scan: Scan, spec: Table, mapping: dict[str, str], raws: dict[str, str]
 ) -> set[str]:
-    """Text columns every cell of which is NULL or already clean, found in one pass: their
-    typed value is a plain cast, so later passes cost what a bare scan costs."""
+    """Text columns every cell of which is NULL or already clean: their typed value is a plain
+    cast, so later passes cost what a bare scan costs.
+
+    Each column is tested on its distinct values (a month or product column holds a handful
+    among millions of rows; string tests per row cost several bare scans), except a table's
+    single-column key, whose values are all distinct anyway.  One query, a column each."""
     tests: dict[str, str] = {}
     for col in spec.columns:
         if col.name in mapping and scan.types[mapping[col.name]] == "VARCHAR":
@@ -250,8 +254,17 @@ def _plain_columns(
                 tests[col.name] = test
     if not tests:
         return set()
-    parts = ", ".join(f"bool_and({raws[n]} IS NULL OR {t})" for n, t in tests.items())
-    row = scan.con.execute(f"SELECT {parts} FROM {scan.relation} r").fetchone()
+    parts = []
+    for n, t in tests.items():
+        if spec.key == (n,):
+            parts.append(f"(SELECT bool_and({raws[n]} IS NULL OR {t}) FROM {scan.relation} r)")
+        else:
+            test = _plain_test(spec.column(n).kind, "v")
+            parts.append(
+                f"(SELECT bool_and(v IS NULL OR {test}) FROM "
+                f"(SELECT DISTINCT {raws[n]} AS v FROM {scan.relation} r))"
+            )
+    row = scan.con.execute(f"SELECT {', '.join(parts)}").fetchone()
     if row is None:
         return set()
     return {n for n, ok in zip(tests, row, strict=True) if ok is None or ok}
