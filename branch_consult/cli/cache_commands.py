@@ -18,7 +18,8 @@ def cache(
     clear: Annotated[
         bool,
         typer.Option(
-            "--clear", help="Remove the parsed tables and the cached results (they are rebuilt on use)."
+            "--clear",
+            help="Remove the parsed tables and the cached results (they are rebuilt on use).",
         ),
     ] = False,
 ) -> None:

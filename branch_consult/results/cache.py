@@ -222,7 +222,9 @@ def bank_overview_key(ds: Dataset, month: str) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
-def cached_bank_overview(ds: Dataset, month: str = "", cache: ResultCache | None = None) -> Overview:
+def cached_bank_overview(
+    ds: Dataset, month: str = "", cache: ResultCache | None = None
+) -> Overview:
     """`bank_overview`, computed once per bank data, month and code: the zh and en reports (and
     a re-run on unchanged data) read the one the first computed."""
     store = cache or ResultCache()
