@@ -333,3 +333,62 @@ def target_completion(
     frame["branch_id"] = frame["branch_id"].astype("str")
     frame["target_completion"] = frame["target_completion"].astype("float64")
     return frame
+
+
+def branch_balances(
+    ds: Dataset, months: tuple[str, ...], branches: pd.DataFrame
+) -> dict[str, pd.DataFrame] | None:
+    """`aggregate.branch_balances` of each month in one scan (deposits, AUM, customers holding
+    anything, per branch), or None: the caller then takes the pandas path, which reports the problem.
+
+    The contract's rules for the columns read are checked first over the rows the pandas
+    path validates: customers (customer_id, branch_id, a known branch) and the months'
+    holdings (customer_id of a known customer, month, product, balance).
+    """
+    found = _scans(ds, "customers", "holdings")
+    if found is None or not months:
+        return None
+    con, rel = found
+    con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
+    try:
+        breaches = [
+            contract_breaches(
+                con,
+                rel["customers"],
+                "customers",
+                ("customer_id", "branch_id"),
+                {"branch_id": "_bc_branch_keys"},
+            ),
+            contract_breaches(
+                con,
+                rel["holdings"],
+                "holdings",
+                ("customer_id", "month", "product", "balance"),
+                {"customer_id": f"(SELECT customer_id AS k FROM {rel['customers']})"},
+                rows=f"month IN ({_sql_list(months)})",  # as the pandas path reads
+            ),
+        ]
+        if any(b is None or b > 0 for b in breaches):
+            return None
+        frame = _frame(
+            con,
+            f"""SELECT h.month, c.branch_id,
+                       sum(CASE WHEN h.product IN ({_sql_list(DEPOSIT_PRODUCTS)})
+                                THEN CAST(h.balance AS DOUBLE) ELSE 0 END) AS deposits,
+                       sum(CASE WHEN h.product NOT IN ({_sql_list(NON_AUM_PRODUCTS)})
+                                THEN CAST(h.balance AS DOUBLE) ELSE 0 END) AS aum,
+                       count(DISTINCT h.customer_id) AS customers
+                FROM {rel["holdings"]} h JOIN {rel["customers"]} c USING (customer_id)
+                WHERE h.month IN ({_sql_list(months)})
+                GROUP BY h.month, c.branch_id""",
+        )
+    finally:
+        con.unregister("_bc_branch_keys")
+    if frame is None:
+        return None
+    frame["branch_id"] = frame["branch_id"].astype(branches["branch_id"].dtype)
+    frame = frame.astype({"deposits": "float64", "aum": "float64", "customers": "int64"})
+    return {
+        m: part.drop(columns="month").sort_values("branch_id", ignore_index=True)
+        for m, part in ((m, frame[frame["month"] == m]) for m in months)
+    }

@@ -95,14 +95,43 @@ def compute_overview(
     return Overview(month=month, base_month=base_month, branches=frame, totals=totals)
 
 
-def bank_overview(ds: Dataset, month: str = "") -> Overview:
-    """The overview for `month` ('' = latest month with complete data) from a Dataset."""
-    from branch_consult.data.aggregate import branch_balances
+def bank_overview(ds: Dataset, month: str = "", *, pushdown: bool = True) -> Overview:
+    """The overview for `month` ('' = latest month with complete data) from a Dataset.
 
+    The per-branch balances are added up by DuckDB over the sources when it can scan them
+    and the columns used keep the contract (`bank_figures.branch_balances`); otherwise, or
+    with `pushdown=False`, through the validated pandas tables, which report any problem.
+    """
     choice = choose_months(ds.month_counts("holdings"), month)
     month, base_month = choice.month, choice.base_month
-    current = branch_balances(ds, month)
-    base = branch_balances(ds, base_month) if base_month else None
-    ov = compute_overview(ds.table("branches"), current, base, month, base_month)
+    months = (month, base_month) if base_month else (month,)
+    scanned = _scanned_balances(ds, months) if pushdown else None
+    if scanned is not None:
+        branches, balances = scanned
+    else:
+        from branch_consult.data.aggregate import branch_balances
+
+        balances = {m: branch_balances(ds, m, pushdown=pushdown) for m in months}
+        branches = ds.table("branches")
+    base = balances[base_month] if base_month else None
+    ov = compute_overview(branches, balances[month], base, month, base_month)
     ov.period = choice
     return ov
+
+
+def _scanned_balances(
+    ds: Dataset, months: tuple[str, ...]
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]] | None:
+    """Branch master data and each month's balances by DuckDB, or None: the pandas path then
+    reads (and judges) the tables in its own order, so the problem reported stays the same."""
+    from branch_consult.analysis import bank_figures
+    from branch_consult.data import DataProblems
+
+    if not bank_figures.scannable(ds, "customers", "holdings"):
+        return None
+    try:
+        branches = ds.table("branches")
+    except DataProblems:
+        return None
+    balances = bank_figures.branch_balances(ds, months, branches)
+    return None if balances is None else (branches, balances)

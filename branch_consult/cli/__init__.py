@@ -8,4 +8,5 @@ from branch_consult.cli import data_commands, playbook_commands  # noqa: F401  (
 from branch_consult.cli.app import app
 
 __all__ = ["app"]
+import branch_consult.cli.cache_commands  # noqa: E402, F401  (registration: cache)
 from branch_consult.cli import batch_commands  # noqa: E402, F401  (registration: batch)

@@ -56,11 +56,13 @@ def _pushdown_checks(
     return problems
 
 
-def branch_balances(ds: Dataset, month: str) -> pd.DataFrame:
-    """Deposits, AUM and customers holding anything, per branch, for one month (yuan)."""
+def branch_balances(ds: Dataset, month: str, *, pushdown: bool = True) -> pd.DataFrame:
+    """Deposits, AUM and customers holding anything, per branch, for one month (yuan);
+    `pushdown=False` reads the validated pandas tables even where DuckDB could scan."""
     holdings_scan, customers_scan = (
-        ds.source.duckdb_scan("holdings"),
-        ds.source.duckdb_scan("customers"),
+        (ds.source.duckdb_scan("holdings"), ds.source.duckdb_scan("customers"))
+        if pushdown
+        else (None, None)
     )
     if holdings_scan is not None and customers_scan is not None:
         con, holdings_sql = holdings_scan
@@ -79,8 +81,7 @@ def branch_balances(ds: Dataset, month: str) -> pd.DataFrame:
             [month],
         ).df()
         return frame.fillna({"deposits": 0.0, "aum": 0.0})
-    holdings = ds.table("holdings")
-    holdings = holdings[holdings["month"] == month]
+    holdings = ds.table("holdings", month=[month])  # only the month's rows are read and judged
     customers = ds.table("customers")[["customer_id", "branch_id"]]
     merged = holdings.merge(customers, on="customer_id")
     merged["deposits"] = merged["balance"].where(merged["product"].isin(DEPOSIT_PRODUCTS), 0.0)

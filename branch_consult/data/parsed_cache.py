@@ -11,6 +11,14 @@ problems as a fresh parse.
 The folder is `$BRANCH_CONSULT_CACHE_DIR/tables`, else `$XDG_CACHE_HOME/branch-consult/tables`
 (`~/.cache/...`), private to its owner (it holds client data); entries are written
 atomically and a broken or unwritable cache only costs a fresh parse.
+
+The folder is capped (`$BRANCH_CONSULT_PARSED_CACHE_MB`, default 2,048 MB): after each
+store the least recently used entries go until it fits.  A hit refreshes an entry's
+modification time, which is its "last used"; entries used in the last `IN_USE_SECONDS`
+are never removed, so a batch worker that has just found an entry (and reads it, or
+hands its path to DuckDB) keeps it while other workers store theirs.  On POSIX a file
+already open stays readable after it is removed.  One process evicts at a time (a lock
+file); the others skip.
 """
 
 from __future__ import annotations
@@ -34,6 +42,14 @@ from branch_consult.data.limits import Limits
 from branch_consult.data.problems import Problem
 
 ENV_DIR = "BRANCH_CONSULT_CACHE_DIR"
+ENV_CAP = "BRANCH_CONSULT_PARSED_CACHE_MB"
+#: the folder's size cap when `$BRANCH_CONSULT_PARSED_CACHE_MB` is unset (megabytes)
+DEFAULT_CAP_MB = 2048
+#: an entry used (found, loaded or stored) this recently is never evicted (seconds)
+IN_USE_SECONDS = 600
+#: a writer's temporary file untouched this long was left by a crash (seconds)
+STALE_TMP_SECONDS = 3600
+_LOCK = ".evict.lock"
 _META = b"branch_consult.parsed"
 _ORDER = "__bc_source_order__"
 #: rows per Parquet row group: small enough that a branch's keys touch few groups
@@ -93,6 +109,7 @@ def entry(key: str) -> tuple[Path, list[Problem]] | None:
         meta = json.loads((pq.read_schema(path).metadata or {})[_META])
     except (OSError, KeyError, ValueError, pa.ArrowException):
         return None
+    _touch(path)
     return path, _problems(meta)
 
 
@@ -125,6 +142,7 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
         frame = table.sort_by(_ORDER).drop_columns([_ORDER]).to_pandas()
     except (OSError, KeyError, ValueError, pa.ArrowException):
         return None  # absent, or written by other code: parse again
+    _touch(path)
     frame = frame.astype({c: d for c, d in dtypes.items() if str(frame[c].dtype) != d})
     frame.index.name = None
     for column, values in where:
@@ -165,4 +183,120 @@ def store(key: str, parsed: Parsed, sort_by: str | None = None) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except (OSError, pa.ArrowException):
-        pass  # a read-only or full cache folder, or an odd column: the next read parses again
+        return  # a read-only or full cache folder, or an odd column: the next read parses again
+    evict()
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry used now (its modification time is its last use)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # read-only cache, or removed meanwhile: nothing to keep fresh
+
+
+def cap_bytes() -> int:
+    """The folder's size cap: `$BRANCH_CONSULT_PARSED_CACHE_MB` megabytes, else the default."""
+    text = os.environ.get(ENV_CAP, "").strip()
+    try:
+        mb = float(text) if text else DEFAULT_CAP_MB
+    except ValueError:
+        mb = DEFAULT_CAP_MB  # an unreadable setting must not stop a run
+    return max(0, int(mb * 1024 * 1024))
+
+
+@dataclass
+class Usage:
+    """What the parsed-table cache holds."""
+
+    folder: Path
+    entries: int
+    bytes: int
+    cap: int
+
+
+def usage() -> Usage:
+    """Entries and bytes in the cache folder (temporary files of writers included)."""
+    folder = cache_dir()
+    files = [f for f in _files(folder) if f.suffix in (".parquet", ".tmp")]
+    sizes = [_stat(f) for f in files]
+    return Usage(
+        folder,
+        sum(1 for f in files if f.suffix == ".parquet"),
+        sum(st.st_size for st in sizes if st is not None),
+        cap_bytes(),
+    )
+
+
+def evict(cap: int | None = None, *, now: float | None = None) -> list[Path]:
+    """Remove least recently used entries until the folder fits `cap` (default `cap_bytes()`);
+    entries used within `IN_USE_SECONDS` stay.  Returns the removed files (none when another
+    process is evicting: it does the work)."""
+    import fcntl
+    import time
+
+    folder = cache_dir()
+    limit = cap_bytes() if cap is None else cap
+    moment = time.time() if now is None else now
+    try:
+        lock = open(folder / _LOCK, "a")  # noqa: SIM115 - held for the whole eviction below
+    except OSError:
+        return []  # no folder, or read-only: nothing this process may remove
+    removed: list[Path] = []
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return []
+        entries: list[tuple[float, int, Path]] = []
+        total = 0
+        for file in _files(folder):
+            st = _stat(file)
+            if st is None:
+                continue
+            if file.suffix == ".tmp":
+                if moment - st.st_mtime > STALE_TMP_SECONDS:  # left by a crashed writer
+                    file.unlink(missing_ok=True)
+                    removed.append(file)
+                else:
+                    total += st.st_size
+            elif file.suffix == ".parquet":
+                total += st.st_size
+                entries.append((st.st_mtime, st.st_size, file))
+        for used, size, file in sorted(entries):
+            if total <= limit:
+                break
+            if moment - used < IN_USE_SECONDS:
+                break  # the rest were used more recently still
+            try:
+                file.unlink()
+            except FileNotFoundError:
+                pass  # cleared by someone else meanwhile
+            except OSError:
+                continue
+            total -= size
+            removed.append(file)
+    return removed
+
+
+def clear() -> Usage:
+    """Remove every entry (a writer's unfinished temporary file stays); what was there before."""
+    before = usage()
+    for file in _files(before.folder):
+        if file.suffix == ".parquet":
+            file.unlink(missing_ok=True)
+    return before
+
+
+def _files(folder: Path) -> list[Path]:
+    try:
+        return [f for f in folder.iterdir() if f.is_file()]
+    except OSError:
+        return []
+
+
+def _stat(file: Path) -> os.stat_result | None:
+    try:
+        return file.stat()
+    except OSError:
+        return None

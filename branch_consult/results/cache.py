@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from branch_consult.analysis.overview import Overview, bank_overview
 from branch_consult.analysis.tiers import TierThresholds
 from branch_consult.data import DataProblems, Dataset
 from branch_consult.data.periods import today
@@ -205,4 +206,29 @@ def cached_diagnose(
         "branch_diagnostic",
         diagnostic_key(ds, settings),
         lambda: diagnose(ds, settings, bank or cached_bank_context(ds, settings, store)),
+    )
+
+
+def bank_overview_key(ds: Dataset, month: str) -> str:
+    """The cache key of a bank overview: the data, the month asked for, today (it bounds the
+    months the data may hold), the code."""
+    parts = {
+        "result": "bank_overview",
+        "data": data_identity(ds),
+        "month": month,
+        "today": today().isoformat(),
+        "code": code_version(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def cached_bank_overview(
+    ds: Dataset, month: str = "", cache: ResultCache | None = None
+) -> Overview:
+    """`bank_overview`, computed once per bank data, month and code: the zh and en reports (and
+    a re-run on unchanged data) read the one the first computed."""
+    store = cache or ResultCache()
+    ds = ds.pinned()
+    return store.get_or_compute(
+        "bank_overview", bank_overview_key(ds, month), lambda: bank_overview(ds, month)
     )

@@ -240,8 +240,12 @@ def _plain_test(kind: str, raw: str) -> str | None:
 def _plain_columns(
     scan: Scan, spec: Table, mapping: dict[str, str], raws: dict[str, str]
 ) -> set[str]:
-    """Text columns every cell of which is NULL or already clean, found in one pass: their
-    typed value is a plain cast, so later passes cost what a bare scan costs."""
+    """Text columns every cell of which is NULL or already clean: their typed value is a plain
+    cast, so later passes cost what a bare scan costs.
+
+    Each column is tested on its distinct values (a month or product column holds a handful
+    among millions of rows; string tests per row cost several bare scans), except a table's
+    single-column key, whose values are all distinct anyway.  One query, a column each."""
     tests: dict[str, str] = {}
     for col in spec.columns:
         if col.name in mapping and scan.types[mapping[col.name]] == "VARCHAR":
@@ -250,8 +254,17 @@ def _plain_columns(
                 tests[col.name] = test
     if not tests:
         return set()
-    parts = ", ".join(f"bool_and({raws[n]} IS NULL OR {t})" for n, t in tests.items())
-    row = scan.con.execute(f"SELECT {parts} FROM {scan.relation} r").fetchone()
+    parts = []
+    for n, t in tests.items():
+        if spec.key == (n,):
+            parts.append(f"(SELECT bool_and({raws[n]} IS NULL OR {t}) FROM {scan.relation} r)")
+        else:
+            test = _plain_test(spec.column(n).kind, "v")
+            parts.append(
+                f"(SELECT bool_and(v IS NULL OR {test}) FROM "
+                f"(SELECT DISTINCT {raws[n]} AS v FROM {scan.relation} r))"
+            )
+    row = scan.con.execute(f"SELECT {', '.join(parts)}").fetchone()
     if row is None:
         return set()
     return {n for n, ok in zip(tests, row, strict=True) if ok is None or ok}
@@ -323,5 +336,38 @@ def _typed_column(
         return typed(f"CASE WHEN {empty} THEN NULL WHEN {clean} THEN {raw} ELSE {other} END")
     if dtype == "BOOLEAN":
         return typed(raw)
+    if dtype == "VARCHAR":
+        return _text_flag(scan, col, raw, dtype, mult, joins)
     other = messy("FALSE", pa.bool_())
     return typed(f"CASE WHEN {empty} THEN NULL ELSE {other} END")
+
+
+def _text_flag(
+    scan: Scan, col: Column, raw: str, dtype: str, mult: float, joins: list[str]
+) -> Typed:
+    """A flag column written as text: whether each distinct value is empty, and the flag it
+    reads as, found once and joined back, so no string test runs per row (a flag column
+    holds a handful of values among millions of rows)."""
+    empty = _empty("v", dtype)
+    rows = scan.con.execute(
+        f"SELECT v, {empty} FROM (SELECT DISTINCT {raw} AS v FROM {scan.relation} r) "
+        f"WHERE v IS NOT NULL LIMIT {MAX_MESSY + 1 + len(_EMPTY)}"
+    ).fetchall()
+    values = [r[0] for r in rows]
+    empties = [bool(r[1]) for r in rows]
+    if len(values) - sum(empties) > MAX_MESSY:
+        raise Unsupported(f"{col.name}: more than {MAX_MESSY:,} distinct values need parsing")
+    parsed = [None if e else _PARSERS["bool"](v) for v, e in zip(values, empties, strict=True)]
+    name = f"_bc_map_{next(_maps)}"
+    table = pa.table(
+        {
+            "k": pa.array(values, pa.string()),
+            "v": pa.array(parsed, pa.bool_()),
+            "e": pa.array(empties, pa.bool_()),
+        }
+    )
+    scan.con.register(name, table)
+    alias = f"m{len(joins)}"
+    joins.append(f"LEFT JOIN {name} {alias} ON {raw} = {alias}.k")
+    # a NULL cell finds no row in the map: empty
+    return Typed(col, raw, f"coalesce({alias}.e, TRUE)", f"{alias}.v", dtype, mult, 0)
