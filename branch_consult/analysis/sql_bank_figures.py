@@ -189,13 +189,13 @@ def customer_sums(
     return sums[list(KPI_SUMS)], share
 
 
-def _quantiles(value: str, groups: str, source: str, qs: dict[str, float]) -> str:
+def _quantiles(d: Dialect, value: str, groups: str, source: str, qs: dict[str, float]) -> str:
     """Per group, linear-interpolated quantiles of `value` (as DuckDB's quantile_cont and
     pandas' quantile), from row numbers: SQLite has no percentile function."""
     picks = []
     for name, q in qs.items():
         pos = f"(n - 1) * {q!r}"
-        lo = f"CAST({pos} AS INTEGER)"  # floor: positions are never negative
+        lo = d.floor(pos)
         picks.append(
             f"""max(CASE WHEN rn = {lo} + 1 THEN v END)
                 + (max(CASE WHEN rn = {lo} + 2 THEN v END) - max(CASE WHEN rn = {lo} + 1 THEN v END))
@@ -262,10 +262,10 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
             {"over": float(threshold_min)},
         ).set_index("branch_id")
         spread = _frame(
-            con, _quantiles("wait", "branch_id", f"{waits} t", {"median": 0.5, "p90": 0.9})
+            con, _quantiles(d, "wait", "branch_id", f"{waits} t", {"median": 0.5, "p90": 0.9})
         ).set_index("branch_id")
         parts = _frame(
-            con, _quantiles("wait", "branch_id, lunch", f"{waits} t", {"median": 0.5})
+            con, _quantiles(d, "wait", "branch_id, lunch", f"{waits} t", {"median": 0.5})
         )
     totals.index = pd.Index(totals.index.astype("str"), name="branch_id", dtype="str")
     out = totals.astype("float64")

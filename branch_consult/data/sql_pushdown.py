@@ -47,9 +47,15 @@ class Dialect:
     def double(self) -> str:
         return "DOUBLE PRECISION" if self.name == "postgresql" else "REAL"
 
+    def floor(self, expr: str) -> str:
+        """The integer part of a non-negative number (PostgreSQL's CAST rounds; SQLite's truncates)."""
+        return f"floor({expr})" if self.name == "postgresql" else f"CAST({expr} AS INTEGER)"
+
     def truth(self, expr: str) -> str:
         """A boolean column as a condition, empty read as false."""
-        return f"coalesce({expr}, false)" if self.name == "postgresql" else f"coalesce({expr}, 0) <> 0"
+        return (
+            f"coalesce({expr}, false)" if self.name == "postgresql" else f"coalesce({expr}, 0) <> 0"
+        )
 
     def days_between(self, column: str, day: str) -> str:
         """Whole days from a date/timestamp column to the ISO date literal `day`."""
@@ -229,7 +235,7 @@ def contract_breaches(
             counts.append(f"count(CASE WHEN {' OR '.join(f'({b})' for b in bad)} THEN 1 END)")
     for name, keys in (references or {}).items():
         counts.append(
-            f"count(CASE WHEN {quoted(name)} IS NOT NULL AND {quoted(name)} NOT IN (SELECT k FROM {keys}) THEN 1 END)"
+            f"count(CASE WHEN {quoted(name)} IS NOT NULL AND {quoted(name)} NOT IN (SELECT k FROM {keys} AS r) THEN 1 END)"
         )
     total = 0
     try:
