@@ -19,10 +19,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from branch_consult.analysis import sql_bank_figures
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import KPI_SUMS
-from branch_consult.analysis import sql_bank_figures
 from branch_consult.analysis.referrals import _REACH
 from branch_consult.analysis.tiers import TierThresholds
 from branch_consult.data import Dataset
