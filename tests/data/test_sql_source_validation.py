@@ -103,3 +103,36 @@ def test_text_stored_in_a_number_column_takes_the_pandas_path(tmp_path):
 @pytest.mark.postgres
 def test_defect_bank_same_problems_from_postgresql(defect_parquet, postgres_url):
     _compare(_load(defect_parquet, postgres_url))
+
+
+@pytest.mark.postgres
+def test_password_reaches_no_problem_and_temporary_tables_need_no_write_grant(
+    defect_parquet, postgres_url
+):
+    """As a read-only role whose password is in the URL: same problems, the URL masked in each."""
+    from tests.data.conftest import PASSWORD_ROLE
+
+    password = "Pw-pushdown-7Hq2-secret"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(sa.text("DROP DATABASE IF EXISTS pushdown_bank"))
+        con.execute(sa.text("CREATE DATABASE pushdown_bank"))
+        exists = con.execute(
+            sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PASSWORD_ROLE}
+        ).first()
+        verb = "ALTER" if exists else "CREATE"
+        con.execute(sa.text(f"{verb} ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{password}'"))
+        con.execute(sa.text(f"GRANT pg_read_all_data TO {PASSWORD_ROLE}"))
+    admin.dispose()
+    base, _ = postgres_url.rsplit("/", 1)
+    _load(defect_parquet, base + "/pushdown_bank")
+    host = base.split("@", 1)[1]
+    url = f"postgresql+psycopg://{PASSWORD_ROLE}:{password}@{host}/pushdown_bank"
+    clear_cache()
+    report = open_dataset(url).validate()
+    text = report.text()
+    assert report.problems and "duplicate key (customer_id)" in text
+    assert password not in text and f"{PASSWORD_ROLE}:***@" in text
+    assert all(password not in p.describe() for p in report.problems)
+    clear_cache()
+    assert _texts(open_dataset(url).validate(engine="pandas").problems) == _texts(report.problems)
