@@ -15,6 +15,7 @@ from branch_consult.analysis.tiers import DEFAULT_THRESHOLDS
 from branch_consult.data import DataProblems, Dataset, clear_cache, open_dataset, sample_path
 from branch_consult.data.sources import open_source
 from branch_consult.results.branch_diagnostic import bank_context
+from tests.pg_server import fresh_database
 
 
 @pytest.fixture(autouse=True)
@@ -154,8 +155,9 @@ def test_text_in_a_number_column_is_left_to_the_parser(tmp_path):
 
 @pytest.mark.postgres
 def test_sample_bank_context_is_the_same_from_postgresql(postgres_url):
-    copy_into(sample_path(), postgres_url)
-    fast = _both(postgres_url)
+    url = fresh_database(postgres_url, "sample_bank")
+    copy_into(sample_path(), url)
+    fast = _both(url)
     assert fast.kpis["wait_p90_min"].notna().all()
-    months = sorted(open_dataset(postgres_url).month_counts("holdings"))
-    _both(postgres_url, month=months[-3], comparison_month=months[0])
+    months = sorted(open_dataset(url).month_counts("holdings"))
+    _both(url, month=months[-3], comparison_month=months[0])

@@ -18,6 +18,7 @@ from branch_consult.data.sources import open_source
 from branch_consult.data.validation import SqlValidation
 from branch_consult.data.validation import scan as scan_module
 from tests.data.defect_bank import write_defect_bank
+from tests.pg_server import fresh_database
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +103,7 @@ def test_text_stored_in_a_number_column_takes_the_pandas_path(tmp_path):
 
 @pytest.mark.postgres
 def test_defect_bank_same_problems_from_postgresql(defect_parquet, postgres_url):
-    _compare(_load(defect_parquet, postgres_url))
+    _compare(_load(defect_parquet, fresh_database(postgres_url, "defect_bank")))
 
 
 @pytest.mark.postgres
@@ -113,10 +114,9 @@ def test_password_reaches_no_problem_and_temporary_tables_need_no_write_grant(
     from tests.data.conftest import PASSWORD_ROLE
 
     password = "Pw-pushdown-7Hq2-secret"
+    bank = fresh_database(postgres_url, "pushdown_bank")
     admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as con:
-        con.execute(sa.text("DROP DATABASE IF EXISTS pushdown_bank"))
-        con.execute(sa.text("CREATE DATABASE pushdown_bank"))
         exists = con.execute(
             sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": PASSWORD_ROLE}
         ).first()
@@ -124,9 +124,8 @@ def test_password_reaches_no_problem_and_temporary_tables_need_no_write_grant(
         con.execute(sa.text(f"{verb} ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{password}'"))
         con.execute(sa.text(f"GRANT pg_read_all_data TO {PASSWORD_ROLE}"))
     admin.dispose()
-    base, _ = postgres_url.rsplit("/", 1)
-    _load(defect_parquet, base + "/pushdown_bank")
-    host = base.split("@", 1)[1]
+    _load(defect_parquet, bank)
+    host = bank.rsplit("/", 1)[0].split("@", 1)[1]
     url = f"postgresql+psycopg://{PASSWORD_ROLE}:{password}@{host}/pushdown_bank"
     clear_cache()
     report = open_dataset(url).validate()
