@@ -4,7 +4,7 @@
 
 Generates a bank (`branch-consult sample-data DIR -n N`, Parquet), copies it into a SQLite
 file and into a throw-away PostgreSQL server, then times, each job in its own child
-process (peak RSS is the child's own ru_maxrss, so the server's memory is not counted):
+process (peak RSS is the child's own VmHWM, so the server's memory is not counted):
 (a) `validate()`: tables streamed into DuckDB in batches and checked there, vs
     `validate(engine="pandas")`: whole tables read into pandas;
 (b) `bank_context()`: figures added up in the client's database (`sql_bank_figures`),
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -45,7 +44,9 @@ def job(url: str, what: str, pushdown: bool) -> dict[str, float]:
 
         rows = len(bank_context(Dataset(source)).kpis)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux carries a parent's peak into a child across exec
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
     return {"seconds": seconds, "peak_mb": peak, "rows": rows}
 
 

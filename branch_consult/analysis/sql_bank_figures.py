@@ -33,6 +33,7 @@ from branch_consult.data.sql_pushdown import (
     dialect_of,
     key_table,
     sql_list,
+    temp_name,
 )
 
 
@@ -223,6 +224,8 @@ def _pick(frame: pd.DataFrame, name: str) -> pd.Series:
 @_guarded
 def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
     """`lobby.lobby_kpis` of every branch, added up in the client's database; None: pandas."""
+    import sqlalchemy as sa
+
     if not pushable(ds, "queue_tickets"):
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
@@ -239,7 +242,9 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         ):
             return None
         clock = d.clock_minutes("issued_at")
-        waits = f"""(
+        waits = temp_name("waits")  # computed once, read by the three queries below
+        con.execute(
+            sa.text(f"""CREATE TEMPORARY TABLE {waits} AS
             SELECT branch_id, walked, lunch,
                    CASE WHEN wait < 0 OR service < 0 THEN NULL ELSE wait END AS wait
             FROM (
@@ -249,8 +254,8 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
                        CASE WHEN called_at IS NULL THEN 1 ELSE 0 END AS walked,
                        CASE WHEN {clock} >= {start} AND {clock} < {end} THEN 1 ELSE 0 END AS lunch
                 FROM "queue_tickets" WHERE branch_id IS NOT NULL
-            ) w
-        )"""
+            ) w""")
+        )
         totals = _frame(
             con,
             f"""SELECT branch_id, count(*) AS tickets,
@@ -258,15 +263,13 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
                        avg(wait) AS mean_wait,
                        avg(CASE WHEN wait IS NULL THEN NULL WHEN wait > :over THEN 1.0 ELSE 0.0 END)
                            AS share_over
-                FROM {waits} t GROUP BY branch_id""",
+                FROM {waits} GROUP BY branch_id""",
             {"over": float(threshold_min)},
         ).set_index("branch_id")
         spread = _frame(
-            con, _quantiles(d, "wait", "branch_id", f"{waits} t", {"median": 0.5, "p90": 0.9})
+            con, _quantiles(d, "wait", "branch_id", waits, {"median": 0.5, "p90": 0.9})
         ).set_index("branch_id")
-        parts = _frame(
-            con, _quantiles(d, "wait", "branch_id, lunch", f"{waits} t", {"median": 0.5})
-        )
+        parts = _frame(con, _quantiles(d, "wait", "branch_id, lunch", waits, {"median": 0.5}))
     totals.index = pd.Index(totals.index.astype("str"), name="branch_id", dtype="str")
     out = totals.astype("float64")
     spread.index = spread.index.astype("str")

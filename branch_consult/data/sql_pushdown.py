@@ -168,11 +168,16 @@ def column_types(engine: Any, table: str) -> dict[str, Any]:
     return {c["name"]: c["type"] for c in sa.inspect(engine).get_columns(table)}
 
 
+def temp_name(what: str) -> str:
+    """A name for a temporary table no other in this process uses."""
+    return f"_bc_{what}_{next(_temp_names)}"
+
+
 def key_table(con: Any, values: Iterable[str]) -> str:
     """A temporary table (one column `k`) holding `values`, in this connection."""
     import sqlalchemy as sa
 
-    name = f"_bc_keys_{next(_temp_names)}"
+    name = temp_name("keys")
     con.execute(sa.text(f"CREATE TEMPORARY TABLE {name} (k VARCHAR(512))"))
     rows = [{"k": str(v)} for v in values]
     if rows:

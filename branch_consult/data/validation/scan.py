@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from branch_consult.data.contract import TABLES
 from branch_consult.data.parsing import INVISIBLE, detect_encoding
@@ -150,6 +150,7 @@ def _sql_scan(con: duckdb.DuckDBPyConnection, source: SQLSource, table: str) -> 
 
     if not source.pushdown or dialect_of(source.engine) is None or table not in source.tables():
         return None
+    dbapi_error = source.engine.dialect.loaded_dbapi.Error
     try:
         declared = column_types(source.engine, table)
         types = {name: _duck_type(t) for name, t in declared.items()}
@@ -159,29 +160,54 @@ def _sql_scan(con: duckdb.DuckDBPyConnection, source: SQLSource, table: str) -> 
         columns = ", ".join(f"{_quoted(c)} {t}" for c, t in types.items())
         con.execute(f"CREATE TEMP TABLE {name} ({columns})")
         casts = ", ".join(f"CAST({_quoted(c)} AS {t})" for c, t in types.items())
-        with source.engine.connect().execution_options(stream_results=True) as db:
-            if source.engine.dialect.name == "sqlite":
-                odd = " OR ".join(
-                    f"typeof({quoted(c)}) NOT IN ({_SQLITE_STORED[str(t)]}, 'null')"
-                    for c, t in types.items()
-                )
-                found = db.execute(
-                    sa.text(f"SELECT 1 FROM {quoted(table)} WHERE {odd} LIMIT 1")
-                ).first()
-                if found is not None:
-                    return None
-            result = db.execute(sa.text(f"SELECT * FROM {quoted(table)}"))
-            for batch in result.partitions(SQL_BATCH):
-                frame = pd.DataFrame.from_records(batch, columns=list(types))
-                con.register("_bc_sql_batch", frame)
-                try:
-                    con.execute(f"INSERT INTO {name} SELECT {casts} FROM _bc_sql_batch")
-                finally:
-                    con.unregister("_bc_sql_batch")
-    except (sa.exc.SQLAlchemyError, ValueError, TypeError):
+        with source.engine.connect() as db:
+            if source.engine.dialect.name == "sqlite" and _sqlite_odd(db, table, types):
+                return None
+            # the driver's own cursor (server-side on PostgreSQL): plain tuples, no row objects
+            raw = db.connection.dbapi_connection
+            assert raw is not None
+            postgres = source.engine.dialect.name == "postgresql"
+            cursor = raw.cursor(name="bc_validate") if postgres else raw.cursor()
+            try:
+                cursor.execute(f"SELECT * FROM {quoted(table)}")
+                while batch := cursor.fetchmany(SQL_BATCH):
+                    values = zip(*batch, strict=True)  # rows to columns
+                    frame = pa.table({f"c{i}": pa.array(list(v)) for i, v in enumerate(values)})
+                    con.register("_bc_sql_batch", frame.rename_columns(list(types)))
+                    try:
+                        con.execute(f"INSERT INTO {name} SELECT {casts} FROM _bc_sql_batch")
+                    finally:
+                        con.unregister("_bc_sql_batch")
+            finally:
+                cursor.close()
+    except (sa.exc.SQLAlchemyError, dbapi_error, ValueError, TypeError, pa.ArrowException):
         return None  # the pandas path reads it and says what is wrong
     relation = f"(SELECT *, rowid + 1 AS {ROW} FROM {name})"
     return Scan(con, relation, f"{source.label}:{table}", _types(con, relation))
+
+
+def _sqlite_odd(db: object, table: str, types: dict[str, str]) -> bool:
+    """Whether SQLite holds a value other than SQLAlchemy would give the pandas path for the
+    column's declared type (SQLite keeps any value anywhere): text in a number column, a
+    flag other than 0/1, a timestamp text SQLAlchemy and DuckDB might read differently."""
+    import sqlalchemy as sa
+
+    from branch_consult.data.sql_pushdown import quoted
+
+    odd: list[str] = []
+    for column, kind in types.items():
+        q = quoted(column)
+        odd.append(f"typeof({q}) NOT IN ({_SQLITE_STORED[kind]}, 'null')")
+        if kind == "BOOLEAN":
+            odd.append(f"{q} NOT IN (0, 1)")
+        if kind in ("TIMESTAMP", "DATE"):
+            odd.append(
+                f"NOT ({q} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND length({q}) IN (10, 19, 26))"
+            )
+    found = db.execute(  # type: ignore[attr-defined]
+        sa.text(f"SELECT 1 FROM {quoted(table)} WHERE {' OR '.join(odd)} LIMIT 1")
+    ).first()
+    return found is not None
 
 
 def _quoted(name: str) -> str:
