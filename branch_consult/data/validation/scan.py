@@ -153,8 +153,9 @@ def _sql_scan(con: duckdb.DuckDBPyConnection, source: SQLSource, table: str) -> 
     dbapi_error = source.engine.dialect.loaded_dbapi.Error
     try:
         declared = column_types(source.engine, table)
-        types = {name: _duck_type(t) for name, t in declared.items()}
-        if not types or any(t is None for t in types.values()):
+        found = {name: _duck_type(t) for name, t in declared.items()}
+        types = {name: t for name, t in found.items() if t is not None}
+        if not types or len(types) < len(found):
             return None
         name = f"_bc_sql_{next(_counter)}"
         columns = ", ".join(f"{_quoted(c)} {t}" for c, t in types.items())
