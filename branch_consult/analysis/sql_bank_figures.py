@@ -12,9 +12,9 @@ any breach or failure: the caller then takes the pandas path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -35,6 +35,9 @@ from branch_consult.data.sql_pushdown import (
     sql_list,
     temp_name,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def pushable(ds: Dataset, *tables: str) -> bool:
@@ -70,12 +73,12 @@ def _frame(con: Any, sql: str, params: dict[str, object] | None = None) -> pd.Da
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def _guarded(fn: Any) -> Any:
+def _guarded(fn: Callable[P, R]) -> Callable[P, R | None]:
     """None instead of a database error: the pandas path then reads and reports."""
     import functools
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
         import sqlalchemy as sa
 
         try:
