@@ -19,6 +19,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from branch_consult.analysis import sql_bank_figures
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import KPI_SUMS
@@ -59,8 +60,9 @@ def _scans(ds: Dataset, *tables: str) -> tuple[duckdb.DuckDBPyConnection, dict[s
 
 
 def scannable(ds: Dataset, *tables: str) -> bool:
-    """Whether DuckDB can scan all these tables of the whole bank (Parquet files, a DuckDB file)."""
-    return _scans(ds, *tables) is not None
+    """Whether DuckDB can scan all these tables of the whole bank (Parquet files, a DuckDB file),
+    or they live in a database that adds them up itself (`sql_bank_figures`)."""
+    return sql_bank_figures.pushable(ds, *tables) or _scans(ds, *tables) is not None
 
 
 def customer_sums(
@@ -78,6 +80,10 @@ def customer_sums(
     scanned.  Returns (sums indexed by branch_id with columns `KPI_SUMS`, frame of
     branch_id + top_unattended_share for branches with top-tier customers).
     """
+    if sql_bank_figures.pushable(ds, "customers", "holdings"):
+        return sql_bank_figures.customer_sums(
+            ds, month, comparison_month, as_of, thresholds, branches, staff
+        )
     found = _scans(ds, "customers", "holdings")
     if found is None:
         return None
@@ -183,6 +189,8 @@ GROUP BY branch_id
 
 def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
     """`lobby.lobby_kpis` of every branch from the queue tickets, scanned; None: use pandas."""
+    if sql_bank_figures.pushable(ds, "queue_tickets"):
+        return sql_bank_figures.lobby_kpis(ds, threshold_min)
     found = _scans(ds, "queue_tickets")
     if found is None:
         return None
@@ -246,6 +254,8 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
 
 def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | None:
     """Per branch: referrals sold / referred (`referrals.referral_kpis` conversion), or None."""
+    if sql_bank_figures.pushable(ds, "referrals"):
+        return sql_bank_figures.referral_conversion(ds, branches)
     found = _scans(ds, "referrals")
     if found is None:
         return None
@@ -284,6 +294,8 @@ def target_completion(
 ) -> pd.DataFrame | None:
     """Per branch: year-to-date completion of the main metric's annual target
     (`targets.target_kpis` target_completion), from branch-level rows, or None."""
+    if sql_bank_figures.pushable(ds, "targets"):
+        return sql_bank_figures.target_completion(ds, month, main_metric)
     found = _scans(ds, "targets")
     if found is None:
         return None

@@ -253,6 +253,12 @@ class Dataset:
                 re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(m)) for m, _ in rows
             ):
                 counts = {str(m): int(n) for m, n in rows}
+        if counts is None and name in self.tables():
+            pushed = self.source.value_counts(name, column)
+            if pushed is not None and all(
+                re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m) for m in pushed
+            ):
+                counts = pushed
         if counts is None:
             values = Dataset(self.source).table(name)[column].dropna().astype(str)
             counts = {str(m): int(n) for m, n in values.value_counts().items()}

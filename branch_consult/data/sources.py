@@ -149,6 +149,11 @@ class Source(ABC):
         """A connection and SQL relation expression for pushdown aggregation, if any."""
         return None
 
+    def value_counts(self, table: str, column: str) -> dict[str, int] | None:
+        """Rows per non-empty value of a text column, counted by the engine that holds the
+        table (a database's GROUP BY); None: count them from the loaded table."""
+        return None
+
     def parse_origin(self, table: str) -> str | None:
         """What a parsed (CSV or Excel) table depends on, for the parsed-table cache;
         None for sources an engine reads typed (Parquet, databases), which need no cache."""
@@ -510,6 +515,32 @@ class SQLSource(Source):
 
         with self.engine.connect() as con:
             return con.execute(sa.text(f'SELECT 1 FROM "{table}" LIMIT 1')).first() is not None
+
+    #: False: every bank-wide figure and check reads rows through pandas (the reference path)
+    pushdown: bool = True
+
+    def value_counts(self, table: str, column: str) -> dict[str, int] | None:
+        import sqlalchemy as sa
+
+        from branch_consult.data.sql_pushdown import column_types, dialect_of, quoted
+
+        if not self.pushdown or dialect_of(self.engine) is None or table not in self.tables():
+            return None
+        try:
+            if not isinstance(column_types(self.engine, table).get(column), sa.String):
+                return None
+            q = quoted(column)
+            with self.engine.connect() as con:
+                rows = con.execute(
+                    sa.text(
+                        f"SELECT {q}, count(*) FROM {quoted(table)} WHERE {q} IS NOT NULL GROUP BY {q}"
+                    )
+                ).fetchall()
+        except sa.exc.SQLAlchemyError:
+            return None
+        if not all(isinstance(v, str) for v, _ in rows):
+            return None  # SQLite may hold numbers in a text column: the parser judges them
+        return {str(v): int(n) for v, n in rows}
 
     def read(self, table: str, where: Where = None) -> RawTable:
         import sqlalchemy as sa

@@ -2,95 +2,21 @@
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from pathlib import Path
-
 import pytest
 
-#: the server asks this role for its password; every other role is trusted
-PASSWORD_ROLE = "bc_secret"
+from tests.pg_server import PASSWORD_ROLE, PostgresUnavailable, throwaway_postgres
 
-
-def _pg_bindir() -> Path | None:
-    for name in ("pg_ctl", "initdb"):
-        found = shutil.which(name)
-        if found:
-            return Path(os.path.realpath(found)).parent
-    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-    return Path(dirs[-1]) if dirs else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+__all__ = ["PASSWORD_ROLE"]
 
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    bindir = _pg_bindir()
-    if bindir is None or not (bindir / "initdb").exists():
-        pytest.skip("PostgreSQL server binaries not found (Debian: apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="bc-pg-"))
-    data = root / "data"
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres account
-        try:
-            pw = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and no 'postgres' user to run the server as")
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    env = {**os.environ, "LC_ALL": "C.UTF-8"}
-    subprocess.run(
-        [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "bc", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
-    hba = (
-        data / "pg_hba.conf"
-    )  # one role must give a password (the credential tests); the rest trusted
-    hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
-    log = root / "server.log"
-    subprocess.run(
-        [
-            *run_as,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(log),
-            "-w",
-            "-o",
-            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        yield f"postgresql+psycopg://bc@127.0.0.1:{port}/postgres"
+        server = throwaway_postgres()
+        url = server.__enter__()
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield url
     finally:
-        subprocess.run(
-            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            env=env,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+        server.__exit__(None, None, None)
