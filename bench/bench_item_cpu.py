@@ -38,7 +38,9 @@ def _tree_cpu() -> tuple[float, float, dict[int, float]]:
     return t.user + t.system, t.children_user + t.children_system, live
 
 
-def _cpu_between(a: tuple[float, float, dict[int, float]], b: tuple[float, float, dict[int, float]]):
+def _cpu_between(
+    a: tuple[float, float, dict[int, float]], b: tuple[float, float, dict[int, float]]
+):
     """(own, children) CPU seconds spent between two snapshots."""
     own = b[0] - a[0]
     kids = b[1] - a[1]
@@ -79,7 +81,9 @@ def instrument() -> None:
     run._execute = timed("execute (warm kernel)", run._execute)
     for fmt, (ext, fn) in list(run.EXPORTERS.items()):
         run.EXPORTERS[fmt] = (ext, timed(f"export {fmt}", fn))
-    chart_renderer.StaticRenderer.to_png = timed("  charts (kaleido)", chart_renderer.StaticRenderer.to_png)
+    chart_renderer.StaticRenderer.to_png = timed(
+        "  charts (kaleido)", chart_renderer.StaticRenderer.to_png
+    )
     office.docx_to_pdf = timed("  contents layout (LibreOffice)", office.docx_to_pdf)
     office.pdf_outline = timed("  pdf outline (pdftohtml)", office.pdf_outline)
     B = docx_builder.DocxBuilder
@@ -137,7 +141,9 @@ def main() -> None:
             assert entry["status"] == "done", entry
             if n:
                 totals.append((time.perf_counter() - w, own, kids))
-            print(f"{branch}: {time.perf_counter() - w:.2f} s wall, cpu {own:.2f} + {kids:.2f} children")
+            print(
+                f"{branch}: {time.perf_counter() - w:.2f} s wall, cpu {own:.2f} + {kids:.2f} children"
+            )
     finally:
         keep_spare(False)
         kernel.close()
@@ -146,12 +152,16 @@ def main() -> None:
         get_renderer().stop()
     k = len(totals)
     print(f"\nper item after the first ({k} items), load average {os.getloadavg()[0]:.1f}:")
-    print(f"{'step':36s} {'wall s':>7s} {'cpu own':>8s} {'cpu kids':>8s} {'cpu all':>8s} {'calls':>6s}")
+    print(
+        f"{'step':36s} {'wall s':>7s} {'cpu own':>8s} {'cpu kids':>8s} {'cpu all':>8s} {'calls':>6s}"
+    )
     wall = sum(t[0] for t in totals) / k
     own = sum(t[1] for t in totals) / k
     kids = sum(t[2] for t in totals) / k
     for name, (w, o, c, calls) in STATS.items():
-        print(f"{name:36s} {w / k:7.2f} {o / k:8.2f} {c / k:8.2f} {(o + c) / k:8.2f} {calls / k:6.1f}")
+        print(
+            f"{name:36s} {w / k:7.2f} {o / k:8.2f} {c / k:8.2f} {(o + c) / k:8.2f} {calls / k:6.1f}"
+        )
     print(f"{'whole item':36s} {wall:7.2f} {own:8.2f} {kids:8.2f} {own + kids:8.2f}")
 
 

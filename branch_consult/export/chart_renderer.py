@@ -153,8 +153,10 @@ class StaticRenderer:
             self.start()
         assert self._loop is not None
         k = self._kaleido
-        if self._tab is not None or not all(
-            hasattr(k, name) for name in ("_get_kaleido_tab", "_return_kaleido_tab")
+        if (
+            self._tab is not None
+            or not all(hasattr(k, name) for name in ("_get_kaleido_tab", "_return_kaleido_tab"))
+            or not _held_tab_api()
         ):
             yield self  # nested, or a kaleido without the tab API: renders as usual
             return
@@ -184,6 +186,16 @@ class StaticRenderer:
 
 
 _shared: dict[str, StaticRenderer] = {}
+
+
+def _held_tab_api() -> bool:
+    """Whether this kaleido has the internals a held tab renders with (kaleido 1.5 does)."""
+    try:
+        from kaleido import _profiler  # noqa: F401
+        from kaleido._utils import fig_tools  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def get_renderer() -> StaticRenderer:
