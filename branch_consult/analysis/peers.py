@@ -168,6 +168,26 @@ KPI_SUMS = (
 )
 
 
+def summed_kpis(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-branch sums added up where the data lives (DuckDB or the client's database: one
+    row per branch, `KPI_SUMS` plus `unattended`) as the peer comparison reads them, and the
+    share of top-tier customers left unattended per branch that has any."""
+    frame = frame.assign(branch_id=frame["branch_id"].astype("str"))
+    sums = frame.set_index("branch_id")
+    for column in KPI_SUMS:
+        sums[column] = sums[column].astype(
+            "float64" if column in ("deposits", "deposits_prev", "aum", "aum_prev") else "int64"
+        )
+    has_top = sums[sums["top"] > 0].sort_index()
+    share = pd.DataFrame(
+        {
+            "branch_id": has_top.index.astype(str),
+            "top_unattended_share": (has_top["unattended"] / has_top["top"]).to_numpy(),
+        }
+    )
+    return sums[list(KPI_SUMS)], share
+
+
 def kpis_from_sums(
     sums: pd.DataFrame,
     branches: pd.DataFrame,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
-from branch_consult.analysis.peers import KPI_SUMS
+from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
 from branch_consult.analysis.tiers import TierThresholds
 from branch_consult.data import Dataset
@@ -177,20 +177,7 @@ def customer_sums(
             """,
             {"month": month, "comparison": comparison_month, "top": float(thresholds.top)},
         )
-    frame["branch_id"] = frame["branch_id"].astype("str")
-    sums = frame.set_index("branch_id")
-    for column in KPI_SUMS:
-        sums[column] = sums[column].astype(
-            "float64" if column in ("deposits", "deposits_prev", "aum", "aum_prev") else "int64"
-        )
-    has_top = sums[sums["top"] > 0].sort_index()
-    share = pd.DataFrame(
-        {
-            "branch_id": has_top.index.astype(str),
-            "top_unattended_share": (has_top["unattended"] / has_top["top"]).to_numpy(),
-        }
-    )
-    return sums[list(KPI_SUMS)], share
+    return summed_kpis(frame)
 
 
 def _quantiles(d: Dialect, value: str, groups: str, source: str, qs: dict[str, float]) -> str:
