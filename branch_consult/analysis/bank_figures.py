@@ -344,6 +344,8 @@ def branch_balances(
     path validates: customers (customer_id, branch_id, a known branch) and the months'
     holdings (customer_id of a known customer, month, product, balance).
     """
+    if sql_bank_figures.pushable(ds, "customers", "holdings"):
+        return sql_bank_figures.branch_balances(ds, months, branches)
     found = _scans(ds, "customers", "holdings")
     if found is None or not months:
         return None

@@ -362,3 +362,54 @@ def target_completion(
     frame["branch_id"] = frame["branch_id"].astype("str")
     frame["target_completion"] = frame["target_completion"].astype("float64")
     return frame
+
+
+@_guarded
+def branch_balances(
+    ds: Dataset, months: tuple[str, ...], branches: pd.DataFrame
+) -> dict[str, pd.DataFrame] | None:
+    """`bank_figures.branch_balances` (the bank overview's per-branch deposits, AUM and
+    customers holding anything, each month) in the client's database, or None."""
+    if not pushable(ds, "customers", "holdings") or not months:
+        return None
+    with _session(ds) as (con, d, engine):
+        branch_keys = key_table(con, branches["branch_id"].astype(str))
+        breaches = [
+            contract_breaches(
+                con,
+                d,
+                column_types(engine, "customers"),
+                "customers",
+                ("customer_id", "branch_id"),
+                {"branch_id": branch_keys},
+            ),
+            contract_breaches(
+                con,
+                d,
+                column_types(engine, "holdings"),
+                "holdings",
+                ("customer_id", "month", "product", "balance"),
+                {"customer_id": '(SELECT customer_id AS k FROM "customers")'},
+                rows=f"month IN ({sql_list(months)})",  # as the pandas path reads
+            ),
+        ]
+        if any(b is None or b > 0 for b in breaches):
+            return None
+        frame = _frame(
+            con,
+            f"""SELECT h.month, c.branch_id,
+                       sum(CASE WHEN h.product IN ({sql_list(DEPOSIT_PRODUCTS)})
+                                THEN CAST(h.balance AS {d.double}) ELSE 0 END) AS deposits,
+                       sum(CASE WHEN h.product NOT IN ({sql_list(NON_AUM_PRODUCTS)})
+                                THEN CAST(h.balance AS {d.double}) ELSE 0 END) AS aum,
+                       count(DISTINCT h.customer_id) AS customers
+                FROM "holdings" h JOIN "customers" c ON c.customer_id = h.customer_id
+                WHERE h.month IN ({sql_list(months)})
+                GROUP BY h.month, c.branch_id""",
+        )
+    frame["branch_id"] = frame["branch_id"].astype(branches["branch_id"].dtype)
+    frame = frame.astype({"deposits": "float64", "aum": "float64", "customers": "int64"})
+    return {
+        m: part.drop(columns="month").sort_values("branch_id", ignore_index=True)
+        for m, part in ((m, frame[frame["month"] == m]) for m in months)
+    }

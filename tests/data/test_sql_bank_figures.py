@@ -161,3 +161,39 @@ def test_sample_bank_context_is_the_same_from_postgresql(postgres_url):
     assert fast.kpis["wait_p90_min"].notna().all()
     months = sorted(open_dataset(url).month_counts("holdings"))
     _both(url, month=months[-3], comparison_month=months[0])
+
+
+def _overview_both(location) -> None:
+    """The bank overview added up in the database equals the one from pulled rows."""
+    from branch_consult.analysis.overview import _scanned_balances, bank_overview
+
+    ds = open_dataset(location)
+    months = tuple(sorted(ds.month_counts("holdings"))[-2:])
+    assert _scanned_balances(ds, months) is not None  # really added up in the database
+    clear_cache()
+    summed = bank_overview(open_dataset(location))
+    clear_cache()
+    pulled = bank_overview(open_dataset(location), pushdown=False)
+    pd.testing.assert_frame_equal(summed.branches, pulled.branches)
+    assert summed.totals == pytest.approx(pulled.totals)
+
+
+def test_sample_bank_overview_is_the_same_from_sqlite(sample_sqlite):
+    _overview_both(sample_sqlite)
+
+
+def test_tiny_bank_overview_by_hand_from_sqlite(tmp_path):
+    from branch_consult.analysis.overview import bank_overview
+
+    f = bank_overview(open_dataset(_tiny_sqlite(tmp_path)), "2026-10").branches
+    f = f.set_index("branch_id")
+    # B001 = C1 1,250,000 time deposit + C2 45,000 demand; B002 = C3 82,000 (+ C4 fund 21,000)
+    assert f.loc["B001", "deposits"] == 1_295_000.0
+    assert f.loc["B002", "aum"] == 103_000.0
+
+
+@pytest.mark.postgres
+def test_sample_bank_overview_is_the_same_from_postgresql(postgres_url):
+    url = fresh_database(postgres_url, "sample_overview")
+    copy_into(sample_path(), url)
+    _overview_both(url)
