@@ -21,6 +21,17 @@ import pandas as pd
 
 from branch_consult.analysis import sql_bank_figures
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
+from branch_consult.analysis.figure_checks import (
+    BRANCH_BALANCES,
+    BRANCH_TARGET_ROWS,
+    CUSTOMER_SUMS,
+    LOBBY,
+    REFERRALS,
+    TARGETS,
+    Checked,
+    any_breach,
+    key_values,
+)
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
@@ -28,6 +39,7 @@ from branch_consult.analysis.tiers import TierThresholds
 from branch_consult.data import Dataset
 from branch_consult.data.aggregate import contract_breaches
 from branch_consult.data.contract import DEPOSIT_PRODUCTS
+from branch_consult.data.sql_pushdown import sql_list
 
 
 def _frame(
@@ -38,10 +50,6 @@ def _frame(
         return con.execute(sql, params or []).df()
     except duckdb.Error:
         return None
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def _scans(ds: Dataset, *tables: str) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]] | None:
@@ -57,6 +65,39 @@ def _scans(ds: Dataset, *tables: str) -> tuple[duckdb.DuckDBPyConnection, dict[s
         con = con or scan[0]
         relations[table] = scan[1]
     return (con, relations) if con is not None else None
+
+
+def _breached(
+    con: duckdb.DuckDBPyConnection,
+    rel: dict[str, str],
+    checks: tuple[Checked, ...],
+    months: tuple[str, ...] = (),
+    branches: pd.DataFrame | None = None,
+    staff: pd.DataFrame | None = None,
+) -> bool:
+    """Whether the columns `checks` name break the contract (`figure_checks`), counted here."""
+    registered: list[str] = []
+
+    def keys(key_set: str) -> str:
+        if key_set == "customers":
+            return f"(SELECT customer_id AS k FROM {rel['customers']})"
+        name = f"_bc_{key_set}_keys"
+        if name not in registered:
+            con.register(name, pd.DataFrame({"k": key_values(key_set, branches, staff)}))
+            registered.append(name)
+        return name
+
+    def count(check: Checked, references: dict[str, str], rows: str | None) -> int | None:
+        relation = rel[check.table]
+        return contract_breaches(
+            con, relation, check.table, check.columns, references, rows or "TRUE"
+        )
+
+    try:
+        return any_breach(checks, months, count, keys)
+    finally:
+        for name in registered:
+            con.unregister(name)
 
 
 def scannable(ds: Dataset, *tables: str) -> bool:
@@ -90,36 +131,17 @@ def customer_sums(
     con, rel = found
     left = pd.to_datetime(staff["left_on"])
     active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
-    con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
-    con.register("_bc_staff_keys", pd.DataFrame({"k": staff["staff_id"].dropna().astype(str)}))
+    if _breached(con, rel, CUSTOMER_SUMS, (month, comparison_month), branches, staff):
+        return None
     con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype="str")}))
     try:
-        breaches = [
-            contract_breaches(
-                con,
-                rel["customers"],
-                "customers",
-                ("customer_id", "branch_id", "mobile_banking", "owner_staff_id", "last_contact_on"),
-                {"branch_id": "_bc_branch_keys", "owner_staff_id": "_bc_staff_keys"},
-            ),
-            contract_breaches(
-                con,
-                rel["holdings"],
-                "holdings",
-                ("customer_id", "month", "product", "balance"),
-                {"customer_id": f"(SELECT customer_id AS k FROM {rel['customers']})"},
-                rows=f"month IN ({_sql_list((month, comparison_month))})",  # as pandas reads
-            ),
-        ]
-        if any(b is None or b > 0 for b in breaches):
-            return None
         frame = _frame(
             con,
             _CUSTOMER_SUMS.format(
                 customers=rel["customers"],
                 holdings=rel["holdings"],
-                deposit=_sql_list(DEPOSIT_PRODUCTS),
-                non_aum=_sql_list(NON_AUM_PRODUCTS),
+                deposit=sql_list(DEPOSIT_PRODUCTS),
+                non_aum=sql_list(NON_AUM_PRODUCTS),
                 top_days="NULL"
                 if thresholds.top_contact_days is None
                 else int(thresholds.top_contact_days),
@@ -129,8 +151,7 @@ def customer_sums(
         if frame is None:
             return None
     finally:
-        for name in ("_bc_branch_keys", "_bc_staff_keys", "_bc_active_staff"):
-            con.unregister(name)
+        con.unregister("_bc_active_staff")
     return summed_kpis(frame)
 
 
@@ -183,15 +204,7 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         return None
     con, rel = found
     tickets = rel["queue_tickets"]
-    if (
-        contract_breaches(
-            con,
-            tickets,
-            "queue_tickets",
-            ("branch_id", "issued_at", "called_at", "finished_at"),
-        )
-        != 0
-    ):
+    if _breached(con, rel, LOBBY):
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
     frame = _frame(
@@ -247,30 +260,19 @@ def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | N
     if found is None:
         return None
     con, rel = found
-    con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
-    try:
-        breaches = contract_breaches(
-            con,
-            rel["referrals"],
-            "referrals",
-            ("branch_id", "stage"),
-            {"branch_id": "_bc_branch_keys"},
-        )
-        if breaches != 0:
-            return None
-        sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
-        frame = _frame(
-            con,
-            f"""SELECT branch_id,
-                       CAST(count(*) FILTER (WHERE stage IN ({_sql_list(tuple(sold))})) AS DOUBLE)
-                       / count(*) AS referral_conversion
-                FROM {rel["referrals"]} WHERE branch_id IS NOT NULL
-                GROUP BY branch_id ORDER BY branch_id""",
-        )
-        if frame is None:
-            return None
-    finally:
-        con.unregister("_bc_branch_keys")
+    if _breached(con, rel, REFERRALS, branches=branches):
+        return None
+    sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
+    frame = _frame(
+        con,
+        f"""SELECT branch_id,
+                   CAST(count(*) FILTER (WHERE stage IN ({sql_list(tuple(sold))})) AS DOUBLE)
+                   / count(*) AS referral_conversion
+            FROM {rel["referrals"]} WHERE branch_id IS NOT NULL
+            GROUP BY branch_id ORDER BY branch_id""",
+    )
+    if frame is None:
+        return None
     frame["branch_id"] = frame["branch_id"].astype("str")
     frame["referral_conversion"] = frame["referral_conversion"].astype("float64")
     return frame
@@ -287,15 +289,7 @@ def target_completion(
     if found is None:
         return None
     con, rel = found
-    branch_rows = "level = 'branch'"
-    breaches = contract_breaches(
-        con,
-        rel["targets"],
-        "targets",
-        ("level", "id", "month", "metric", "target", "actual"),
-        rows=branch_rows,
-    )
-    if breaches != 0:
+    if _breached(con, rel, TARGETS):
         return None
     end = int(month[:4]) * 12 + int(month[5:7]) - 1
     start = end - end % 12
@@ -305,7 +299,7 @@ def target_completion(
         WITH t AS (
             SELECT id, metric, target, actual,
                    CAST(substr(month, 1, 4) AS BIGINT) * 12 + CAST(substr(month, 6, 2) AS BIGINT) - 1 AS idx
-            FROM {rel["targets"]} WHERE {branch_rows}
+            FROM {rel["targets"]} WHERE {BRANCH_TARGET_ROWS}
         ), p AS (
             SELECT id, metric,
                    coalesce(sum(CASE WHEN idx <= ? THEN actual ELSE 0 END), 0) AS actual_ytd,
@@ -350,41 +344,20 @@ def branch_balances(
     if found is None or not months:
         return None
     con, rel = found
-    con.register("_bc_branch_keys", pd.DataFrame({"k": branches["branch_id"].astype(str)}))
-    try:
-        breaches = [
-            contract_breaches(
-                con,
-                rel["customers"],
-                "customers",
-                ("customer_id", "branch_id"),
-                {"branch_id": "_bc_branch_keys"},
-            ),
-            contract_breaches(
-                con,
-                rel["holdings"],
-                "holdings",
-                ("customer_id", "month", "product", "balance"),
-                {"customer_id": f"(SELECT customer_id AS k FROM {rel['customers']})"},
-                rows=f"month IN ({_sql_list(months)})",  # as the pandas path reads
-            ),
-        ]
-        if any(b is None or b > 0 for b in breaches):
-            return None
-        frame = _frame(
-            con,
-            f"""SELECT h.month, c.branch_id,
-                       sum(CASE WHEN h.product IN ({_sql_list(DEPOSIT_PRODUCTS)})
-                                THEN CAST(h.balance AS DOUBLE) ELSE 0 END) AS deposits,
-                       sum(CASE WHEN h.product NOT IN ({_sql_list(NON_AUM_PRODUCTS)})
-                                THEN CAST(h.balance AS DOUBLE) ELSE 0 END) AS aum,
-                       count(DISTINCT h.customer_id) AS customers
-                FROM {rel["holdings"]} h JOIN {rel["customers"]} c USING (customer_id)
-                WHERE h.month IN ({_sql_list(months)})
-                GROUP BY h.month, c.branch_id""",
-        )
-    finally:
-        con.unregister("_bc_branch_keys")
+    if _breached(con, rel, BRANCH_BALANCES, months, branches):
+        return None
+    frame = _frame(
+        con,
+        f"""SELECT h.month, c.branch_id,
+                   sum(CASE WHEN h.product IN ({sql_list(DEPOSIT_PRODUCTS)})
+                            THEN CAST(h.balance AS DOUBLE) ELSE 0 END) AS deposits,
+                   sum(CASE WHEN h.product NOT IN ({sql_list(NON_AUM_PRODUCTS)})
+                            THEN CAST(h.balance AS DOUBLE) ELSE 0 END) AS aum,
+                   count(DISTINCT h.customer_id) AS customers
+            FROM {rel["holdings"]} h JOIN {rel["customers"]} c USING (customer_id)
+            WHERE h.month IN ({sql_list(months)})
+            GROUP BY h.month, c.branch_id""",
+    )
     if frame is None:
         return None
     frame["branch_id"] = frame["branch_id"].astype(branches["branch_id"].dtype)

@@ -19,6 +19,17 @@ from typing import Any, ParamSpec, TypeVar
 import pandas as pd
 
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
+from branch_consult.analysis.figure_checks import (
+    BRANCH_BALANCES,
+    BRANCH_TARGET_ROWS,
+    CUSTOMER_SUMS,
+    LOBBY,
+    REFERRALS,
+    TARGETS,
+    Checked,
+    any_breach,
+    key_values,
+)
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
@@ -89,6 +100,35 @@ def _guarded(fn: Callable[P, R]) -> Callable[P, R | None]:
     return wrapper
 
 
+def _breached(
+    con: Any,
+    d: Dialect,
+    engine: Any,
+    checks: tuple[Checked, ...],
+    months: tuple[str, ...] = (),
+    branches: pd.DataFrame | None = None,
+    staff: pd.DataFrame | None = None,
+) -> bool:
+    """Whether the columns `checks` name break the contract (`figure_checks`), counted in
+    the client's database (key sets as temporary tables, gone at the session's end)."""
+    made: dict[str, str] = {}
+
+    def keys(key_set: str) -> str:
+        if key_set == "customers":
+            return '(SELECT customer_id AS k FROM "customers")'
+        if key_set not in made:
+            made[key_set] = key_table(con, key_values(key_set, branches, staff))
+        return made[key_set]
+
+    def count(check: Checked, references: dict[str, str], rows: str | None) -> int | None:
+        types = column_types(engine, check.table)
+        return contract_breaches(
+            con, d, types, check.table, check.columns, references, rows or "1 = 1"
+        )
+
+    return any_breach(checks, months, count, keys)
+
+
 @_guarded
 def customer_sums(
     ds: Dataset,
@@ -105,30 +145,9 @@ def customer_sums(
     left = pd.to_datetime(staff["left_on"])
     active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
     with _session(ds) as (con, d, engine):
-        branch_keys = key_table(con, branches["branch_id"].astype(str))
-        staff_keys = key_table(con, staff["staff_id"].dropna().astype(str))
-        active_keys = key_table(con, active)
-        breaches = [
-            contract_breaches(
-                con,
-                d,
-                column_types(engine, "customers"),
-                "customers",
-                ("customer_id", "branch_id", "mobile_banking", "owner_staff_id", "last_contact_on"),
-                {"branch_id": branch_keys, "owner_staff_id": staff_keys},
-            ),
-            contract_breaches(
-                con,
-                d,
-                column_types(engine, "holdings"),
-                "holdings",
-                ("customer_id", "month", "product", "balance"),
-                {"customer_id": '(SELECT customer_id AS k FROM "customers")'},
-                rows=f"month IN ({sql_list((month, comparison_month))})",  # as pandas reads
-            ),
-        ]
-        if any(b is None or b > 0 for b in breaches):
+        if _breached(con, d, engine, CUSTOMER_SUMS, (month, comparison_month), branches, staff):
             return None
+        active_keys = key_table(con, active)
         top_days = thresholds.top_contact_days
         days = d.days_between("c.last_contact_on", as_of.date().isoformat())
         in_time = "1 = 0" if top_days is None else f"days <= {int(top_days)}"
@@ -220,16 +239,7 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
     with _session(ds) as (con, d, engine):
-        if (
-            contract_breaches(
-                con,
-                d,
-                column_types(engine, "queue_tickets"),
-                "queue_tickets",
-                ("branch_id", "issued_at", "called_at", "finished_at"),
-            )
-            != 0
-        ):
+        if _breached(con, d, engine, LOBBY):
             return None
         clock = d.clock_minutes("issued_at")
         waits = temp_name("waits")  # computed once, read by the three queries below
@@ -284,16 +294,7 @@ def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | N
         return None
     sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
     with _session(ds) as (con, d, engine):
-        branch_keys = key_table(con, branches["branch_id"].astype(str))
-        breaches = contract_breaches(
-            con,
-            d,
-            column_types(engine, "referrals"),
-            "referrals",
-            ("branch_id", "stage"),
-            {"branch_id": branch_keys},
-        )
-        if breaches != 0:
+        if _breached(con, d, engine, REFERRALS, branches=branches):
             return None
         frame = _frame(
             con,
@@ -315,19 +316,10 @@ def target_completion(
     """`bank_figures.target_completion` in the client's database, or None."""
     if not pushable(ds, "targets"):
         return None
-    branch_rows = "level = 'branch'"
     end = int(month[:4]) * 12 + int(month[5:7]) - 1
     start = end - end % 12
     with _session(ds) as (con, d, engine):
-        breaches = contract_breaches(
-            con,
-            d,
-            column_types(engine, "targets"),
-            "targets",
-            ("level", "id", "month", "metric", "target", "actual"),
-            rows=branch_rows,
-        )
-        if breaches != 0:
+        if _breached(con, d, engine, TARGETS):
             return None
         frame = _frame(
             con,
@@ -337,7 +329,7 @@ def target_completion(
                        CAST(actual AS {d.double}) AS actual,
                        CAST(substr(month, 1, 4) AS INTEGER) * 12
                            + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS idx
-                FROM "targets" WHERE {branch_rows}
+                FROM "targets" WHERE {BRANCH_TARGET_ROWS}
             ), p AS (
                 SELECT id, metric,
                        coalesce(sum(CASE WHEN idx <= :end THEN actual ELSE 0 END), 0) AS actual_ytd,
@@ -373,27 +365,7 @@ def branch_balances(
     if not pushable(ds, "customers", "holdings") or not months:
         return None
     with _session(ds) as (con, d, engine):
-        branch_keys = key_table(con, branches["branch_id"].astype(str))
-        breaches = [
-            contract_breaches(
-                con,
-                d,
-                column_types(engine, "customers"),
-                "customers",
-                ("customer_id", "branch_id"),
-                {"branch_id": branch_keys},
-            ),
-            contract_breaches(
-                con,
-                d,
-                column_types(engine, "holdings"),
-                "holdings",
-                ("customer_id", "month", "product", "balance"),
-                {"customer_id": '(SELECT customer_id AS k FROM "customers")'},
-                rows=f"month IN ({sql_list(months)})",  # as the pandas path reads
-            ),
-        ]
-        if any(b is None or b > 0 for b in breaches):
+        if _breached(con, d, engine, BRANCH_BALANCES, months, branches):
             return None
         frame = _frame(
             con,

@@ -8,8 +8,7 @@ runs in DuckDB too.  Other sources fall back to the validated pandas tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
 
 import duckdb
 import pandas as pd
@@ -17,15 +16,12 @@ import pandas as pd
 from branch_consult.data.contract import DEPOSIT_PRODUCTS, PRODUCTS, TABLES
 from branch_consult.data.dataset import Dataset
 from branch_consult.data.limits import Limits
-from branch_consult.data.parsing import _EMPTY as EMPTY_TEXT
-from branch_consult.data.periods import today
 from branch_consult.data.problems import DataProblems, Problem
+from branch_consult.data.sql_pushdown import Dialect, breach_conditions, quoted, sql_list
+
+_DUCKDB = Dialect("duckdb")
 
 _NON_AUM = ("credit_card",)
-
-
-def _sql_list(values: Iterable[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def _pushdown_checks(
@@ -35,7 +31,7 @@ def _pushdown_checks(
     h = con.execute(
         f"""SELECT count(*) FILTER (WHERE balance < 0),
                    count(*) FILTER (WHERE balance IS NULL OR customer_id IS NULL OR month IS NULL),
-                   count(*) FILTER (WHERE product NOT IN ({_sql_list(PRODUCTS)}) OR product IS NULL)
+                   count(*) FILTER (WHERE product NOT IN ({sql_list(PRODUCTS)}) OR product IS NULL)
             FROM {holdings}"""
     ).fetchone()
     assert h is not None  # an aggregate query always returns one row
@@ -72,8 +68,8 @@ def branch_balances(ds: Dataset, month: str, *, pushdown: bool = True) -> pd.Dat
             raise DataProblems(problems, headline=f"holdings from {ds.label} cannot be aggregated")
         frame: pd.DataFrame = con.execute(
             f"""SELECT c.branch_id,
-                       sum(h.balance) FILTER (WHERE h.product IN ({_sql_list(DEPOSIT_PRODUCTS)})) AS deposits,
-                       sum(h.balance) FILTER (WHERE h.product NOT IN ({_sql_list(_NON_AUM)})) AS aum,
+                       sum(h.balance) FILTER (WHERE h.product IN ({sql_list(DEPOSIT_PRODUCTS)})) AS deposits,
+                       sum(h.balance) FILTER (WHERE h.product NOT IN ({sql_list(_NON_AUM)})) AS aum,
                        count(DISTINCT h.customer_id) AS customers
                 FROM {holdings_sql} h JOIN {customers_sql} c USING (customer_id)
                 WHERE h.month = ?
@@ -106,10 +102,6 @@ _DUCK_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def contract_breaches(
     con: duckdb.DuckDBPyConnection,
     relation: str,
@@ -134,43 +126,22 @@ def contract_breaches(
         return None
     types = {str(r[0]): str(r[1]).upper() for r in described}
     limits = Limits.from_env()
-    end_of_today = (today() + timedelta(days=1)).isoformat()
     counts: list[str] = []
     for name in columns:
         col = spec.column(name)
-        kind = types.get(name)
-        if kind is None or kind.split("(")[0] not in _DUCK_TYPES[col.kind]:
+        kind = types.get(name, "").split("(")[0]
+        if kind not in _DUCK_TYPES[col.kind]:
             return None
-        q = _quoted(name)
-        bad: list[str] = []
-        if not col.nullable:
-            bad.append(f"{q} IS NULL")
-        if col.allowed is not None:
-            bad.append(f"{q} NOT IN ({_sql_list(col.allowed)})")
-        if col.min is not None:
-            bad.append(f"{q} < {col.min!r}")
-        if col.max is not None:
-            bad.append(f"{q} > {col.max!r}")
-        if col.kind in ("money", "float") and kind.split("(")[0] in ("DOUBLE", "FLOAT"):
-            bad.append(f"isinf({q}) OR isnan({q})")
-        if col.kind == "month":
-            bad.append(f"NOT regexp_full_match({q}, '\\d{{4}}-(0[1-9]|1[0-2])')")
-        if col.kind in ("id", "text"):
-            limit = limits.id_chars if col.kind == "id" else limits.text_chars
-            # the parser strips text and reads empty markers ("-", "null") as empty: judged there
-            bad.append(
-                f"length({q}) > {limit} OR trim({q}) <> {q} OR lower({q}) IN ({_sql_list(sorted(EMPTY_TEXT))})"
-            )
-        if col.kind in ("date", "datetime") and not col.future_ok:
-            bad.append(f"{q} >= TIMESTAMP '{end_of_today}'")
+        finite = kind in ("DOUBLE", "FLOAT")  # isinf() does not take integers
+        bad = breach_conditions(_DUCKDB, col, quoted(name), limits, finite=finite)
         if bad:
             counts.append(f"count(*) FILTER (WHERE {' OR '.join(f'({b})' for b in bad)})")
     if spec.key and set(spec.key) <= set(columns):
-        keys = ", ".join(_quoted(k) for k in spec.key)
+        keys = ", ".join(quoted(k) for k in spec.key)
         counts.append(f"count(*) - count(DISTINCT ({keys}))")
     for name, keys in (references or {}).items():
         counts.append(
-            f"count(*) FILTER (WHERE {_quoted(name)} IS NOT NULL AND {_quoted(name)} NOT IN (SELECT k FROM {keys}))"
+            f"count(*) FILTER (WHERE {quoted(name)} IS NOT NULL AND {quoted(name)} NOT IN (SELECT k FROM {keys}))"
         )
     if not counts:
         return 0

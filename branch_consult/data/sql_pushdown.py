@@ -3,10 +3,12 @@
 A SQL source (PostgreSQL, SQLite) can add up a bank in its own engine instead of
 sending every row to pandas.  The SQL here is written once for both: the few places
 where the dialects differ (booleans, dates, timestamps, infinities, pattern matching)
-are fragments of `Dialect`.  `contract_breaches` mirrors `aggregate.contract_breaches`
-(the DuckDB check): zero means the aggregate may trust the columns, anything else
-(a count, or None when a column is absent or of another type) sends the caller to the
-pandas path, which reports exactly as it always has.
+are fragments of `Dialect`.  The contract's value rules as SQL conditions
+(`breach_conditions`) are written once for these two and for DuckDB, whose check is
+`aggregate.contract_breaches`.  `contract_breaches` here counts them in the client's
+database: zero means the aggregate may trust the columns, anything else (a count, or
+None when a column is absent or of another type) sends the caller to the pandas
+path, which reports exactly as it always has.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from branch_consult.data.contract import TABLES
+from branch_consult.data.contract import TABLES, Column
 from branch_consult.data.limits import Limits
 from branch_consult.data.parsing import _EMPTY as EMPTY_TEXT
 from branch_consult.data.periods import today
@@ -39,13 +41,14 @@ def quoted(name: str) -> str:
 
 @dataclass(frozen=True)
 class Dialect:
-    """SQL fragments that differ between PostgreSQL and SQLite."""
+    """SQL fragments that differ between PostgreSQL, SQLite and (for the contract's value
+    rules only) DuckDB."""
 
     name: str
 
     @property
     def double(self) -> str:
-        return "DOUBLE PRECISION" if self.name == "postgresql" else "REAL"
+        return {"postgresql": "DOUBLE PRECISION", "duckdb": "DOUBLE"}.get(self.name, "REAL")
 
     def floor(self, expr: str) -> str:
         """The integer part of a non-negative number (PostgreSQL's CAST rounds; SQLite's truncates)."""
@@ -83,6 +86,8 @@ class Dialect:
 
     def not_month(self, column: str) -> str:
         """True when text is not YYYY-MM with a real month."""
+        if self.name == "duckdb":
+            return f"NOT regexp_full_match({column}, '\\d{{4}}-(0[1-9]|1[0-2])')"
         if self.name == "postgresql":
             return f"{column} !~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$'"
         return (
@@ -91,12 +96,14 @@ class Dialect:
         )
 
     def not_finite(self, column: str) -> str:
+        if self.name == "duckdb":
+            return f"isinf({column}) OR isnan({column})"
         if self.name == "postgresql":
             return f"{column} IN ('Infinity'::float8, '-Infinity'::float8, 'NaN'::float8)"
         return f"abs({column}) > 1.7976931348623157e308"  # SQLite keeps NaN as NULL
 
     def at_or_after(self, column: str, moment: str) -> str:
-        if self.name == "postgresql":
+        if self.name in ("postgresql", "duckdb"):
             return f"{column} >= TIMESTAMP '{moment}'"
         return f"julianday({column}) >= julianday('{moment}')"
 
@@ -185,6 +192,41 @@ def key_table(con: Any, values: Iterable[str]) -> str:
     return name
 
 
+def breach_conditions(
+    dialect: Dialect, col: Column, q: str, limits: Limits, *, finite: bool = True
+) -> list[str]:
+    """The contract's value rules for one column as SQL conditions, each true for a bad value:
+    how the value is stored (SQLite), required, allowed values, range, finite numbers
+    (`finite=False` when the stored type cannot hold infinities), month format, length
+    limit, stripped text and empty markers (the parser reads "-", "null" as empty), and
+    no day after today."""
+    bad: list[str] = []
+    stored = dialect.stored_as(q, col.kind)
+    if stored:
+        bad.append(stored)
+    if not col.nullable:
+        bad.append(f"{q} IS NULL")
+    if col.allowed is not None:
+        bad.append(f"{q} NOT IN ({sql_list(col.allowed)})")
+    if col.min is not None:
+        bad.append(f"{q} < {col.min!r}")
+    if col.max is not None:
+        bad.append(f"{q} > {col.max!r}")
+    if col.kind in ("money", "float") and finite:
+        bad.append(dialect.not_finite(q))
+    if col.kind == "month":
+        bad.append(dialect.not_month(q))
+    if col.kind in ("id", "text"):
+        limit = limits.id_chars if col.kind == "id" else limits.text_chars
+        bad.append(
+            f"length({q}) > {limit} OR trim({q}) <> {q} OR lower({q}) IN ({sql_list(sorted(EMPTY_TEXT))})"
+        )
+    if col.kind in ("date", "datetime") and not col.future_ok:
+        end_of_today = (today() + timedelta(days=1)).isoformat()
+        bad.append(dialect.at_or_after(q, end_of_today))
+    return bad
+
+
 def contract_breaches(
     con: Any,
     dialect: Dialect,
@@ -205,36 +247,12 @@ def contract_breaches(
 
     spec = TABLES[table]
     limits = Limits.from_env()
-    end_of_today = (today() + timedelta(days=1)).isoformat()
     counts: list[str] = []
     for name in columns:
         col = spec.column(name)
         if name not in types or not _type_fits(col.kind, types[name], dialect):
             return None
-        q = quoted(name)
-        bad: list[str] = []
-        stored = dialect.stored_as(q, col.kind)
-        if stored:
-            bad.append(stored)
-        if not col.nullable:
-            bad.append(f"{q} IS NULL")
-        if col.allowed is not None:
-            bad.append(f"{q} NOT IN ({sql_list(col.allowed)})")
-        if col.min is not None:
-            bad.append(f"{q} < {col.min!r}")
-        if col.max is not None:
-            bad.append(f"{q} > {col.max!r}")
-        if col.kind in ("money", "float"):
-            bad.append(dialect.not_finite(q))
-        if col.kind == "month":
-            bad.append(dialect.not_month(q))
-        if col.kind in ("id", "text"):
-            limit = limits.id_chars if col.kind == "id" else limits.text_chars
-            bad.append(
-                f"length({q}) > {limit} OR trim({q}) <> {q} OR lower({q}) IN ({sql_list(sorted(EMPTY_TEXT))})"
-            )
-        if col.kind in ("date", "datetime") and not col.future_ok:
-            bad.append(dialect.at_or_after(q, end_of_today))
+        bad = breach_conditions(dialect, col, quoted(name), limits)
         if bad:
             # a NULL condition counts as not broken, as DuckDB's FILTER does
             counts.append(f"count(CASE WHEN {' OR '.join(f'({b})' for b in bad)} THEN 1 END)")
