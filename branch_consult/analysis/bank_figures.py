@@ -19,19 +19,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from branch_consult.analysis import sql_bank_figures
+from branch_consult.analysis import figure_checks, sql_bank_figures
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
-from branch_consult.analysis.figure_checks import (
-    BRANCH_BALANCES,
-    BRANCH_TARGET_ROWS,
-    CUSTOMER_SUMS,
-    LOBBY,
-    REFERRALS,
-    TARGETS,
-    Checked,
-    any_breach,
-    key_values,
-)
+from branch_consult.analysis.figure_checks import Checked, any_breach, key_values
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
@@ -131,7 +121,7 @@ def customer_sums(
     con, rel = found
     left = pd.to_datetime(staff["left_on"])
     active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
-    if _breached(con, rel, CUSTOMER_SUMS, (month, comparison_month), branches, staff):
+    if _breached(con, rel, figure_checks.CUSTOMER_SUMS, (month, comparison_month), branches, staff):
         return None
     con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype="str")}))
     try:
@@ -204,7 +194,7 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         return None
     con, rel = found
     tickets = rel["queue_tickets"]
-    if _breached(con, rel, LOBBY):
+    if _breached(con, rel, figure_checks.LOBBY):
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
     frame = _frame(
@@ -260,7 +250,7 @@ def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | N
     if found is None:
         return None
     con, rel = found
-    if _breached(con, rel, REFERRALS, branches=branches):
+    if _breached(con, rel, figure_checks.REFERRALS, branches=branches):
         return None
     sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
     frame = _frame(
@@ -289,7 +279,7 @@ def target_completion(
     if found is None:
         return None
     con, rel = found
-    if _breached(con, rel, TARGETS):
+    if _breached(con, rel, figure_checks.TARGETS):
         return None
     end = int(month[:4]) * 12 + int(month[5:7]) - 1
     start = end - end % 12
@@ -299,7 +289,7 @@ def target_completion(
         WITH t AS (
             SELECT id, metric, target, actual,
                    CAST(substr(month, 1, 4) AS BIGINT) * 12 + CAST(substr(month, 6, 2) AS BIGINT) - 1 AS idx
-            FROM {rel["targets"]} WHERE {BRANCH_TARGET_ROWS}
+            FROM {rel["targets"]} WHERE {figure_checks.BRANCH_TARGET_ROWS}
         ), p AS (
             SELECT id, metric,
                    coalesce(sum(CASE WHEN idx <= ? THEN actual ELSE 0 END), 0) AS actual_ytd,
@@ -344,7 +334,7 @@ def branch_balances(
     if found is None or not months:
         return None
     con, rel = found
-    if _breached(con, rel, BRANCH_BALANCES, months, branches):
+    if _breached(con, rel, figure_checks.BRANCH_BALANCES, months, branches):
         return None
     frame = _frame(
         con,

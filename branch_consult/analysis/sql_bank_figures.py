@@ -18,18 +18,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 
+from branch_consult.analysis import figure_checks
 from branch_consult.analysis.balances import NON_AUM_PRODUCTS
-from branch_consult.analysis.figure_checks import (
-    BRANCH_BALANCES,
-    BRANCH_TARGET_ROWS,
-    CUSTOMER_SUMS,
-    LOBBY,
-    REFERRALS,
-    TARGETS,
-    Checked,
-    any_breach,
-    key_values,
-)
+from branch_consult.analysis.figure_checks import Checked, any_breach, key_values
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
@@ -145,7 +136,9 @@ def customer_sums(
     left = pd.to_datetime(staff["left_on"])
     active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
     with _session(ds) as (con, d, engine):
-        if _breached(con, d, engine, CUSTOMER_SUMS, (month, comparison_month), branches, staff):
+        if _breached(
+            con, d, engine, figure_checks.CUSTOMER_SUMS, (month, comparison_month), branches, staff
+        ):
             return None
         active_keys = key_table(con, active)
         top_days = thresholds.top_contact_days
@@ -239,7 +232,7 @@ def lobby_kpis(ds: Dataset, threshold_min: float) -> pd.DataFrame | None:
         return None
     start, end = (_clock_minutes(w) for w in LUNCH)
     with _session(ds) as (con, d, engine):
-        if _breached(con, d, engine, LOBBY):
+        if _breached(con, d, engine, figure_checks.LOBBY):
             return None
         clock = d.clock_minutes("issued_at")
         waits = temp_name("waits")  # computed once, read by the three queries below
@@ -294,7 +287,7 @@ def referral_conversion(ds: Dataset, branches: pd.DataFrame) -> pd.DataFrame | N
         return None
     sold = [s for s, rank in _REACH.items() if rank >= _REACH["sold"]]
     with _session(ds) as (con, d, engine):
-        if _breached(con, d, engine, REFERRALS, branches=branches):
+        if _breached(con, d, engine, figure_checks.REFERRALS, branches=branches):
             return None
         frame = _frame(
             con,
@@ -319,7 +312,7 @@ def target_completion(
     end = int(month[:4]) * 12 + int(month[5:7]) - 1
     start = end - end % 12
     with _session(ds) as (con, d, engine):
-        if _breached(con, d, engine, TARGETS):
+        if _breached(con, d, engine, figure_checks.TARGETS):
             return None
         frame = _frame(
             con,
@@ -329,7 +322,7 @@ def target_completion(
                        CAST(actual AS {d.double}) AS actual,
                        CAST(substr(month, 1, 4) AS INTEGER) * 12
                            + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS idx
-                FROM "targets" WHERE {BRANCH_TARGET_ROWS}
+                FROM "targets" WHERE {figure_checks.BRANCH_TARGET_ROWS}
             ), p AS (
                 SELECT id, metric,
                        coalesce(sum(CASE WHEN idx <= :end THEN actual ELSE 0 END), 0) AS actual_ytd,
@@ -365,7 +358,7 @@ def branch_balances(
     if not pushable(ds, "customers", "holdings") or not months:
         return None
     with _session(ds) as (con, d, engine):
-        if _breached(con, d, engine, BRANCH_BALANCES, months, branches):
+        if _breached(con, d, engine, figure_checks.BRANCH_BALANCES, months, branches):
             return None
         frame = _frame(
             con,
