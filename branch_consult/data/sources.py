@@ -22,6 +22,7 @@ from typing import ClassVar
 import duckdb
 import pandas as pd
 
+from branch_consult.data import duckdb_memory
 from branch_consult.data.contract import TABLES, Table
 from branch_consult.data.limits import check_workbook
 from branch_consult.data.parsing import (
@@ -90,7 +91,7 @@ def _duck() -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB connection per thread for scanning files."""
     con = getattr(_local, "con", None)
     if con is None:
-        con = duckdb.connect()
+        con = duckdb_memory.connect()
         _local.con = con
     return con
 
@@ -397,7 +398,7 @@ class DuckDBSource(Source):
 
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = duckdb.connect(str(self.path), read_only=True)
+            self._con = duckdb_memory.connect(str(self.path), read_only=True)
         return self._con
 
     def _names(self) -> set[str]:

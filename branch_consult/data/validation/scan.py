@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from branch_consult.data import duckdb_memory
 from branch_consult.data.contract import TABLES
 from branch_consult.data.parsing import INVISIBLE, detect_encoding
 from branch_consult.data.sources import DuckDBSource, FolderSource, Source, SQLSource
@@ -43,10 +44,9 @@ class Scan:
         return tuple(self.types)
 
 
-def connection(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+def connection(memory_mb: int = 1024) -> duckdb.DuckDBPyConnection:
     """A private connection with a memory cap: big GROUP BYs spill to disk instead of growing."""
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con = duckdb_memory.connect(limit_mb=memory_mb)
     con.execute("SET preserve_insertion_order = true")
     return con
 
