@@ -1,6 +1,6 @@
 """Whole-bank jobs from 1,000 to 3,000 branches: time, peak memory, the linear fit, 10,000.
 
-    python bench/bench_bank_scale.py [--banks /tmp/banks/b1000 /tmp/banks/b3000]
+    python bench/bench_bank_scale.py [--banks /tmp/banks/b1000 /tmp/banks/b3000] [--jobs context ...]
 
 For each bank, one job at a time, each in a fresh child process with its own empty
 cache folder (peak memory is the child's; no parsed table or result is reused):
@@ -78,12 +78,13 @@ def main() -> None:
         nargs="+",
         default=[Path("/tmp/banks/b1000"), Path("/tmp/banks/b3000")],
     )
+    ap.add_argument("--jobs", nargs="+", choices=JOBS, default=list(JOBS))
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    points: dict[str, list[tuple[float, float, float]]] = {j: [] for j in JOBS}
+    points: dict[str, list[tuple[float, float, float]]] = {j: [] for j in args.jobs}
     try:
         for data in args.banks:
-            for job in JOBS:
+            for job in args.jobs:
                 load = os.getloadavg()[0]
                 got = child(job, data, root / f"{data.name}-{job}")
                 points[job].append((got["branches"], got["seconds"], got["peak_mb"]))
