@@ -133,7 +133,10 @@ def contract_breaches(
         if kind not in _DUCK_TYPES[col.kind]:
             return None
         finite = kind in ("DOUBLE", "FLOAT")  # isinf() does not take integers
-        bad = breach_conditions(_DUCKDB, col, quoted(name), limits, finite=finite)
+        referenced = name in (references or {})
+        bad = breach_conditions(
+            _DUCKDB, col, quoted(name), limits, finite=finite, referenced=referenced
+        )
         if bad:
             counts.append(f"count(*) FILTER (WHERE {' OR '.join(f'({b})' for b in bad)})")
     if spec.key and set(spec.key) <= set(columns):

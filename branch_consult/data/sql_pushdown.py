@@ -193,13 +193,23 @@ def key_table(con: Any, values: Iterable[str]) -> str:
 
 
 def breach_conditions(
-    dialect: Dialect, col: Column, q: str, limits: Limits, *, finite: bool = True
+    dialect: Dialect,
+    col: Column,
+    q: str,
+    limits: Limits,
+    *,
+    finite: bool = True,
+    referenced: bool = False,
 ) -> list[str]:
     """The contract's value rules for one column as SQL conditions, each true for a bad value:
     how the value is stored (SQLite), required, allowed values, range, finite numbers
     (`finite=False` when the stored type cannot hold infinities), month format, length
     limit, stripped text and empty markers (the parser reads "-", "null" as empty), and
-    no day after today."""
+    no day after today.
+
+    The text rules are left out where another rule implies them, as they cost most: a
+    value from the contract's allowed list, or one that must be among checked keys
+    (`referenced`), is short, stripped and not an empty marker whenever it passes."""
     bad: list[str] = []
     stored = dialect.stored_as(q, col.kind)
     if stored:
@@ -216,7 +226,7 @@ def breach_conditions(
         bad.append(dialect.not_finite(q))
     if col.kind == "month":
         bad.append(dialect.not_month(q))
-    if col.kind in ("id", "text"):
+    if col.kind in ("id", "text") and col.allowed is None and not referenced:
         limit = limits.id_chars if col.kind == "id" else limits.text_chars
         bad.append(
             f"length({q}) > {limit} OR trim({q}) <> {q} OR lower({q}) IN ({sql_list(sorted(EMPTY_TEXT))})"
@@ -252,7 +262,8 @@ def contract_breaches(
         col = spec.column(name)
         if name not in types or not _type_fits(col.kind, types[name], dialect):
             return None
-        bad = breach_conditions(dialect, col, quoted(name), limits)
+        referenced = name in (references or {})
+        bad = breach_conditions(dialect, col, quoted(name), limits, referenced=referenced)
         if bad:
             # a NULL condition counts as not broken, as DuckDB's FILTER does
             counts.append(f"count(CASE WHEN {' OR '.join(f'({b})' for b in bad)} THEN 1 END)")

@@ -76,6 +76,11 @@ def test_the_clean_bank_passes_both(tmp_path):
         ("holdings", "balance", 6, -5.0, True, True),  # negative, report month
         ("holdings", "product", 7, "gold", True, True),  # unknown product
         ("holdings", "customer_id", 8, "C9", True, True),  # unknown customer
+        # text rules implied by the allowed list or the reference (not written for these)
+        ("holdings", "product", 7, "fund ", True, True),
+        ("holdings", "customer_id", 8, " C4", True, True),
+        ("customers", "branch_id", 2, "null", True, True),
+        ("customers", "customer_id", 3, "C4 ", True, True),  # a key with no reference
         ("holdings", "month", 8, "2026-13", False, False),  # not one of the figure's months
         ("holdings", "balance", 0, -5.0, True, True),  # the comparison month is judged too
     ],
