@@ -25,7 +25,7 @@ from branch_consult.analysis.figure_checks import Checked, any_breach, key_value
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
-from branch_consult.analysis.tiers import TierThresholds
+from branch_consult.analysis.tiers import TierThresholds, active_staff
 from branch_consult.data import Dataset
 from branch_consult.data.aggregate import contract_breaches
 from branch_consult.data.contract import DEPOSIT_PRODUCTS
@@ -119,11 +119,10 @@ def customer_sums(
     if found is None:
         return None
     con, rel = found
-    left = pd.to_datetime(staff["left_on"])
-    active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
+    active = active_staff(staff, as_of)
     if _breached(con, rel, figure_checks.CUSTOMER_SUMS, (month, comparison_month), branches, staff):
         return None
-    con.register("_bc_active_staff", pd.DataFrame({"k": pd.Series(active, dtype="str")}))
+    con.register("_bc_active_staff", pd.DataFrame({"k": active}))
     try:
         frame = _frame(
             con,

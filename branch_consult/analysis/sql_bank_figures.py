@@ -24,7 +24,7 @@ from branch_consult.analysis.figure_checks import Checked, any_breach, key_value
 from branch_consult.analysis.lobby import LUNCH, _clock_minutes, lobby_kpi_columns
 from branch_consult.analysis.peers import summed_kpis
 from branch_consult.analysis.referrals import _REACH
-from branch_consult.analysis.tiers import TierThresholds
+from branch_consult.analysis.tiers import TierThresholds, active_staff
 from branch_consult.data import Dataset
 from branch_consult.data.contract import DEPOSIT_PRODUCTS
 from branch_consult.data.sources import SQLSource
@@ -133,8 +133,7 @@ def customer_sums(
     """`bank_figures.customer_sums` in the client's database, or None."""
     if not pushable(ds, "customers", "holdings"):
         return None
-    left = pd.to_datetime(staff["left_on"])
-    active = staff.loc[left.isna() | (left >= as_of), "staff_id"].dropna().astype(str).unique()
+    active = active_staff(staff, as_of)
     with _session(ds) as (con, d, engine):
         if _breached(
             con, d, engine, figure_checks.CUSTOMER_SUMS, (month, comparison_month), branches, staff

@@ -221,10 +221,15 @@ def current_owner(
     An owner who left before `as_of`, or who is not in the staff table, does not
     count: the customer is in practice unclaimed.  Aligned to `customers`' index.
     """
-    as_of = _as_of(as_of)
+    return customers["owner_staff_id"].isin(active_staff(staff, as_of)).astype(bool)
+
+
+def active_staff(staff: pd.DataFrame, as_of: pd.Timestamp | str) -> pd.Series:
+    """The ids of staff still employed on `as_of` (not left, or leaving that day or later),
+    as text: who may own a customer (also what the bank-wide sums in SQL count as claimed)."""
     left = pd.to_datetime(staff["left_on"])
-    active = staff.loc[left.isna() | (left >= as_of), "staff_id"]
-    return customers["owner_staff_id"].isin(active.dropna().unique()).astype(bool)
+    active = staff.loc[left.isna() | (left >= _as_of(as_of)), "staff_id"]
+    return pd.Series(active.dropna().astype(str).unique(), dtype="str")
 
 
 def days_since_contact(customers: pd.DataFrame, as_of: pd.Timestamp | str) -> pd.Series:
