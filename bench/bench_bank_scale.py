@@ -12,14 +12,13 @@ and its value at 10,000 branches.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from child_run import run_child
 
 CHILD = r"""
 import json, resource, sys, time, warnings
@@ -46,20 +45,7 @@ JOBS = ("validate", "context", "overview")
 
 
 def child(job: str, data: Path, cache: Path) -> dict[str, float]:
-    env = {**os.environ, "BRANCH_CONSULT_CACHE_DIR": str(cache)}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, job, str(data)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{job} on {data} failed:\n{done.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(
-        done.stdout.rsplit("BENCH-RESULT ", 1)[-1].splitlines()[0]
-    )
-    return result
+    return run_child(CHILD, job, str(data), cache=cache)
 
 
 def fit(points: list[tuple[float, float]], at: float) -> tuple[float, float, float]:

@@ -15,9 +15,9 @@ import argparse
 import tempfile
 import time
 import warnings
-from pathlib import Path
 
 import duckdb
+from generated_bank import add_bank_arguments, bank_folder
 
 from branch_consult.campaign import analyse_plan, analyse_review
 from branch_consult.campaign_plan import default_plan_path, load_plan
@@ -26,30 +26,12 @@ from branch_consult.data import clear_cache, open_dataset
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--branches", type=int, default=1000)
-    ap.add_argument("--customers-per-branch", type=int, default=300)
-    ap.add_argument("--data", type=Path, default=None)
+    add_bank_arguments(ap, customers_per_branch=300)
     ap.add_argument("--skip-e2e", action="store_true")
     ap.add_argument("--stages", default="plan,review", help="stages to run end to end")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    data = (
-        args.data
-        or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
-    )
-    if not (data / "holdings.parquet").exists():
-        from branch_consult.data.generator import write_sample_bank
-
-        t = time.perf_counter()
-        write_sample_bank(
-            data,
-            branches=args.branches,
-            seed=1,
-            customers_per_branch=args.customers_per_branch,
-            fmt="parquet",
-            progress=True,
-        )
-        print(f"generated {args.branches} branches in {time.perf_counter() - t:.0f} s")
+    data = bank_folder(args)
     plan = load_plan(default_plan_path())
 
     t = time.perf_counter()

@@ -15,9 +15,9 @@ import argparse
 import statistics
 import time
 import warnings
-from pathlib import Path
 
 import duckdb
+from generated_bank import add_bank_arguments, bank_folder
 
 from branch_consult.data import clear_cache, open_dataset
 from branch_consult.results import DiagnosticSettings, bank_context, diagnose
@@ -25,27 +25,11 @@ from branch_consult.results import DiagnosticSettings, bank_context, diagnose
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--branches", type=int, default=1000)
-    ap.add_argument("--customers-per-branch", type=int, default=1000)
-    ap.add_argument("--data", type=Path, default=None)
+    add_bank_arguments(ap)
     ap.add_argument("--samples", type=int, default=5)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    data = (
-        args.data
-        or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
-    )
-    if not (data / "holdings.parquet").exists():
-        from branch_consult.data.generator import write_sample_bank
-
-        write_sample_bank(
-            data,
-            branches=args.branches,
-            seed=1,
-            customers_per_branch=args.customers_per_branch,
-            fmt="parquet",
-            progress=True,
-        )
+    data = bank_folder(args)
     ids = sorted(
         r[0]
         for r in duckdb.sql(

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import duckdb
+from generated_bank import add_bank_arguments, bank_folder
 
 from branch_consult.data import clear_cache, open_dataset
 from branch_consult.data.aggregate import branch_balances
@@ -40,27 +40,9 @@ def best_of(fn, n: int = 3) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--branches", type=int, default=1000)
-    ap.add_argument("--customers-per-branch", type=int, default=1000)
-    ap.add_argument("--data", type=Path, default=None)
+    add_bank_arguments(ap)
     args = ap.parse_args()
-    data = (
-        args.data
-        or Path(__file__).parent / "_data" / f"bank_{args.branches}x{args.customers_per_branch}"
-    )
-    if not (data / "holdings.parquet").exists():
-        from branch_consult.data.generator import write_sample_bank
-
-        t = time.perf_counter()
-        write_sample_bank(
-            data,
-            branches=args.branches,
-            seed=1,
-            customers_per_branch=args.customers_per_branch,
-            fmt="parquet",
-            progress=True,
-        )
-        print(f"generated {args.branches} branches in {time.perf_counter() - t:.1f} s -> {data}")
+    data = bank_folder(args)
     month = duckdb.sql(
         f"SELECT max(month) FROM read_parquet('{data}/holdings.parquet')"
     ).fetchall()[0][0]

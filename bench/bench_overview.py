@@ -13,13 +13,12 @@ Ratios are against (1).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from child_run import run_child
 
 CHILD = r"""
 import json, os, resource, sys, time, warnings
@@ -62,19 +61,7 @@ print("BENCH-RESULT " + json.dumps(out))
 
 
 def child(job: str, data: Path, cache: Path) -> dict[str, float]:
-    env = {**os.environ, "BRANCH_CONSULT_CACHE_DIR": str(cache)}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, job, str(data)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{job} on {data} failed:\n{done.stderr[-3000:]}")
-    line = done.stdout.rsplit("BENCH-RESULT ", 1)[-1].splitlines()[0]
-    result: dict[str, float] = json.loads(line)
-    return result
+    return run_child(CHILD, job, str(data), cache=cache)
 
 
 def main() -> None:
