@@ -12,8 +12,8 @@ run starts its own, as before.
 While the plugin is registered the worker's statistical profiler is paused: Dask samples
 the running task's stack every 10 ms and keeps one call tree per second for the last
 1,000 seconds, and an item's stacks (papermill, python-docx, kaleido) are deep and
-varied, so that history grew each worker's own memory by ~2 MB per item for the first
-quarter of an hour of every batch (measured: docs/batch.md). Teardown resumes it.
+varied, so that history grew each worker's own memory by 0.7–2.5 MB per item for the
+first quarter of an hour of every batch (measured: docs/batch.md). Teardown resumes it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a batch worker keeps between items must not grow with the number of items.
 
 Measured (docs/batch.md): Dask's statistical profiler kept one call tree per second of an
-item's deep stacks, ~2 MB of a worker's own memory per item; the warm plugin pauses it
+item's deep stacks, 0.7–2.5 MB of a worker's own memory per item; the warm plugin pauses it
 for the batch and resumes it after, leaving a cluster's workers as found.
 """
 
