@@ -151,3 +151,27 @@ def test_one_page_load_per_document_gives_the_same_pngs():
         again = r.to_png(figs[0], 680, 340, 3)  # the page is usable after the block
     assert together == apart
     assert again == apart[0]
+
+
+def _event_tasks(renderer: StaticRenderer) -> int:
+    """Tasks choreographer holds for browser events, counted on the renderer's loop (after its prunes)."""
+    import asyncio
+
+    async def count() -> int:
+        return len(renderer._kaleido._broker._background_tasks_cancellable)
+
+    return asyncio.run_coroutine_threadsafe(count(), renderer._loop).result(10)
+
+
+@pytest.mark.slow
+def test_the_warm_renderer_does_not_keep_a_task_per_browser_event():
+    """kaleido logs every browser event through a task choreographer keeps until the browser
+    closes (~9 per document); a worker's renderer lives for the whole batch."""
+    fig = charts.bar_chart(["A", "B"], [1.0, 2.0])
+    with StaticRenderer() as r:
+        for _ in range(6):
+            with r.document():
+                r.to_png(fig, 300, 200, 1)
+                r.to_png(fig, 300, 200, 1)
+        r.to_png(fig, 300, 200, 1)  # and a render outside a document (reloads the page)
+        assert _event_tasks(r) < 10  # unpruned: ~9 per document and per reload, here ~60

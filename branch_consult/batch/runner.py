@@ -246,8 +246,10 @@ def _dispatch(
                 retries=1,
             )
             futures[future] = item
-        for future in as_completed(list(futures)):
-            item = futures[future]
+        pending = as_completed(list(futures))
+        for future in pending:
+            # forgotten once recorded, so the worker releases the item's result
+            item = futures.pop(future)
             try:
                 entry = future.result()
             except (
@@ -267,6 +269,7 @@ def _dispatch(
             manifest.record(item, entry)
             (result.ran if entry["status"] == "done" else result.failed).append(item)
             progress.update(item, entry)
+            future.release()
     finally:
         try:  # kernels and renderers stop; an existing cluster's workers are left as found
             client.unregister_worker_plugin(PLUGIN_NAME)

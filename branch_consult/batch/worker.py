@@ -8,6 +8,12 @@ a spare LibreOffice is started after each Word contents' layout for the next one
 the worker closes. Items find the
 kernel with `current_kernel()`; outside a worker (tests, `run`) there is none and each
 run starts its own, as before.
+
+While the plugin is registered the worker's statistical profiler is paused: Dask samples
+the running task's stack every 10 ms and keeps one call tree per second for the last
+1,000 seconds, and an item's stacks (papermill, python-docx, kaleido) are deep and
+varied, so that history grew each worker's own memory by 0.7–2.5 MB per item for the
+first quarter of an hour of every batch (measured: docs/batch.md). Teardown resumes it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from branch_consult.warm_kernel import RECYCLE_EVERY, WarmKernel
 
 #: the plugin's name on the cluster (one batch's settings at a time per worker)
 PLUGIN_NAME = "branch-consult-warm"
+#: the worker's periodic callbacks that sample and keep its profile (distributed.worker.Worker)
+PROFILER_CALLBACKS = ("profile", "profile-cycle")
 
 
 class WarmWorker(WorkerPlugin):
@@ -32,11 +40,19 @@ class WarmWorker(WorkerPlugin):
         self.recycle_every = recycle_every
         self.renderer = renderer
         self.kernel: WarmKernel | None = None
+        #: the profiler callbacks this plugin paused, resumed at teardown
+        self.paused: list[str] = []
 
     def __getstate__(self) -> dict[str, Any]:  # sent to workers before setup: settings only
-        return {"recycle_every": self.recycle_every, "renderer": self.renderer, "kernel": None}
+        return {
+            "recycle_every": self.recycle_every,
+            "renderer": self.renderer,
+            "kernel": None,
+            "paused": [],
+        }
 
     def setup(self, worker: Any) -> None:
+        self.paused = pause_profiler(worker)
         if self.recycle_every > 0:  # 0: every item starts a kernel of its own
             self.kernel = WarmKernel(recycle_every=self.recycle_every)
             self.kernel.warm_up()  # in the kernel's thread: the worker's event loop is not held
@@ -59,6 +75,36 @@ class WarmWorker(WorkerPlugin):
 
             keep_spare(False)
             stop_renderers()
+            resume_profiler(worker, self.paused)
+            self.paused = []
+
+
+def pause_profiler(worker: Any) -> list[str]:
+    """Stop the worker's stack sampling and drop the profile it kept; the callbacks stopped."""
+    callbacks = getattr(worker, "periodic_callbacks", {})
+    paused = []
+    for name in PROFILER_CALLBACKS:
+        callback = callbacks.get(name)
+        if callback is not None and callback.is_running():
+            callback.stop()
+            paused.append(name)
+    if paused:
+        from distributed import profile
+
+        worker.profile_history.clear()
+        worker.profile_keys_history.clear()
+        worker.profile_keys.clear()
+        worker.profile_recent = profile.create()
+    return paused
+
+
+def resume_profiler(worker: Any, paused: list[str]) -> None:
+    """Start again the profiler callbacks `pause_profiler` stopped: the worker is left as found."""
+    callbacks = getattr(worker, "periodic_callbacks", {})
+    for name in paused:
+        callback = callbacks.get(name)
+        if callback is not None and not callback.is_running():
+            callback.start()
 
 
 def _start_renderer() -> None:
