@@ -39,7 +39,7 @@ from branch_consult.data.problems import (
 )
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
-from branch_consult.data.sources import RawTable, Source, _duck, open_source
+from branch_consult.data.sources import RawTable, Source, _duck, open_source, text_columns
 
 if TYPE_CHECKING:
     from branch_consult.data.validation import SqlValidation
@@ -491,10 +491,15 @@ class Dataset:
         scan = self.scan(table) if full_key not in _CACHE else None
         if scan is not None and column in TABLES[table].names:
             con, relation = scan
-            con.register("_bc_refs", pd.DataFrame({"v": sorted(distinct)}))
+            keys = sorted(distinct)
+            con.register("_bc_refs", pd.DataFrame({"v": keys}))
             try:
+                # on a text key, the keys' range lets the scan skip row groups that miss it
+                ranged = column in text_columns(con, relation)
+                within = f' AND r."{column}" BETWEEN ? AND ?' if ranged else ""
                 rows = con.execute(
-                    f'SELECT v FROM _bc_refs t WHERE NOT EXISTS (SELECT 1 FROM {relation} r WHERE r."{column}" = t.v)'
+                    f'SELECT v FROM _bc_refs t WHERE NOT EXISTS (SELECT 1 FROM {relation} r WHERE r."{column}" = t.v{within})',
+                    [keys[0], keys[-1]] if ranged else [],
                 ).fetchall()
             except duckdb.Error:  # the referenced table is unreadable: its own check reports that
                 return None
