@@ -1,7 +1,7 @@
 """The bank context at scale: the project's path against bare DuckDB, cached re-runs, per-branch slices.
 
     python bench/bench_context.py [--parquet /tmp/banks/b1000] [--csv /tmp/banks/b1000csv]
-                                  [--big /tmp/banks/b3000] [--samples 3] [--only abcd]
+                                  [--big /tmp/banks/b3000] [--samples 3] [--rounds 2] [--only abcd]
 
 In one run, each measurement in a fresh child process (so peak memory is its own and
 no per-process cache helps), one at a time:
@@ -10,8 +10,8 @@ no per-process cache helps), one at a time:
     against `bank_context` from a cold result cache and cold parsed-table cache;
 (b) the second run on unchanged data (`cached_bank_context`, a new process; the
     context's own time, the libraries' import time shown apart);
-(c) one branch's `diagnose` given the context, median over a few branches, on the
-    large bank (Parquet and CSV) against the 12-branch sample's;
+(c) one branch's `diagnose` given the context, median over a few branches and rounds,
+    on the large bank (Parquet and CSV) against the 12-branch sample's, interleaved;
 (d) the context on 1,000 vs 3,000 branches: time and peak memory, the linear fit
     and its extrapolation to 10,000 branches.
 """
@@ -90,6 +90,9 @@ elif job == "diagnose":
     bank = cached_bank_context(open_dataset(data), DiagnosticSettings(branch_id=""))
     ids = sorted(bank.kpis["branch_id"])
     picks = ids[:: max(1, len(ids) // int(sys.argv[3]))][: int(sys.argv[3])]
+    if sys.argv[4:] == ["warm"]:  # one untimed branch first: the process's one-time costs
+        clear_cache()
+        diagnose(open_dataset(data), DiagnosticSettings(branch_id=ids[-1]), bank)
     times, cpu = [], []
     for b in picks:
         clear_cache()
@@ -143,6 +146,7 @@ def main() -> None:
     ap.add_argument("--csv", type=Path, default=Path("/tmp/banks/b1000csv"))
     ap.add_argument("--big", type=Path, default=Path("/tmp/banks/b3000"))
     ap.add_argument("--samples", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2, help="(c): rounds over the banks")
     ap.add_argument("--only", default="abcd", help="the parts to run, e.g. c")
     args = ap.parse_args()
     from branch_consult.data import sample_path
@@ -191,32 +195,47 @@ def context_figures(args: argparse.Namespace, root: Path) -> None:
 def diagnose_figures(args: argparse.Namespace, root: Path, sample: Path) -> None:
     """(c) one branch's diagnose given the context: the large banks against the sample.
 
-    Per bank: a first process computes the context (parsing CSV files into the parsed-table
-    cache) and diagnoses one branch, which may parse the tables the context does not read
-    ("first run"); a second process diagnoses `--samples` branches, each with the
-    per-process table cache cleared ("warm": parsed tables cached). Wall and CPU seconds
-    both: the CPU time is the steadier figure when other jobs share the cores."""
-    print(f"(c) one branch's diagnose given the context (median of {args.samples} branches)")
-    rows = []
-    for label, data in (
-        ("sample, 12 branches", sample),
-        ("Parquet bank", args.parquet),
-        ("CSV bank", args.csv),
-    ):
-        if not data.exists():
-            continue
-        cache = root / f"diag-{data.name}"
-        first = child("diagnose", data, cache, "1")  # warms the context and the parsed tables
-        got = child("diagnose", data, cache, str(args.samples))
-        med = statistics.median(got["times"])  # type: ignore[arg-type]
-        cpu = statistics.median(got["cpu"])  # type: ignore[arg-type]
-        rows.append((label, med, cpu, first["times"][0], load()))  # type: ignore[index]
-    base, base_cpu = rows[0][1], rows[0][2]
-    for label, med, cpu, first_time, at in rows:
-        print(
-            f"  {label:<22} warm {med:6.2f} s ({med / base:.2f}x the sample; target <= 2x), "
-            f"CPU {cpu:5.2f} s ({cpu / base_cpu:.2f}x); first run {first_time:.2f} s  [{at}]"
+    Per bank, a first process computes the context (parsing CSV files into the parsed-table
+    cache) and diagnoses one branch, which may parse the tables the context does not read:
+    the "first run".  Then `--rounds` rounds, each a new process per bank in turn (so a
+    change of load hits every bank alike), diagnose `--samples` branches after one untimed
+    branch, the per-process table cache cleared before each ("warm": parsed tables cached).
+    Medians over every timed branch; wall and CPU seconds both (CPU time is the steadier
+    figure when other jobs share the cores)."""
+    banks = [
+        (label, data)
+        for label, data in (
+            ("sample, 12 branches", sample),
+            ("Parquet bank", args.parquet),
+            ("CSV bank", args.csv),
         )
+        if data.exists()
+    ]
+    print(
+        f"(c) one branch's diagnose given the context: median of {args.samples} branches "
+        f"x {args.rounds} rounds ({load()})"
+    )
+    first: dict[str, float] = {}
+    for label, data in banks:
+        got = child("diagnose", data, root / f"diag-{data.name}", "1")
+        first[label] = got["times"][0]  # type: ignore[index]
+    wall: dict[str, list[float]] = {label: [] for label, _ in banks}
+    cpu: dict[str, list[float]] = {label: [] for label, _ in banks}
+    loads: list[float] = []
+    for _ in range(args.rounds):
+        for label, data in banks:
+            loads.append(os.getloadavg()[0])
+            got = child("diagnose", data, root / f"diag-{data.name}", str(args.samples), "warm")
+            wall[label] += got["times"]  # type: ignore[arg-type]
+            cpu[label] += got["cpu"]  # type: ignore[arg-type]
+    base, base_cpu = statistics.median(wall[banks[0][0]]), statistics.median(cpu[banks[0][0]])
+    for label, _ in banks:
+        med, mcpu = statistics.median(wall[label]), statistics.median(cpu[label])
+        print(
+            f"  {label:<22} warm {med:5.2f} s ({med / base:.2f}x the sample; target <= 2x), "
+            f"CPU {mcpu:5.2f} s ({mcpu / base_cpu:.2f}x); first run {first[label]:.2f} s"
+        )
+    print(f"  load average during the rounds: {min(loads):.1f} to {max(loads):.1f} ({load()} now)")
 
 
 def scale_figures(args: argparse.Namespace, root: Path) -> None:
