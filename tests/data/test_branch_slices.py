@@ -242,19 +242,19 @@ def test_remembered_keys_still_report_every_table(tmp_path, private_cache, monke
         assert problems(["customers", "referrals", "transactions"]) == forward
 
 
-def test_number_keys_in_a_client_parquet_are_not_ranged_as_text(tmp_path):
-    """A key column stored as numbers keeps its semi-join alone: a text range ('10'..'9')
-    would drop rows."""
+def test_only_text_keys_get_a_range(tmp_path):
+    """A key column stored as numbers gets no text range ('10'..'9' would drop rows); a text
+    key's range selects the same rows, in the file's order, from fewer row groups."""
     path = tmp_path / "t.parquet"
-    pq.write_table(pa.table({"k": list(range(1, 201)), "v": list(range(200))}), path)
+    pq.write_table(
+        pa.table({"k": list(range(1, 201)), "s": [f"C{i:04d}" for i in range(1, 201)]}),
+        path,
+        row_group_size=20,
+    )
     con = sources_module._duck()
-    assert sources_module.text_columns(con, "read_parquet(?)", [str(path)]) == set()
-    wanted = [str(i) for i in range(9, 120)]  # more than 64: the registered-keys path
-    got = sources_module._duck_query(con, "read_parquet(?)", [("k", wanted)], [str(path)])
-    assert got["k"].tolist() == list(range(9, 120))
-    text = tmp_path / "s.parquet"
-    pq.write_table(pa.table({"k": [f"C{i:04d}" for i in range(1, 201)]}), text, row_group_size=20)
-    assert sources_module.text_columns(con, "read_parquet(?)", [str(text)]) == {"k"}
-    keys = [f"C{i:04d}" for i in range(100, 181)]
-    got = sources_module._duck_query(con, "read_parquet(?)", [("k", keys)], [str(text)])
-    assert got["k"].tolist() == keys
+    assert sources_module.text_columns(con, "read_parquet(?)", [str(path)]) == {"s"}
+    keys = [f"C{i:04d}" for i in range(180, 99, -1)]  # more than 64: the joined-keys path
+    numbered = ("read_parquet(?, file_row_number = true)", "file_row_number")
+    got = sources_module._duck_query(con, "read_parquet(?)", [("s", keys)], [str(path)], numbered)
+    assert got["s"].tolist() == sorted(keys) and got["k"].tolist() == list(range(100, 181))
+    assert list(got.columns) == ["k", "s"]
