@@ -462,9 +462,13 @@ class DuckDBSource(Source):
                 headline="a table is missing",
             )
         with self._lock:
-            frame = _duck_query(
-                self.con().cursor(), f'"{table}"', where, [], (f'"{table}"', "rowid")
-            )
+            con = self.con().cursor()
+            kind = con.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchall()
+            # a base table's rows have a `rowid` (their order); a view's have none
+            in_order = (f'"{table}"', "rowid") if kind == [("BASE TABLE",)] else None
+            frame = _duck_query(con, f'"{table}"', where, [], in_order)
         return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
 
     def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str]:

@@ -258,3 +258,27 @@ def test_only_text_keys_get_a_range(tmp_path):
     got = sources_module._duck_query(con, "read_parquet(?)", [("s", keys)], [str(path)], numbered)
     assert got["s"].tolist() == sorted(keys) and got["k"].tolist() == list(range(100, 181))
     assert list(got.columns) == ["k", "s"]
+
+
+def test_a_duckdb_file_slices_tables_and_views_in_row_order(tmp_path, private_cache):
+    """A DuckDB file's base tables are put back in row order by `rowid`; a view (which has
+    none) is read as it comes."""
+    import duckdb
+
+    sample = open_dataset(sample_path())
+    path = tmp_path / "bank.duckdb"
+    with duckdb.connect(str(path)) as con:
+        for name in sample.tables():
+            con.register("frame", sample.table(name))
+            if name == "holdings":
+                con.execute("CREATE TABLE holdings_all AS SELECT * FROM frame")
+                con.execute("CREATE VIEW holdings AS SELECT * FROM holdings_all")
+            else:
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
+            con.unregister("frame")
+    clear_cache()
+    database = open_dataset(path)
+    for name in ("customers", "holdings", "targets", "transactions"):
+        got, expected = database.table(name, "B003"), sample.table(name, "B003")
+        assert len(got) == len(expected) > 0
+        pd.testing.assert_frame_equal(got.astype(str), expected.astype(str), obj=name)
