@@ -39,7 +39,7 @@ from branch_consult.data.problems import (
 )
 from branch_consult.data.requirements import playbook_needs
 from branch_consult.data.schemas import check_table
-from branch_consult.data.sources import RawTable, Source, _duck, open_source
+from branch_consult.data.sources import RawTable, Source, _duck, open_source, text_columns
 
 if TYPE_CHECKING:
     from branch_consult.data.validation import SqlValidation
@@ -74,6 +74,7 @@ def clear_cache() -> None:
     """Forget every loaded table (tests, or after editing files in place)."""
     _CACHE.clear()
     _KEYS.clear()
+    _KNOWN.clear()
     _FAILED.clear()
 
 
@@ -488,24 +489,46 @@ class Dataset:
         if not distinct:
             return set()
         full_key = self._cache_key(table, None, ())
+        known = _KNOWN.get((full_key, column))
+        if known is not None and not distinct - known.present - known.absent:
+            return distinct & known.absent  # every value judged before: no scan
         scan = self.scan(table) if full_key not in _CACHE else None
         if scan is not None and column in TABLES[table].names:
-            con, relation = scan
-            con.register("_bc_refs", pd.DataFrame({"v": sorted(distinct)}))
-            try:
-                rows = con.execute(
-                    f'SELECT v FROM _bc_refs t WHERE NOT EXISTS (SELECT 1 FROM {relation} r WHERE r."{column}" = t.v)'
-                ).fetchall()
-            except duckdb.Error:  # the referenced table is unreadable: its own check reports that
+            known = _KNOWN.setdefault((full_key, column), _KnownKeys())
+            unseen = distinct - known.present - known.absent
+            missing = self._scan_missing(scan, column, unseen)
+            if missing is None:
                 return None
-            finally:
-                con.unregister("_bc_refs")
-            return {r[0] for r in rows}
+            answer = (distinct & known.absent) | missing
+            known.learn(unseen, missing)
+            return answer
         frame, _ = self._load(table, None)
         if column not in frame.columns:
             return None
-        known = _cached_keys(full_key, frame, column)
-        return distinct - known
+        known_keys = _cached_keys(full_key, frame, column)
+        return distinct - known_keys
+
+    @staticmethod
+    def _scan_missing(
+        scan: tuple[duckdb.DuckDBPyConnection, str], column: str, distinct: set[str]
+    ) -> set[str] | None:
+        """Which of `distinct` the scanned table's `column` lacks, by an anti-join in DuckDB."""
+        con, relation = scan
+        keys = sorted(distinct)
+        con.register("_bc_refs", pd.DataFrame({"v": keys}))
+        try:
+            # on a text key, the keys' range lets the scan skip row groups that miss it
+            ranged = column in text_columns(con, relation)
+            within = f' AND r."{column}" BETWEEN ? AND ?' if ranged else ""
+            rows = con.execute(
+                f'SELECT v FROM _bc_refs t WHERE NOT EXISTS (SELECT 1 FROM {relation} r WHERE r."{column}" = t.v{within})',
+                [keys[0], keys[-1]] if ranged else [],
+            ).fetchall()
+        except duckdb.Error:  # the referenced table is unreadable: its own check reports that
+            return None
+        finally:
+            con.unregister("_bc_refs")
+        return {r[0] for r in rows}
 
     def _reference_problems(
         self, name: str, frame: pd.DataFrame, label: str, branches: tuple[str, ...] | None
@@ -742,6 +765,30 @@ def _not_again(schema_problems: list[Problem], parse_problems: list[Problem]) ->
 
 
 _KEYS: dict[tuple[CacheKey, str], set[str]] = {}
+
+
+@dataclass
+class _KnownKeys:
+    """Values already looked up in a referenced table's key column (by an anti-join), so
+    the next table of the same branch that refers to them (every table names the branch,
+    most its staff) does not scan for them again."""
+
+    present: set[str] = field(default_factory=set)
+    absent: set[str] = field(default_factory=set)
+
+    #: values remembered per referenced column before starting afresh (memory stays small
+    #: in a long batch process)
+    LIMIT = 200_000
+
+    def learn(self, looked_up: set[str], missing: set[str]) -> None:
+        if len(self.present) + len(self.absent) + len(looked_up) > self.LIMIT:
+            self.present, self.absent = set(), set()
+        self.present |= looked_up - missing
+        self.absent |= missing
+
+
+#: (referenced table's cache key, column) -> what is known of its keys (per source version)
+_KNOWN: dict[tuple[CacheKey, str], _KnownKeys] = {}
 
 
 def _cached_keys(key: CacheKey, frame: pd.DataFrame, column: str) -> set[str]:

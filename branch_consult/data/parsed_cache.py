@@ -23,6 +23,7 @@ file); the others skip.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -124,18 +125,18 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
     """The stored table restricted to `where` (each column IN values), None when not stored."""
     path = _path(key)
     try:
-        schema = pq.read_schema(path)
-        meta = json.loads((schema.metadata or {})[_META])
-        dtypes: dict[str, str] = meta["dtypes"]
-        # string columns filter in Arrow, before any row becomes Python; others in pandas.
-        # The key range prunes row groups (rows are stored sorted by the slicing column);
-        # the exact membership test then runs on the few rows read.
-        arrow_where = [(c, v) for c, v in where if dtypes.get(c) == "str"]
-        ranges: list[tuple[str, str, str]] = []
-        for column, values in arrow_where:
-            keys = [str(x) for x in values]
-            ranges += [(column, ">=", min(keys)), (column, "<=", max(keys))] if keys else []
-        table = pq.read_table(path, filters=ranges or None)
+        with pq.ParquetFile(path) as stored:
+            meta = json.loads((stored.schema_arrow.metadata or {})[_META])
+            dtypes: dict[str, str] = meta["dtypes"]
+            # string columns filter in Arrow, before any row becomes Python; others in
+            # pandas.  Only the row groups whose key range holds one of the keys asked for
+            # are read (rows are stored sorted by the slicing column, so a branch's keys sit
+            # in a few groups); the exact membership test then runs on the rows read.
+            arrow_where = [(c, v) for c, v in where if dtypes.get(c) == "str"]
+            groups = set(range(stored.num_row_groups))
+            for column, values in arrow_where:
+                groups &= _groups_holding(stored.metadata, column, [str(x) for x in values])
+            table = stored.read_row_groups(sorted(groups))
         for column, values in arrow_where:
             wanted = pa.array([str(x) for x in values], pa.string())
             table = table.filter(pc.is_in(table[column].cast(pa.string()), value_set=wanted))
@@ -149,6 +150,29 @@ def load(key: str, where: Sequence[tuple[str, Sequence[str]]]) -> Parsed | None:
         if (column, values) not in arrow_where:
             frame = frame[frame[column].astype(str).isin([str(v) for v in values])]
     return Parsed(frame, _problems(meta), int(meta["rows"]), str(meta["label"]))
+
+
+def _groups_holding(meta: pq.FileMetaData, column: str, keys: list[str]) -> set[int]:
+    """The row groups whose `column` may hold one of `keys`: each group's min..max (from
+    the file's statistics) tested against the sorted keys, so a branch and its staff ids
+    (B0501, S06677..S06691) read the groups around each, not everything between them.
+    A group without statistics is always read."""
+    wanted = sorted(set(keys))
+    position = meta.schema.names.index(column)
+    groups: set[int] = set()
+    for group in range(meta.num_row_groups):
+        stats = meta.row_group(group).column(position).statistics
+        if stats is None or not stats.has_min_max:
+            groups.add(group)
+            continue
+        low, high = stats.min, stats.max
+        if not isinstance(low, str) or not isinstance(high, str):
+            groups.add(group)  # not text statistics: no pruning
+            continue
+        first = bisect.bisect_left(wanted, low)
+        if first < len(wanted) and wanted[first] <= high:
+            groups.add(group)
+    return groups
 
 
 def store(key: str, parsed: Parsed, sort_by: str | None = None) -> None:

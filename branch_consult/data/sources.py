@@ -97,13 +97,24 @@ def _duck() -> duckdb.DuckDBPyConnection:
 
 
 def _duck_query(
-    con: duckdb.DuckDBPyConnection, scan: str, where: Where, params: list[object]
+    con: duckdb.DuckDBPyConnection,
+    scan: str,
+    where: Where,
+    params: list[object],
+    in_order: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
+    """The rows of `scan` that `where` selects, in the source's row order.
+
+    DuckDB (2.0) returns a filtered scan of several row groups in an order that varies from
+    run to run, with a key list in literals as with a joined one; `in_order` (the scan with
+    a row-number column, and that column's name or pseudo-column) puts the rows back in the
+    source's order, so row numbers in messages and ties in the analyses stay the same."""
     if not where:
         return con.execute(f"SELECT * FROM {scan}", params).df()
     clauses: list[str] = []
     args = list(params)
     registered: list[str] = []
+    text: set[str] | None = None
     try:
         for i, (column, values) in enumerate(where):
             values = [str(v) for v in values]
@@ -117,10 +128,30 @@ def _duck_query(
                 con.register(name, pd.DataFrame({"k": values}))
                 registered.append(name)
                 clauses.append(f'"{column}" IN (SELECT k FROM {name})')
-        return con.execute(f"SELECT * FROM {scan} WHERE {' AND '.join(clauses)}", args).df()
+                text = text_columns(con, scan, params) if text is None else text
+                if column in text:  # the keys' range prunes row groups (a semi-join cannot)
+                    clauses.append(f'"{column}" BETWEEN ? AND ?')
+                    args += [min(values), max(values)]
+        condition = " AND ".join(clauses)
+        if in_order is not None:
+            numbered, number = in_order
+            hidden = f' EXCLUDE ("{number}")' if number != "rowid" else ""
+            return con.execute(
+                f'SELECT *{hidden} FROM {numbered} WHERE {condition} ORDER BY "{number}"', args
+            ).df()
+        return con.execute(f"SELECT * FROM {scan} WHERE {condition}", args).df()
     finally:
         for name in registered:
             con.unregister(name)
+
+
+def text_columns(
+    con: duckdb.DuckDBPyConnection, relation: str, params: Sequence[object] = ()
+) -> set[str]:
+    """The VARCHAR columns of a relation: where a key range (text order) may be added to a
+    key filter without changing what it selects."""
+    rows = con.execute(f"DESCRIBE SELECT * FROM {relation}", list(params)).fetchall()
+    return {str(r[0]) for r in rows if str(r[1]) == "VARCHAR"}
 
 
 class Source(ABC):
@@ -262,9 +293,9 @@ class FolderSource(Source):
         suffix = file.suffix.lower()
         try:
             if suffix == ".parquet":
-                return _typed_raw(
-                    _duck_query(_duck(), "read_parquet(?)", where, [str(file)]), spec, label
-                )
+                numbered = ("read_parquet(?, file_row_number = true)", "file_row_number")
+                frame = _duck_query(_duck(), "read_parquet(?)", where, [str(file)], numbered)
+                return _typed_raw(frame, spec, label)
             if suffix == ".csv":
                 cells = read_csv_cells(file, label, table)
             else:
@@ -432,7 +463,13 @@ class DuckDBSource(Source):
                 headline="a table is missing",
             )
         with self._lock:
-            frame = _duck_query(self.con().cursor(), f'"{table}"', where, [])
+            con = self.con().cursor()
+            kind = con.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchall()
+            # a base table's rows have a `rowid` (their order); a view's have none
+            in_order = (f'"{table}"', "rowid") if kind == [("BASE TABLE",)] else None
+            frame = _duck_query(con, f'"{table}"', where, [], in_order)
         return _typed_raw(frame, TABLES[table], f"{self.label}:{table}")
 
     def duckdb_scan(self, table: str) -> tuple[duckdb.DuckDBPyConnection, str]:
