@@ -50,10 +50,8 @@ def child(job: str, data: Path, cache: Path) -> dict[str, float]:
 
 def fit(points: list[tuple[float, float]], at: float) -> tuple[float, float, float]:
     """Slope and intercept of the least-squares line through the points, and its value at `at`."""
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
-    return slope, my - slope * mx, my - slope * mx + slope * at
+    slope, icept = statistics.linear_regression([p[0] for p in points], [p[1] for p in points])
+    return slope, icept, icept + slope * at
 
 
 def main() -> None:

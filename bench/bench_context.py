@@ -19,14 +19,13 @@ no per-process cache helps), one at a time:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from child_run import run_child
 
 CHILD = r"""
 import json, os, resource, sys, time, warnings
@@ -35,17 +34,8 @@ job, data = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
 out = {}
 if job == "bare":
-    import duckdb
-    con = duckdb.connect()
-    def rel(name):
-        p = os.path.join(data, name)
-        for ext, reader in ((".parquet", "read_parquet"), (".csv", "read_csv_auto")):
-            if os.path.exists(p + ext):
-                return f"{reader}('{p + ext}')"
-        raise SystemExit(f"no {name} in {data}")
-    month = con.execute(f"SELECT max(month) FROM {rel('holdings')}").fetchone()[0]
-    y, m = int(month[:4]), int(month[5:])
-    prev = f"{y - 1}-{m:02d}"
+    from bare_scan import open_bank
+    con, rel, (month, prev) = open_bank(data)
     con.execute(f'''
         WITH h AS (SELECT customer_id, month,
                      sum(balance) FILTER (WHERE product IN ('deposit_demand','deposit_time')) dep,
@@ -109,21 +99,7 @@ print("BENCH-RESULT " + json.dumps(out))
 
 
 def child(job: str, data: Path, cache: Path, *extra: str) -> dict[str, object]:
-    env = {**os.environ, "BRANCH_CONSULT_CACHE_DIR": str(cache)}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, job, str(data), *extra],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{job} on {data} failed:\n{done.stderr[-3000:]}")
-    line = done.stdout.rsplit("BENCH-RESULT ", 1)[-1].splitlines()[
-        0
-    ]  # after DuckDB's progress bars
-    result: dict[str, object] = json.loads(line)
-    return result
+    return run_child(CHILD, job, str(data), *extra, cache=cache)
 
 
 def forget_results(cache: Path) -> None:
@@ -133,11 +109,9 @@ def forget_results(cache: Path) -> None:
 
 
 def fit(points: list[tuple[int, float]], at: int) -> tuple[float, float, float]:
-    """Slope and intercept of the line through two (or more) points, and its value at `at`."""
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
-    return slope, my - slope * mx, my - slope * mx + slope * at
+    """Slope and intercept of the least-squares line through the points, and its value at `at`."""
+    slope, icept = statistics.linear_regression([p[0] for p in points], [p[1] for p in points])
+    return slope, icept, icept + slope * at
 
 
 def main() -> None:

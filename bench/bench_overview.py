@@ -27,17 +27,8 @@ job, data = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
 out = {}
 if job == "bare":
-    import duckdb
-    con = duckdb.connect()
-    def rel(name):
-        p = os.path.join(data, name)
-        for ext, reader in ((".parquet", "read_parquet"), (".csv", "read_csv_auto")):
-            if os.path.exists(p + ext):
-                return f"{reader}('{p + ext}')"
-        raise SystemExit(f"no {name} in {data}")
-    month = con.execute(f"SELECT max(month) FROM {rel('holdings')}").fetchone()[0]
-    y, m = int(month[:4]), int(month[5:])
-    base = f"{y - 1}-{m:02d}"
+    from bare_scan import open_bank
+    con, rel, (month, base) = open_bank(data)
     con.execute(f'''SELECT h.month, c.branch_id,
                       sum(h.balance) FILTER (WHERE h.product IN ('deposit_demand', 'deposit_time')),
                       sum(h.balance) FILTER (WHERE h.product <> 'credit_card'),
