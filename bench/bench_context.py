@@ -63,7 +63,7 @@ if job == "bare":
     con.execute(f"SELECT branch_id, avg(CAST(stage = 'sold' AS DOUBLE)) FROM {rel('referrals')} GROUP BY branch_id").fetchall()
     con.execute(f'''SELECT id, sum(actual) FILTER (WHERE month <= ?) / (sum(target) / count(target) * 12)
                     FROM {rel('targets')} WHERE level = 'branch' AND metric = 'deposits' AND month LIKE ?
-                    GROUP BY id''', [month, f"{y}-%"]).fetchall()
+                    GROUP BY id''', [month, f"{month[:4]}-%"]).fetchall()
 elif job == "context":
     from branch_consult.data import open_dataset
     from branch_consult.results import DiagnosticSettings
