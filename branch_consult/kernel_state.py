@@ -56,7 +56,7 @@ def _library_module(module: Any) -> bool:
     return _installed_file(path)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _installed_file(path: str) -> bool:
     """Under the interpreter's prefixes (asked again for the same modules after every item)."""
     real = os.path.realpath(path)
