@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 job="${1:-demo}"; shift || true
 
-DEBIAN_PACKAGES=(chromium chromium-driver fonts-noto-cjk fonts-crosextra-carlito libreoffice-writer-nogui libreoffice-math-nogui poppler-utils postgresql python3-venv)
+DEBIAN_PACKAGES=(chromium chromium-driver fonts-noto-cjk fonts-crosextra-carlito libreoffice-writer-nogui libreoffice-math-nogui poppler-utils postgresql python3-venv python3-uno)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -101,6 +101,7 @@ def main() -> None:
     ap.add_argument("--items", default="B001,B002,B003")
     ap.add_argument("--lang", default=None)
     ap.add_argument("--no-spare", action="store_true")
+    ap.add_argument("--no-office", action="store_true", help="no running LibreOffice (UNO)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-item-cpu-"))
     os.environ.setdefault("BRANCH_CONSULT_CACHE_DIR", str(tmp / "cache"))
@@ -116,6 +117,14 @@ def main() -> None:
     _start_renderer()
     if not args.no_spare:
         keep_spare(True)
+    office_server: Any = None
+    if not args.no_office:
+        try:  # what the worker plugin does (absent in older checkouts)
+            from branch_consult.export import office_server
+
+            office_server.keep_office(True)
+        except ImportError:
+            office_server = None
     import branch_consult.batch.worker as worker
 
     worker.current_kernel = lambda: kernel  # what a batch worker hands each item
@@ -146,6 +155,8 @@ def main() -> None:
             )
     finally:
         keep_spare(False)
+        if office_server is not None:
+            office_server.keep_office(False)
         kernel.close()
         from branch_consult.export.chart_renderer import get_renderer
 

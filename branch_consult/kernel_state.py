@@ -18,6 +18,7 @@ after each item, through the kernel's messaging channel.
 from __future__ import annotations
 
 import copy
+import functools
 import gc
 import locale
 import logging
@@ -52,9 +53,15 @@ def _library_module(module: Any) -> bool:
     path = getattr(module, "__file__", None)
     if not path:
         return True  # built-in or namespace package
-    path = os.path.realpath(path)
+    return _installed_file(path)
+
+
+@functools.cache
+def _installed_file(path: str) -> bool:
+    """Under the interpreter's prefixes (asked again for the same modules after every item)."""
+    real = os.path.realpath(path)
     roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    return any(path.startswith(root + os.sep) for root in roots)
+    return any(real.startswith(root + os.sep) for root in roots)
 
 
 def _pandas_options() -> Any:
@@ -167,7 +174,8 @@ def restore() -> None:
         words.set_display_lang(_BASE["lang"])
     plotly_io = sys.modules.get("plotly.io")
     if plotly_io is not None and _BASE["template"] is not None:
-        plotly_io.templates.default = _BASE["template"]
+        if plotly_io.templates.default != _BASE["template"]:  # setting it validates it again
+            plotly_io.templates.default = _BASE["template"]
         plotly_io.renderers.default = _BASE["renderer"]
     _set_pandas_options(_BASE["pandas"])
     matplotlib = sys.modules.get("matplotlib")
@@ -194,3 +202,8 @@ def restore() -> None:
     root.setLevel(_BASE["log_level"])
     sys.setrecursionlimit(_BASE["recursion"])
     gc.collect()
+    # What is still alive now is the kernel's long-lived state (modules, the table cache):
+    # moved out of the collector's reach, so the next item's collections (and IPython's
+    # full one in the next reset) walk only what that item allocates. Reclaimed with the
+    # kernel when it is recycled; nothing the item sees depends on it.
+    gc.freeze()

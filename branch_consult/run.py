@@ -565,6 +565,9 @@ def _execute(
         progress_bar=False,
         log_output=False,
         execution_timeout=execution_timeout,
+        # one save at the end (and one on failure, with the error banner), not two per cell:
+        # each save copies and JSON-encodes the whole notebook, figures included
+        request_save_on_cell_execute=False,
     )
     if kernel is not None:
         kernel.execute(run, cwd=playbook.path.parent, env=env)

@@ -62,6 +62,9 @@ class WarmWorker(WorkerPlugin):
 
         # from the first Word contents' layout on, the next LibreOffice is started early
         keep_spare(True)
+        from branch_consult.export.office_server import keep_office
+
+        keep_office(True)  # one running LibreOffice for every layout, when UNO is at hand
 
     def teardown(self, worker: Any) -> None:
         from branch_consult.batch.item import stop_renderers
@@ -74,6 +77,9 @@ class WarmWorker(WorkerPlugin):
             from branch_consult.export.office import keep_spare
 
             keep_spare(False)
+            from branch_consult.export.office_server import keep_office
+
+            keep_office(False)
             stop_renderers()
             resume_profiler(worker, self.paused)
             self.paused = []

@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from jinja2.bccache import Bucket, BytecodeCache
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
@@ -363,6 +364,14 @@ class ConsultHTMLExporter(HTMLExporter):
         yield from super().default_filters()
         yield ("bc_text", bc_text)
 
+    def _create_environment(self):
+        environment = super()._create_environment()
+        # a new exporter per document: its templates compiled once per process, not per export
+        environment.bytecode_cache = _COMPILED_TEMPLATES.setdefault(
+            bool(self.enable_async), _CompiledTemplates()
+        )
+        return environment
+
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()
         for pre in consult_preprocessors(parent=self):  # the chain the Word exporter runs too
@@ -409,6 +418,29 @@ class ConsultHTMLExporter(HTMLExporter):
             output = output.replace(token, mathml)
         return output.replace(_PLOTLYJS_MARKER, "", 1), resources
 
+
+class _CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in memory for the process.
+
+    Jinja keys them by template name and file and checks the source's checksum on load,
+    so an edited template (or a workspace's own) is compiled again; the code run is the
+    same as a fresh compile's, so the report is too.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+#: per `enable_async` (compiled differently)
+_COMPILED_TEMPLATES: dict[bool, _CompiledTemplates] = {}
 
 _PLOTLYJS_CACHE: list[str] = []
 

@@ -165,6 +165,11 @@ def docx_to_pdf(docx_bytes: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
     program = find_office()
     if program is None:
         raise OfficeMissing(missing_message())
+    from branch_consult.export.office_server import convert_on_server
+
+    converted = convert_on_server(program, docx_bytes, timeout)
+    if converted is not None:  # a batch worker's running LibreOffice did it
+        return converted
     spare = _take_spare(program)
     try:
         return _convert(program, docx_bytes, timeout, spare)

@@ -193,3 +193,19 @@ def test_library_objects_rendered_again_in_the_report_language():
                 out["data"]["text/html"] = "<p>STALE</p>"
     body = notebook_to_html(nb)
     assert "STALE" not in body and "1,234.6万" in body
+
+
+def test_templates_compiled_once_per_process_give_the_same_report(monkeypatch):
+    from branch_consult.export import html_exporter
+
+    monkeypatch.setattr(html_exporter, "_COMPILED_TEMPLATES", {})
+    nb = report_notebook()
+    copy = nbformat.from_dict(json.loads(json.dumps(nb)))
+    first = notebook_to_html(copy, plotlyjs="shared")  # compiles, keeps the code
+    compiled = html_exporter._COMPILED_TEMPLATES[False]._code
+    assert any(key for key in compiled) and all(compiled.values())
+    kept = dict(compiled)
+    second = notebook_to_html(nb, plotlyjs="shared")  # loads the kept code
+    uuid = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+    assert uuid.sub("U", second) == uuid.sub("U", first)
+    assert compiled == kept  # nothing compiled again
