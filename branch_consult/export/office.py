@@ -61,6 +61,20 @@ def _die_with_parent() -> None:
         pass
 
 
+def listening_office(program: str, profile: str, accept: str) -> list[str]:
+    """The command line of a headless LibreOffice with its own profile, listening on `accept`
+    (a spare for one conversion, or a worker's running office)."""
+    return [
+        program,
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile}",
+        f"--accept={accept}",
+    ]
+
+
 class SpareOffice:
     """A LibreOffice started before it is needed, in its own fresh profile, for one conversion.
 
@@ -77,15 +91,7 @@ class SpareOffice:
         self.name = f"bc-office-{os.getpid()}-{self.work.name.rsplit('-', 1)[-1]}"
         self.profile = (self.work / "profile").as_uri()
         self.proc = subprocess.Popen(
-            [
-                program,
-                "--headless",
-                "--invisible",
-                "--norestore",
-                "--nolockcheck",
-                f"-env:UserInstallation={self.profile}",
-                f"--accept=pipe,name={self.name};urp;",
-            ],
+            listening_office(program, self.profile, f"pipe,name={self.name};urp;"),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from branch_consult.export.office import ConversionFailed, _die_with_parent
+from branch_consult.export.office import ConversionFailed, _die_with_parent, listening_office
 
 #: the Python that runs the UNO client; empty: never use a running LibreOffice
 UNO_PYTHON_ENV = "BRANCH_CONSULT_UNO_PYTHON"
@@ -80,15 +80,11 @@ class OfficeServer:
         env = {**os.environ, "HOME": str(self.work)}
         # the same program and switches as a spare; its own process group, stopped as a whole
         self.office = subprocess.Popen(
-            [
+            listening_office(
                 program,
-                "--headless",
-                "--invisible",
-                "--norestore",
-                "--nolockcheck",
-                f"-env:UserInstallation={(self.work / 'profile').as_uri()}",
-                f"--accept=pipe,name={self.name};urp;StarOffice.ComponentContext",
-            ],
+                (self.work / "profile").as_uri(),
+                f"pipe,name={self.name};urp;StarOffice.ComponentContext",
+            ),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
