@@ -11,7 +11,6 @@ import html
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -51,14 +50,15 @@ def missing_message() -> str:
     )
 
 
-def _die_with_parent() -> None:
-    """In a spare LibreOffice's launcher: stop when the process that started it dies (Linux)."""
-    try:
-        import ctypes
+def with_parent_death(command: list[str]) -> list[str]:
+    """The command, made to stop (SIGTERM) when the process that started it dies (Linux,
+    util-linux `setpriv`; as given elsewhere).
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    Not a `preexec_fn` calling prctl: Python code between fork and exec in a threaded
+    process (a Dask worker) can crash the child, and did in CI.
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--", *command] if setpriv else command
 
 
 def listening_office(program: str, profile: str, accept: str) -> list[str]:
@@ -91,12 +91,13 @@ class SpareOffice:
         self.name = f"bc-office-{os.getpid()}-{self.work.name.rsplit('-', 1)[-1]}"
         self.profile = (self.work / "profile").as_uri()
         self.proc = subprocess.Popen(
-            listening_office(program, self.profile, f"pipe,name={self.name};urp;"),
+            with_parent_death(
+                listening_office(program, self.profile, f"pipe,name={self.name};urp;")
+            ),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "HOME": str(self.work)},
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call, no locks taken
         )
 
     def ready(self, wait: float = 0.0) -> bool:

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from branch_consult.export.office import ConversionFailed, _die_with_parent, listening_office
+from branch_consult.export.office import ConversionFailed, listening_office, with_parent_death
 
 #: the Python that runs the UNO client; empty: never use a running LibreOffice
 UNO_PYTHON_ENV = "BRANCH_CONSULT_UNO_PYTHON"
@@ -80,32 +80,34 @@ class OfficeServer:
         env = {**os.environ, "HOME": str(self.work)}
         # the same program and switches as a spare; its own process group, stopped as a whole
         self.office = subprocess.Popen(
-            listening_office(
-                program,
-                (self.work / "profile").as_uri(),
-                f"pipe,name={self.name};urp;StarOffice.ComponentContext",
+            with_parent_death(
+                listening_office(
+                    program,
+                    (self.work / "profile").as_uri(),
+                    f"pipe,name={self.name};urp;StarOffice.ComponentContext",
+                )
             ),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call, no locks taken
         )
         self.client = subprocess.Popen(
-            [
-                python,
-                str(Path(__file__).with_name("uno_convert.py")),
-                self.name,
-                str(START_SECONDS),
-            ],
+            with_parent_death(
+                [
+                    python,
+                    str(Path(__file__).with_name("uno_convert.py")),
+                    self.name,
+                    str(START_SECONDS),
+                ]
+            ),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
             text=True,
             encoding="utf-8",
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call, no locks taken
         )
 
     def _answer(self, timeout: float) -> dict[str, Any]:
